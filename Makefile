@@ -1,0 +1,63 @@
+# make run   set up PostgreSQL, build, migrate, seed and serve on http://127.0.0.1:8080
+# make test  set up PostgreSQL and run the whole test suite
+# make stop  stop the private PostgreSQL cluster; make clean removes its data (asks first)
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+DB := scripts/db.sh
+BIN := target/debug/ssw-api
+DATA_DIR = $(shell $(DB) datadir)
+ADMIN_EMAIL ?= admin@example.org
+SKIP_DEMO ?= 0
+export RUST_LOG ?= info
+
+.PHONY: help run test stop clean build openapi lint spec-lint bench fmt
+
+help:
+	@echo "make run     set up PostgreSQL, build, migrate, seed and serve on http://127.0.0.1:8080 (SKIP_DEMO=1: no demo data)"
+	@echo "make test    set up PostgreSQL and run the whole test suite"
+	@echo "make lint    cargo fmt --check, clippy -D warnings, OpenAPI lint"
+	@echo "make openapi regenerate openapi/openapi.json"
+	@echo "make stop    stop the private PostgreSQL cluster"
+	@echo "make clean   remove the cluster and its data (asks first)"
+
+build:
+	cargo build --bins
+
+run: build
+	@$(DB) start
+	@$(DB) createdb ssw
+	@secret_file="$(DATA_DIR)/jwt-secret"; \
+	  [ -s "$$secret_file" ] || (umask 077; head -c 48 /dev/urandom | base64 -w0 > "$$secret_file"); \
+	  export DATABASE_URL="$$($(DB) url ssw)" SSW_JWT_SECRET="$$(cat "$$secret_file")"; \
+	  $(BIN) migrate && \
+	  $(BIN) create-user --if-no-admin --email "$(ADMIN_EMAIL)" --display-name "Administrator" --role admin && \
+	  if [ "$(SKIP_DEMO)" != "1" ]; then $(BIN) seed; fi && \
+	  echo "Swagger UI: http://127.0.0.1:8080/docs  (Ctrl-C stops the server; 'make stop' stops PostgreSQL)" && \
+	  exec $(BIN) serve
+
+test:
+	@$(DB) start
+	cargo build --bins --tests
+	@$(DB) dropdb ssw_template >/dev/null
+	@$(DB) createdb ssw_template
+	@$(BIN) migrate --database-url "$$($(DB) url ssw_template)"
+	SSW_TEST_DATABASE_URL="$$($(DB) url postgres)" SSW_TEST_TEMPLATE=ssw_template cargo test --no-fail-fast
+
+openapi: build
+	$(BIN) openapi > openapi/openapi.json
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --all-targets -- -D warnings
+	$(MAKE) spec-lint
+
+spec-lint:
+	npx --yes @redocly/cli@2 lint --config .redocly.yaml openapi/openapi.json
+
+stop:
+	@$(DB) stop
+
+clean:
+	@read -r -p "Remove the database cluster and all its data in $(DATA_DIR)? [y/N] " answer; \
+	  if [ "$$answer" = y ] || [ "$$answer" = Y ]; then $(DB) stop; rm -rf "$(DATA_DIR)"; echo removed; else echo kept; fi

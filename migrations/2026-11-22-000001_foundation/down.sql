@@ -1,0 +1,11 @@
+DROP TABLE idempotency_records;
+DROP TABLE login_throttle;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
+DROP TABLE api_keys;
+DROP TABLE service_accounts;
+DROP TABLE users;
+DROP TABLE organisations;
+DROP TABLE challenges;
+DROP TABLE plans;
+DROP TABLE regions;

@@ -1,0 +1,155 @@
+//! The command line: `serve`, `migrate`, `create-user`, `seed`, `openapi`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::auth::password;
+use crate::config::{DatabaseSettings, ServerSettings};
+use crate::domain::{Email, NewPassword, Role};
+use crate::startup::Application;
+use crate::storage::{self, principals, reference};
+
+#[derive(Parser, Debug)]
+#[command(name = "ssw-api", version, about = "The Sterk Sociaal Werk API")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Apply pending migrations, then serve HTTP until SIGTERM or Ctrl-C.
+    Serve(ServerSettings),
+    /// Apply pending database migrations.
+    Migrate(DatabaseSettings),
+    /// Create a user; the password comes from SSW_NEW_USER_PASSWORD or is generated and printed once.
+    CreateUser(CreateUser),
+    /// Load the demo data set (example organisations, marked as examples).
+    Seed(DatabaseSettings),
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CreateUser {
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+    /// E-mail address.
+    #[arg(long, env = "SSW_NEW_USER_EMAIL")]
+    pub email: String,
+    /// Display name.
+    #[arg(long, env = "SSW_NEW_USER_NAME", default_value = "Administrator")]
+    pub display_name: String,
+    /// Role: admin, steering, coordinator, contributor or reader.
+    #[arg(long, default_value = "admin")]
+    pub role: Role,
+    /// Region (coordinators).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Password; generated when absent.
+    #[arg(long, env = "SSW_NEW_USER_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// Do nothing when an active administrator already exists (for first-run set-up).
+    #[arg(long)]
+    pub if_no_admin: bool,
+}
+
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()
+}
+
+fn migrate(database_url: &str) -> Result<(), String> {
+    let applied = storage::run_migrations(database_url)?;
+    for migration in applied {
+        log::info!("applied migration {migration}");
+    }
+    Ok(())
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Serve(settings) => serve(settings),
+        Command::Migrate(settings) => migrate(&settings.database_url),
+        Command::CreateUser(args) => create_user(args),
+        Command::Seed(settings) => seed(&settings),
+        Command::Openapi => serde_json::to_string_pretty(&crate::openapi::build())
+            .map(|json| println!("{json}"))
+            .map_err(|e| e.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            log::error!("{message}");
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(settings: ServerSettings) -> Result<(), String> {
+    // Migrations run before the actix system starts: their harness blocks.
+    migrate(&settings.database.database_url)?;
+    let pool = storage::build_pool(&settings.database);
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings.clone(), pool, true).map_err(|e| e.to_string())?;
+        log::info!("serving on http://{}:{} (Swagger UI at /docs)", settings.bind.ip(), app.port());
+        app.run_until_stopped().await.map_err(|e| e.to_string())
+    })
+}
+
+fn create_user(args: CreateUser) -> Result<(), String> {
+    let email = Email::parse(&args.email).map_err(|e| format!("--email: {e}"))?;
+    let (password, generated) = match args.password.filter(|p| !p.is_empty()) {
+        Some(p) => (p, false),
+        None => (crate::auth::secrets::random_token()[..24].to_owned(), true),
+    };
+    let password = NewPassword::parse(&password).map_err(|e| format!("password: {e}"))?;
+    let hash = password::hash_blocking(password.expose()).map_err(|e| e.to_string())?;
+    runtime().map_err(|e| e.to_string())?.block_on(async move {
+        let pool = storage::build_pool(&args.database);
+        let mut conn = storage::connection(&pool).await.map_err(|e| e.to_string())?;
+        if args.if_no_admin && principals::count_admins(&mut conn).await.map_err(|e| e.to_string())? > 0 {
+            println!("An administrator exists already; no user created.");
+            return Ok(());
+        }
+        let user = principals::insert_user(
+            &mut conn,
+            principals::NewUser {
+                email: email.as_str(),
+                display_name: &args.display_name,
+                password_hash: &hash,
+                role: args.role.as_str(),
+                region_id: args.region.as_deref(),
+                organisation_id: None,
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        println!("Created {} {} ({}).", args.role, user.email, user.id);
+        if generated {
+            println!("Password (shown only now): {}", password.expose());
+        }
+        Ok(())
+    })
+}
+
+/// Example organisations, one kind per regional platform. Names say they are examples.
+const EXAMPLES: &[reference::ExampleOrganisation<'static>] = &[
+    reference::ExampleOrganisation { name: "Voorbeeld: OCMW Voorbeeldstad", kind: "localGovernment", region_id: "antwerpen", external_id: "example-org-1" },
+    reference::ExampleOrganisation { name: "Voorbeeld: CAW Voorbeeldregio", kind: "caw", region_id: "limburg", external_id: "example-org-2" },
+    reference::ExampleOrganisation { name: "Voorbeeld: Ziekenfonds Voorbeeld", kind: "healthInsuranceFund", region_id: "oost-vlaanderen", external_id: "example-org-3" },
+    reference::ExampleOrganisation { name: "Voorbeeld: Hogeschool Voorbeeld", kind: "university", region_id: "vlaams-brabant", external_id: "example-org-4" },
+    reference::ExampleOrganisation { name: "Voorbeeld: Buurtvereniging Voorbeeld", kind: "association", region_id: "west-vlaanderen", external_id: "example-org-5" },
+    reference::ExampleOrganisation { name: "Voorbeeld: Burgerinitiatief Voorbeeld", kind: "citizenInitiative", region_id: "brussel", external_id: "example-org-6" },
+];
+
+fn seed(settings: &DatabaseSettings) -> Result<(), String> {
+    runtime().map_err(|e| e.to_string())?.block_on(async move {
+        let pool = storage::build_pool(settings);
+        let mut conn = storage::connection(&pool).await.map_err(|e| e.to_string())?;
+        let inserted = reference::upsert_example_organisations(&mut conn, EXAMPLES).await.map_err(|e| e.to_string())?;
+        println!("Demo data (example data, not the real plan): {inserted} example organisations added.");
+        Ok(())
+    })
+}

@@ -1,0 +1,139 @@
+//! Settings. Every setting comes from an environment variable (12-factor) and can
+//! also be given as a command-line flag; `.env.example` and the README list them.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Args;
+
+/// Settings shared by every subcommand that talks to the database.
+#[derive(Args, Debug, Clone)]
+pub struct DatabaseSettings {
+    /// PostgreSQL connection URL.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: String,
+
+    /// Maximum number of pooled database connections.
+    #[arg(long, env = "SSW_DB_POOL_SIZE", default_value_t = 16)]
+    pub db_pool_size: usize,
+
+    /// Seconds to wait for a database connection before answering 503.
+    #[arg(long, env = "SSW_DB_TIMEOUT_SECONDS", default_value_t = 3)]
+    pub db_timeout_seconds: u64,
+}
+
+impl DatabaseSettings {
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.db_timeout_seconds.max(1))
+    }
+}
+
+/// Settings of the HTTP server.
+#[derive(Args, Debug, Clone)]
+pub struct ServerSettings {
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "SSW_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Number of HTTP worker threads (0: one per CPU core).
+    #[arg(long, env = "SSW_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+
+    /// `development` relaxes the secret checks for local use; anything else is production.
+    #[arg(long, env = "SSW_ENV", default_value = "production")]
+    pub environment: String,
+
+    /// Secret for signing access tokens (HS256): at least 32 bytes of random data.
+    #[arg(long, env = "SSW_JWT_SECRET", hide_env_values = true, default_value = "")]
+    pub jwt_secret: String,
+
+    /// `iss` claim of issued access tokens.
+    #[arg(long, env = "SSW_JWT_ISSUER", default_value = "ssw-api")]
+    pub jwt_issuer: String,
+
+    /// `aud` claim of issued access tokens.
+    #[arg(long, env = "SSW_JWT_AUDIENCE", default_value = "ssw-api")]
+    pub jwt_audience: String,
+
+    /// Lifetime of an access token, in seconds.
+    #[arg(long, env = "SSW_ACCESS_TOKEN_TTL_SECONDS", default_value_t = 900)]
+    pub access_token_ttl_seconds: u64,
+
+    /// Lifetime of a session (its refresh tokens), in seconds.
+    #[arg(long, env = "SSW_REFRESH_TOKEN_TTL_SECONDS", default_value_t = 1_209_600)]
+    pub refresh_token_ttl_seconds: u64,
+
+    /// Comma-separated origins allowed by CORS (empty: no cross-origin access).
+    #[arg(long, env = "SSW_CORS_ORIGINS", default_value = "")]
+    pub cors_origins: String,
+
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "SSW_BODY_LIMIT_BYTES", default_value_t = 1_048_576)]
+    pub body_limit_bytes: usize,
+
+    /// Failed logins per account within the window before the account is throttled.
+    #[arg(long, env = "SSW_LOGIN_MAX_FAILURES_PER_ACCOUNT", default_value_t = 5)]
+    pub login_max_failures_per_account: i32,
+
+    /// Failed logins per client address within the window before the address is throttled.
+    #[arg(long, env = "SSW_LOGIN_MAX_FAILURES_PER_CLIENT", default_value_t = 50)]
+    pub login_max_failures_per_client: i32,
+
+    /// Length of the login throttling window, in seconds.
+    #[arg(long, env = "SSW_LOGIN_WINDOW_SECONDS", default_value_t = 900)]
+    pub login_window_seconds: i64,
+
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    #[arg(long, env = "SSW_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+
+    /// Let anyone read the published plan without logging in.
+    #[arg(long, env = "SSW_PUBLIC_READ", default_value_t = false)]
+    pub public_read: bool,
+
+    /// Seconds in-flight requests get to finish after SIGTERM.
+    #[arg(long, env = "SSW_SHUTDOWN_TIMEOUT_SECONDS", default_value_t = 30)]
+    pub shutdown_timeout_seconds: u64,
+}
+
+/// Why the server refuses to start.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("SSW_JWT_SECRET must be set to at least 32 bytes (set SSW_ENV=development to use a throwaway secret)")]
+    WeakSecret,
+    #[error("SSW_ACCESS_TOKEN_TTL_SECONDS and SSW_REFRESH_TOKEN_TTL_SECONDS must be positive")]
+    BadLifetime,
+}
+
+impl ServerSettings {
+    pub fn is_development(&self) -> bool {
+        self.environment.eq_ignore_ascii_case("development")
+    }
+
+    /// Checks the settings and returns the signing secret to use.
+    pub fn signing_secret(&self) -> Result<Vec<u8>, SettingsError> {
+        if self.access_token_ttl_seconds == 0 || self.refresh_token_ttl_seconds == 0 {
+            return Err(SettingsError::BadLifetime);
+        }
+        if self.jwt_secret.len() >= 32 {
+            return Ok(self.jwt_secret.as_bytes().to_vec());
+        }
+        if self.is_development() {
+            log::warn!("development mode: using a random JWT secret; tokens end with the process");
+            return Ok(crate::auth::secrets::random_bytes(32));
+        }
+        Err(SettingsError::WeakSecret)
+    }
+
+    pub fn cors_origins(&self) -> Vec<String> {
+        self.cors_origins
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}

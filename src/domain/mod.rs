@@ -1,0 +1,32 @@
+//! Domain types and rules. Nothing in here knows about HTTP or the database:
+//! values are parsed once into these types and trusted afterwards.
+
+mod email;
+mod password;
+mod role;
+
+pub use email::Email;
+pub use password::NewPassword;
+pub use role::Role;
+
+/// A region scope: the regional platform's id (`limburg`, ...).
+pub type RegionId = String;
+
+/// Who is calling: a user or a service account, with the role and scope that
+/// decide what it may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub id: uuid::Uuid,
+    pub kind: PrincipalKind,
+    pub role: Role,
+    pub region_id: Option<RegionId>,
+    pub organisation_id: Option<uuid::Uuid>,
+    /// The login session of a user calling with an access token.
+    pub session_id: Option<uuid::Uuid>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalKind {
+    User,
+    ServiceAccount,
+}

@@ -1,0 +1,265 @@
+//! Error policy: every failure a client can see is an `application/problem+json`
+//! document (RFC 9457) with a stable `type` URN. A 5xx says nothing about its
+//! cause; the cause goes to the log, next to the request id, by the telemetry
+//! middleware that finds it in the response extensions.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::storage::StorageError;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One problem with one input value.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct InputIssue {
+    /// Where the value was: `body`, `path`, `query` or `header`.
+    #[serde(rename = "in")]
+    pub location: String,
+    /// Name of the field, parameter or header (a JSON pointer-like dotted path for nested fields).
+    pub name: String,
+    /// The offending value, when it is safe and short enough to echo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+    /// What is wrong with it.
+    pub detail: String,
+}
+
+impl InputIssue {
+    pub fn body(name: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self { location: "body".into(), name: name.into(), value: None, detail: detail.into() }
+    }
+    pub fn query(name: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self { location: "query".into(), name: name.into(), value: None, detail: detail.into() }
+    }
+    pub fn header(name: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self { location: "header".into(), name: name.into(), value: None, detail: detail.into() }
+    }
+    pub fn path(name: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self { location: "path".into(), name: name.into(), value: None, detail: detail.into() }
+    }
+    pub fn with_value(mut self, value: serde_json::Value) -> Self {
+        // Long values are not echoed back: the name and the reason are enough.
+        let short = match &value {
+            serde_json::Value::String(s) => s.len() <= 200,
+            serde_json::Value::Array(_) | serde_json::Value::Object(_) => false,
+            _ => true,
+        };
+        if short {
+            self.value = Some(value);
+        }
+        self
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({"type": "urn:problem-type:ssw:validation", "title": "Invalid input", "status": 400, "detail": "1 field is invalid", "instance": "urn:uuid:0b7e6f57-3c56-4d8e-9a8f-4c7a1d6f0e11", "issues": [{"in": "body", "name": "email", "detail": "not a valid e-mail address"}]}))]
+pub struct Problem {
+    /// URN naming the kind of problem; one per kind, stable.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// Short summary of the kind of problem.
+    pub title: String,
+    /// HTTP status code.
+    pub status: u16,
+    /// Explanation specific to this occurrence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Identifies this occurrence (`urn:uuid:` of the request id when it is a UUID).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// The input values that were refused, when there are any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub issues: Vec<InputIssue>,
+}
+
+/// Every error the service can answer with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("invalid input")]
+    Validation(Vec<InputIssue>),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("unauthenticated: {0}")]
+    Unauthenticated(&'static str),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed(Vec<String>),
+    #[error("not acceptable")]
+    NotAcceptable,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("precondition failed")]
+    PreconditionFailed,
+    #[error("payload too large")]
+    PayloadTooLarge(usize),
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("unprocessable: {0}")]
+    Unprocessable(String),
+    #[error("precondition required")]
+    PreconditionRequired,
+    #[error("too many requests")]
+    TooManyRequests { retry_after_seconds: u64 },
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The cause of a 5xx, kept on the response for the log and never sent.
+#[derive(Debug, Clone)]
+pub struct InternalCause(pub String);
+
+/// The kinds of problem, their URN and title. Listed in the OpenAPI description.
+pub const PROBLEM_TYPES: &[(&str, &str, u16)] = &[
+    ("urn:problem-type:ssw:validation", "Invalid input", 400),
+    ("urn:problem-type:ssw:bad-request", "Malformed request", 400),
+    ("urn:problem-type:ssw:unauthenticated", "Authentication required", 401),
+    ("urn:problem-type:ssw:forbidden", "Not allowed", 403),
+    ("urn:problem-type:ssw:not-found", "Not found", 404),
+    ("urn:problem-type:ssw:method-not-allowed", "Method not allowed", 405),
+    ("urn:problem-type:ssw:not-acceptable", "Not acceptable", 406),
+    ("urn:problem-type:ssw:conflict", "Conflict", 409),
+    ("urn:problem-type:ssw:precondition-failed", "Precondition failed", 412),
+    ("urn:problem-type:ssw:payload-too-large", "Payload too large", 413),
+    ("urn:problem-type:ssw:unsupported-media-type", "Unsupported media type", 415),
+    ("urn:problem-type:ssw:unprocessable", "Unprocessable request", 422),
+    ("urn:problem-type:ssw:precondition-required", "Precondition required", 428),
+    ("urn:problem-type:ssw:too-many-requests", "Too many requests", 429),
+    ("urn:problem-type:ssw:internal", "Internal error", 500),
+    ("urn:problem-type:ssw:unavailable", "Service unavailable", 503),
+];
+
+impl ApiError {
+    fn problem_index(&self) -> usize {
+        match self {
+            ApiError::Validation(_) => 0,
+            ApiError::BadRequest(_) => 1,
+            ApiError::Unauthenticated(_) => 2,
+            ApiError::Forbidden => 3,
+            ApiError::NotFound => 4,
+            ApiError::MethodNotAllowed(_) => 5,
+            ApiError::NotAcceptable => 6,
+            ApiError::Conflict(_) => 7,
+            ApiError::PreconditionFailed => 8,
+            ApiError::PayloadTooLarge(_) => 9,
+            ApiError::UnsupportedMediaType => 10,
+            ApiError::Unprocessable(_) => 11,
+            ApiError::PreconditionRequired => 12,
+            ApiError::TooManyRequests { .. } => 13,
+            ApiError::Internal(_) => 14,
+            ApiError::Unavailable(_) => 15,
+        }
+    }
+
+    fn detail(&self) -> Option<String> {
+        Some(match self {
+            ApiError::Validation(issues) => match issues.len() {
+                1 => "1 input value is invalid".to_owned(),
+                n => format!("{n} input values are invalid"),
+            },
+            ApiError::BadRequest(d) | ApiError::Conflict(d) | ApiError::Unprocessable(d) => d.clone(),
+            ApiError::Unauthenticated(d) => (*d).to_owned(),
+            ApiError::Forbidden => "your role or scope does not allow this operation".to_owned(),
+            ApiError::NotFound => "no such resource".to_owned(),
+            ApiError::MethodNotAllowed(allow) => {
+                format!("allowed methods: {}", allow.join(", "))
+            }
+            ApiError::NotAcceptable => "the requested media type is not available".to_owned(),
+            ApiError::PreconditionFailed => {
+                "the resource has changed since the version given in If-Match; fetch it again".to_owned()
+            }
+            ApiError::PayloadTooLarge(0) => "the request body is too large".to_owned(),
+            ApiError::PayloadTooLarge(limit) => format!("the request body exceeds {limit} bytes"),
+            ApiError::UnsupportedMediaType => {
+                "send the body as application/json".to_owned()
+            }
+            ApiError::PreconditionRequired => {
+                "this write needs an If-Match header with the current version (its ETag)".to_owned()
+            }
+            ApiError::TooManyRequests { retry_after_seconds } => {
+                format!("too many attempts; try again in {retry_after_seconds} seconds")
+            }
+            ApiError::Unavailable(_) => {
+                "the service cannot reach its database; try again shortly".to_owned()
+            }
+            ApiError::Internal(_) => return None,
+        })
+    }
+
+    pub fn validation(issue: InputIssue) -> Self {
+        ApiError::Validation(vec![issue])
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(PROBLEM_TYPES[self.problem_index()].2)
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (problem_type, title, status) = PROBLEM_TYPES[self.problem_index()];
+        let problem = Problem {
+            problem_type: problem_type.to_owned(),
+            title: title.to_owned(),
+            status,
+            detail: self.detail(),
+            instance: None,
+            issues: match self {
+                ApiError::Validation(issues) => issues.clone(),
+                _ => Vec::new(),
+            },
+        };
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        match self {
+            ApiError::Unauthenticated(_) => {
+                response.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"ssw-api\""),
+                ));
+            }
+            ApiError::MethodNotAllowed(allow) => {
+                response.insert_header((header::ALLOW, allow.join(", ")));
+            }
+            ApiError::TooManyRequests { retry_after_seconds } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+            }
+            ApiError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            _ => {}
+        }
+        let mut response = response.json(problem);
+        if let ApiError::Internal(cause) | ApiError::Unavailable(cause) = self {
+            response.extensions_mut().insert(InternalCause(cause.clone()));
+        }
+        response
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(error: StorageError) -> Self {
+        match error {
+            StorageError::NotFound => ApiError::NotFound,
+            StorageError::Unavailable(cause) => ApiError::Unavailable(cause),
+            StorageError::Conflict(detail) => ApiError::Conflict(detail),
+            StorageError::VersionMismatch => ApiError::PreconditionFailed,
+            StorageError::Invalid(issue) => ApiError::validation(issue),
+            StorageError::Other(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

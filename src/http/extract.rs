@@ -1,0 +1,128 @@
+//! Extractors that turn request input into typed values or into problem
+//! documents that name the offending field.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{ApiError, InputIssue};
+
+/// A JSON request body. `READ_ONLY` lists the fields a client may see but never
+/// set; sending one is a 400 that names it, as is any unknown field.
+pub trait RequestBody: DeserializeOwned {
+    const READ_ONLY: &'static [&'static str] = &["id", "self", "version", "createdAt", "updatedAt"];
+}
+
+pub struct Body<T>(pub T);
+
+fn describe(error: &serde_json::Error) -> String {
+    // serde's messages carry a position suffix that means nothing after parsing.
+    let message = error.to_string();
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message,
+    }
+}
+
+pub fn from_value<T: RequestBody>(value: Value) -> Result<T, ApiError> {
+    let Value::Object(map) = &value else {
+        return Err(ApiError::validation(InputIssue::body("", "the body must be a JSON object")));
+    };
+    let refused: Vec<InputIssue> = T::READ_ONLY
+        .iter()
+        .filter(|name| map.contains_key(**name))
+        .map(|name| InputIssue::body(*name, "is read-only and cannot be set"))
+        .collect();
+    if !refused.is_empty() {
+        return Err(ApiError::Validation(refused));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let name = if path == "." { String::new() } else { path };
+        let inner = e.into_inner();
+        let detail = describe(&inner);
+        let name = if name.is_empty() { unknown_field_name(&detail).unwrap_or_default() } else { name };
+        ApiError::validation(InputIssue::body(name, detail))
+    })
+}
+
+/// `unknown field `x`, expected ...` names its field only in the message.
+fn unknown_field_name(detail: &str) -> Option<String> {
+    let rest = detail.strip_prefix("unknown field `")?;
+    rest.split_once('`').map(|(name, _)| name.to_owned())
+}
+
+impl<T: RequestBody + 'static> FromRequest for Body<T> {
+    // The JSON layer's own errors are already problem documents (see
+    // `problems::json_config`); they pass through unchanged.
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let json = web::Json::<Value>::from_request(req, payload);
+        Box::pin(async move {
+            let web::Json(value) = json.await?;
+            Ok(from_value(value).map(Body)?)
+        })
+    }
+}
+
+/// Query parameters, parsed so that a bad value names its parameter.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(Query))
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let detail = e.into_inner().to_string();
+        let name = if path == "." { unknown_field_name(&detail).unwrap_or_default() } else { path };
+        ApiError::validation(InputIssue::query(name, detail))
+    })
+}
+
+/// The `If-Match` precondition of a write: the version the client last saw.
+pub fn if_match(req: &HttpRequest) -> Result<i32, ApiError> {
+    let Some(value) = req.headers().get(actix_web::http::header::IF_MATCH) else {
+        return Err(ApiError::PreconditionRequired);
+    };
+    let parsed = value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .and_then(|v| v.strip_prefix('"'))
+        .and_then(|v| v.strip_suffix('"'))
+        .and_then(|v| v.parse::<i32>().ok())
+        .filter(|v| *v > 0);
+    parsed.ok_or_else(|| {
+        ApiError::validation(InputIssue::header(
+            "If-Match",
+            "must be the quoted version from the resource's ETag, e.g. \"3\"",
+        ))
+    })
+}
+
+pub fn etag(version: i32) -> (actix_web::http::header::HeaderName, String) {
+    (actix_web::http::header::ETAG, format!("\"{version}\""))
+}
+
+/// Deserializes a field of a merge patch: absent stays `None`, `null` becomes
+/// `Some(None)`, a value becomes `Some(Some(v))`.
+pub fn nullable<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}

@@ -1,0 +1,31 @@
+//! The HTTP interface: routes, request and response types, framework errors.
+
+pub mod auth;
+pub mod docs;
+pub mod extract;
+pub mod health;
+pub mod me;
+pub mod pagination;
+pub mod problems;
+pub mod regions;
+pub mod service_accounts;
+pub mod users;
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub const API_BASE: &str = "/api/v1";
+
+/// Every documented route. The OpenAPI paths are collected from here.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        scope::scope(API_BASE)
+            .configure(auth::routes)
+            .configure(me::routes)
+            .configure(users::routes)
+            .configure(service_accounts::routes)
+            .configure(regions::routes)
+            .configure(docs::routes),
+    )
+    .configure(health::routes);
+}

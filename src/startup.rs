@@ -1,0 +1,171 @@
+//! Building the application: one `Application::build` for `main` and the tests alike.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers, Logger, from_fn};
+use actix_web::{App, HttpServer, web};
+use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use prometheus::Registry;
+use utoipa_actix_web::AppExt;
+
+use crate::auth::password::PasswordService;
+use crate::auth::tokens::TokenService;
+use crate::config::ServerSettings;
+use crate::http;
+use crate::http::problems::RouteTable;
+use crate::openapi;
+use crate::storage::DbPool;
+use crate::telemetry::{self, PoolMetrics};
+
+/// What every handler can reach.
+pub struct AppState {
+    pub pool: DbPool,
+    pub tokens: TokenService,
+    pub passwords: PasswordService,
+    pub settings: ServerSettings,
+    pub registry: Registry,
+    pub pool_metrics: PoolMetrics,
+}
+
+pub struct Application {
+    server: Server,
+    port: u16,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Settings(#[from] crate::config::SettingsError),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(String, std::io::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Application {
+    /// Binds the listener and prepares the server; `handle_signals` is off in tests.
+    pub fn build(settings: ServerSettings, pool: DbPool, handle_signals: bool) -> Result<Self, StartError> {
+        let secret = settings.signing_secret()?;
+        let tokens = TokenService::new(
+            &secret,
+            &settings.jwt_issuer,
+            &settings.jwt_audience,
+            i64::try_from(settings.access_token_ttl_seconds).unwrap_or(i64::MAX / 2),
+            i64::try_from(settings.refresh_token_ttl_seconds).unwrap_or(i64::MAX / 2),
+        );
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let passwords = PasswordService::new(cores).map_err(|e| StartError::Other(e.to_string()))?;
+        let registry = Registry::new();
+        let pool_metrics = PoolMetrics::register(&registry).map_err(|e| StartError::Other(e.to_string()))?;
+        let metrics = PrometheusMetricsBuilder::new("ssw")
+            .registry(registry.clone())
+            .mask_unmatched_patterns("UNMATCHED")
+            .build()
+            .map_err(|e| StartError::Other(e.to_string()))?;
+
+        let listener = TcpListener::bind(settings.bind).map_err(|e| StartError::Bind(settings.bind.to_string(), e))?;
+        let port = listener.local_addr().map_err(|e| StartError::Bind(settings.bind.to_string(), e))?.port();
+
+        let spec = openapi::build();
+        let routes = web::Data::new(RouteTable::from_openapi(&spec));
+        let spec_json = serde_json::to_vec(&spec).map_err(|e| StartError::Other(e.to_string()))?;
+        let spec = web::Data::new(http::docs::SpecJson(spec_json.into()));
+        let workers = settings.workers;
+        let shutdown = settings.shutdown_timeout_seconds;
+        let state = web::Data::new(AppState { pool, tokens, passwords, settings, registry, pool_metrics });
+
+        let mut server = HttpServer::new(move || {
+            app(state.clone(), spec.clone(), routes.clone(), metrics.clone())
+        })
+        .shutdown_timeout(shutdown)
+        .client_request_timeout(Duration::from_secs(10))
+        .listen(listener)
+        .map_err(|e| StartError::Bind("listener".into(), e))?;
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        if !handle_signals {
+            server = server.disable_signals();
+        }
+        Ok(Self { server: server.run(), port })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn cors(settings: &ServerSettings) -> Cors {
+    let origins = settings.cors_origins();
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers([
+            actix_web::http::header::AUTHORIZATION,
+            actix_web::http::header::CONTENT_TYPE,
+            actix_web::http::header::IF_MATCH,
+            actix_web::http::header::ACCEPT,
+        ])
+        .allowed_header("x-api-key")
+        .allowed_header("idempotency-key")
+        .allowed_header("x-request-id")
+        .expose_headers(["etag", "location", "x-request-id", "retry-after"])
+        .max_age(3600)
+        .block_on_origin_mismatch(false);
+    for origin in origins {
+        cors = cors.allowed_origin(&origin);
+    }
+    cors
+}
+
+fn app(
+    state: web::Data<AppState>,
+    spec: web::Data<http::docs::SpecJson>,
+    routes: web::Data<RouteTable>,
+    metrics: PrometheusMetrics,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let body_limit = state.settings.body_limit_bytes;
+    let cors = cors(&state.settings);
+    let (app, _) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::base())
+        .app_data(state)
+        .app_data(spec)
+        .app_data(routes)
+        .app_data(http::problems::json_config(body_limit))
+        .app_data(http::problems::path_config())
+        .app_data(http::problems::query_config())
+        .configure(http::routes)
+        .split_for_parts();
+    app.configure(http::docs::swagger_ui)
+        .default_service(web::to(http::problems::fallback))
+        .wrap(ErrorHandlers::new().default_handler(http::problems::ensure_problem))
+        .wrap(cors)
+        .wrap(
+            DefaultHeaders::new()
+                .add(("x-content-type-options", "nosniff"))
+                .add(("cache-control", "no-store")),
+        )
+        .wrap(Logger::new(r#"%{x-request-id}i %a "%r" %s %b %Dms"#))
+        .wrap(metrics)
+        .wrap(from_fn(telemetry::request_id))
+}
+

@@ -1,0 +1,156 @@
+//! Persistence: the connection pool, the diesel schema and one module per
+//! aggregate. Nothing here knows about HTTP; functions return [`StorageResult`].
+
+pub mod principals;
+pub mod reference;
+pub mod schema;
+pub mod sessions;
+pub mod throttle;
+
+use std::time::Duration;
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel_async::AsyncPgConnection;
+use diesel_async::pooled_connection::deadpool::{Object, Pool, PoolError};
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::config::DatabaseSettings;
+use crate::error::InputIssue;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+pub type DbPool = Pool<AsyncPgConnection>;
+pub type DbConn = Object<AsyncPgConnection>;
+
+/// What can go wrong in storage, classified for the HTTP layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("not found")]
+    NotFound,
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("version mismatch")]
+    VersionMismatch,
+    #[error("invalid: {0:?}")]
+    Invalid(InputIssue),
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+pub type StorageResult<T> = Result<T, StorageError>;
+
+/// Builds the pool. Connections are made lazily, so the server starts while the
+/// database is down and recovers by itself once it is back.
+///
+/// Recycling is `Fast` (no ping per checkout): a connection that died with the
+/// database fails its next query, is reported as 503 and is then discarded,
+/// because diesel-async marks it broken.
+pub fn build_pool(settings: &DatabaseSettings) -> DbPool {
+    let mut config = ManagerConfig::default();
+    config.recycling_method = RecyclingMethod::Fast;
+    let manager =
+        AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(&settings.database_url, config);
+    let timeout = settings.timeout();
+    Pool::builder(manager)
+        .max_size(settings.db_pool_size.max(1))
+        .runtime(deadpool::Runtime::Tokio1)
+        .wait_timeout(Some(timeout))
+        .create_timeout(Some(timeout))
+        .recycle_timeout(Some(Duration::from_secs(1)))
+        .build()
+        .unwrap_or_else(|e| panic!("connection pool configuration is invalid: {e}"))
+}
+
+/// Takes a connection from the pool; failing to get one means the database is unreachable.
+pub async fn connection(pool: &DbPool) -> StorageResult<DbConn> {
+    pool.get().await.map_err(|e| match e {
+        PoolError::Closed => StorageError::Other("pool closed".into()),
+        other => StorageError::Unavailable(other.to_string()),
+    })
+}
+
+/// Runs pending migrations. Blocking: call it outside the async workers.
+pub fn run_migrations(database_url: &str) -> Result<Vec<String>, String> {
+    use diesel::Connection;
+    use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+    let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(database_url)
+        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let applied = conn.run_pending_migrations(MIGRATIONS).map_err(|e| format!("migration failed: {e}"))?;
+    Ok(applied.iter().map(ToString::to_string).collect())
+}
+
+impl From<DieselError> for StorageError {
+    fn from(error: DieselError) -> Self {
+        match error {
+            DieselError::NotFound => StorageError::NotFound,
+            DieselError::DatabaseError(kind, info) => {
+                let constraint = info.constraint_name().unwrap_or_default().to_owned();
+                match kind {
+                    DatabaseErrorKind::UniqueViolation => StorageError::Conflict(unique_message(&constraint)),
+                    DatabaseErrorKind::ForeignKeyViolation => StorageError::Conflict(format!(
+                        "the operation conflicts with related records ({constraint})"
+                    )),
+                    DatabaseErrorKind::CheckViolation | DatabaseErrorKind::NotNullViolation => {
+                        StorageError::Invalid(InputIssue::body(
+                            constraint_field(&constraint),
+                            format!("violates rule {constraint}"),
+                        ))
+                    }
+                    DatabaseErrorKind::SerializationFailure => StorageError::Conflict(
+                        "a concurrent change got in the way; retry the request".into(),
+                    ),
+                    DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
+                        StorageError::Unavailable(info.message().to_owned())
+                    }
+                    _ if is_unavailable_message(info.message()) => {
+                        StorageError::Unavailable(info.message().to_owned())
+                    }
+                    _ => StorageError::Other(info.message().to_owned()),
+                }
+            }
+            DieselError::BrokenTransactionManager => StorageError::Unavailable("broken transaction".into()),
+            other => StorageError::Other(other.to_string()),
+        }
+    }
+}
+
+/// Messages PostgreSQL sends while it shuts down or starts up.
+fn is_unavailable_message(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    ["terminating connection", "shutting down", "starting up", "connection closed", "recovery mode"]
+        .iter()
+        .any(|needle| m.contains(needle))
+}
+
+fn unique_message(constraint: &str) -> String {
+    match constraint {
+        "users_email_key" => "a user with this e-mail address already exists".into(),
+        "service_accounts_name_key" => "a service account with this name already exists".into(),
+        "organisations_enterprise_number_key" => {
+            "an organisation with this enterprise number already exists".into()
+        }
+        "organisations_external_id_key" => "an organisation with this externalId already exists".into(),
+        other => format!("a record with the same unique value already exists ({other})"),
+    }
+}
+
+fn constraint_field(constraint: &str) -> String {
+    match constraint {
+        "users_coordinator_has_region" | "service_accounts_coordinator_has_region" => "regionId".into(),
+        "users_contributor_has_organisation" | "service_accounts_contributor_has_organisation" => {
+            "organisationId".into()
+        }
+        other => other.to_owned(),
+    }
+}
+
+/// Checks that the database answers; used by the readiness probe.
+pub async fn ping(pool: &DbPool) -> StorageResult<()> {
+    use diesel_async::RunQueryDsl;
+    let mut conn = connection(pool).await?;
+    diesel::sql_query("SELECT 1").execute(&mut conn).await?;
+    Ok(())
+}

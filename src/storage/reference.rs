@@ -1,0 +1,64 @@
+//! Reference data: regions and the organisations principals are scoped to.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::StorageResult;
+use super::schema::{organisations, regions};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = regions)]
+pub struct RegionRow {
+    pub id: String,
+    pub name: String,
+    pub nis_code: String,
+    pub flanders_wide: bool,
+    pub sort_order: i32,
+}
+
+pub async fn list_regions(conn: &mut AsyncPgConnection) -> StorageResult<Vec<RegionRow>> {
+    Ok(regions::table.order(regions::sort_order.asc()).select(RegionRow::as_select()).load(conn).await?)
+}
+
+pub async fn get_region(conn: &mut AsyncPgConnection, id: &str) -> StorageResult<RegionRow> {
+    Ok(regions::table.find(id).select(RegionRow::as_select()).first(conn).await?)
+}
+
+pub async fn region_exists(conn: &mut AsyncPgConnection, id: &str) -> StorageResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(regions::table.find(id))).get_result(conn).await?)
+}
+
+pub async fn organisation_exists(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(organisations::table.find(id))).get_result(conn).await?)
+}
+
+/// An example organisation for the demo data set.
+pub struct ExampleOrganisation<'a> {
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub region_id: &'a str,
+    pub external_id: &'a str,
+}
+
+/// Inserts the example organisations that are not there yet (matched by `externalId`).
+pub async fn upsert_example_organisations(
+    conn: &mut AsyncPgConnection,
+    examples: &[ExampleOrganisation<'_>],
+) -> StorageResult<usize> {
+    let mut inserted = 0;
+    for example in examples {
+        inserted += diesel::insert_into(organisations::table)
+            .values((
+                organisations::name.eq(example.name),
+                organisations::kind.eq(example.kind),
+                organisations::region_id.eq(example.region_id),
+                organisations::external_id.eq(example.external_id),
+                organisations::example.eq(true),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+    }
+    Ok(inserted)
+}
