@@ -56,7 +56,10 @@ pub struct CreateUser {
 }
 
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
 }
 
 fn migrate(database_url: &str) -> Result<(), String> {
@@ -93,7 +96,11 @@ fn serve(settings: ServerSettings) -> Result<(), String> {
     let pool = storage::build_pool(&settings.database);
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings.clone(), pool, true).map_err(|e| e.to_string())?;
-        log::info!("serving on http://{}:{} (Swagger UI at /docs)", settings.bind.ip(), app.port());
+        log::info!(
+            "serving on http://{}:{} (Swagger UI at /docs)",
+            settings.bind.ip(),
+            app.port()
+        );
         app.run_until_stopped().await.map_err(|e| e.to_string())
     })
 }
@@ -108,8 +115,15 @@ fn create_user(args: CreateUser) -> Result<(), String> {
     let hash = password::hash_blocking(password.expose()).map_err(|e| e.to_string())?;
     runtime().map_err(|e| e.to_string())?.block_on(async move {
         let pool = storage::build_pool(&args.database);
-        let mut conn = storage::connection(&pool).await.map_err(|e| e.to_string())?;
-        if args.if_no_admin && principals::count_admins(&mut conn).await.map_err(|e| e.to_string())? > 0 {
+        let mut conn = storage::connection(&pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        if args.if_no_admin
+            && principals::count_admins(&mut conn)
+                .await
+                .map_err(|e| e.to_string())?
+                > 0
+        {
             println!("An administrator exists already; no user created.");
             return Ok(());
         }
@@ -136,20 +150,56 @@ fn create_user(args: CreateUser) -> Result<(), String> {
 
 /// Example organisations, one kind per regional platform. Names say they are examples.
 const EXAMPLES: &[reference::ExampleOrganisation<'static>] = &[
-    reference::ExampleOrganisation { name: "Voorbeeld: OCMW Voorbeeldstad", kind: "localGovernment", region_id: "antwerpen", external_id: "example-org-1" },
-    reference::ExampleOrganisation { name: "Voorbeeld: CAW Voorbeeldregio", kind: "caw", region_id: "limburg", external_id: "example-org-2" },
-    reference::ExampleOrganisation { name: "Voorbeeld: Ziekenfonds Voorbeeld", kind: "healthInsuranceFund", region_id: "oost-vlaanderen", external_id: "example-org-3" },
-    reference::ExampleOrganisation { name: "Voorbeeld: Hogeschool Voorbeeld", kind: "university", region_id: "vlaams-brabant", external_id: "example-org-4" },
-    reference::ExampleOrganisation { name: "Voorbeeld: Buurtvereniging Voorbeeld", kind: "association", region_id: "west-vlaanderen", external_id: "example-org-5" },
-    reference::ExampleOrganisation { name: "Voorbeeld: Burgerinitiatief Voorbeeld", kind: "citizenInitiative", region_id: "brussel", external_id: "example-org-6" },
+    reference::ExampleOrganisation {
+        name: "Voorbeeld: OCMW Voorbeeldstad",
+        kind: "localGovernment",
+        region_id: "antwerpen",
+        external_id: "example-org-1",
+    },
+    reference::ExampleOrganisation {
+        name: "Voorbeeld: CAW Voorbeeldregio",
+        kind: "caw",
+        region_id: "limburg",
+        external_id: "example-org-2",
+    },
+    reference::ExampleOrganisation {
+        name: "Voorbeeld: Ziekenfonds Voorbeeld",
+        kind: "healthInsuranceFund",
+        region_id: "oost-vlaanderen",
+        external_id: "example-org-3",
+    },
+    reference::ExampleOrganisation {
+        name: "Voorbeeld: Hogeschool Voorbeeld",
+        kind: "university",
+        region_id: "vlaams-brabant",
+        external_id: "example-org-4",
+    },
+    reference::ExampleOrganisation {
+        name: "Voorbeeld: Buurtvereniging Voorbeeld",
+        kind: "association",
+        region_id: "west-vlaanderen",
+        external_id: "example-org-5",
+    },
+    reference::ExampleOrganisation {
+        name: "Voorbeeld: Burgerinitiatief Voorbeeld",
+        kind: "citizenInitiative",
+        region_id: "brussel",
+        external_id: "example-org-6",
+    },
 ];
 
 fn seed(settings: &DatabaseSettings) -> Result<(), String> {
     runtime().map_err(|e| e.to_string())?.block_on(async move {
         let pool = storage::build_pool(settings);
-        let mut conn = storage::connection(&pool).await.map_err(|e| e.to_string())?;
-        let inserted = reference::upsert_example_organisations(&mut conn, EXAMPLES).await.map_err(|e| e.to_string())?;
-        println!("Demo data (example data, not the real plan): {inserted} example organisations added.");
+        let mut conn = storage::connection(&pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        let inserted = reference::upsert_example_organisations(&mut conn, EXAMPLES)
+            .await
+            .map_err(|e| e.to_string())?;
+        println!(
+            "Demo data (example data, not the real plan): {inserted} example organisations added."
+        );
         Ok(())
     })
 }

@@ -47,7 +47,12 @@ pub struct ServerSettings {
     pub environment: String,
 
     /// Secret for signing access tokens (HS256): at least 32 bytes of random data.
-    #[arg(long, env = "SSW_JWT_SECRET", hide_env_values = true, default_value = "")]
+    #[arg(
+        long,
+        env = "SSW_JWT_SECRET",
+        hide_env_values = true,
+        default_value = ""
+    )]
     pub jwt_secret: String,
 
     /// `iss` claim of issued access tokens.
@@ -63,7 +68,11 @@ pub struct ServerSettings {
     pub access_token_ttl_seconds: u64,
 
     /// Lifetime of a session (its refresh tokens), in seconds.
-    #[arg(long, env = "SSW_REFRESH_TOKEN_TTL_SECONDS", default_value_t = 1_209_600)]
+    #[arg(
+        long,
+        env = "SSW_REFRESH_TOKEN_TTL_SECONDS",
+        default_value_t = 1_209_600
+    )]
     pub refresh_token_ttl_seconds: u64,
 
     /// Comma-separated origins allowed by CORS (empty: no cross-origin access).
@@ -102,7 +111,9 @@ pub struct ServerSettings {
 /// Why the server refuses to start.
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
-    #[error("SSW_JWT_SECRET must be set to at least 32 bytes (set SSW_ENV=development to use a throwaway secret)")]
+    #[error(
+        "SSW_JWT_SECRET must be set to at least 32 bytes (set SSW_ENV=development to use a throwaway secret)"
+    )]
     WeakSecret,
     #[error("SSW_ACCESS_TOKEN_TTL_SECONDS and SSW_REFRESH_TOKEN_TTL_SECONDS must be positive")]
     BadLifetime,

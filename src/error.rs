@@ -31,16 +31,36 @@ pub struct InputIssue {
 
 impl InputIssue {
     pub fn body(name: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self { location: "body".into(), name: name.into(), value: None, detail: detail.into() }
+        Self {
+            location: "body".into(),
+            name: name.into(),
+            value: None,
+            detail: detail.into(),
+        }
     }
     pub fn query(name: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self { location: "query".into(), name: name.into(), value: None, detail: detail.into() }
+        Self {
+            location: "query".into(),
+            name: name.into(),
+            value: None,
+            detail: detail.into(),
+        }
     }
     pub fn header(name: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self { location: "header".into(), name: name.into(), value: None, detail: detail.into() }
+        Self {
+            location: "header".into(),
+            name: name.into(),
+            value: None,
+            detail: detail.into(),
+        }
     }
     pub fn path(name: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self { location: "path".into(), name: name.into(), value: None, detail: detail.into() }
+        Self {
+            location: "path".into(),
+            name: name.into(),
+            value: None,
+            detail: detail.into(),
+        }
     }
     pub fn with_value(mut self, value: serde_json::Value) -> Self {
         // Long values are not echoed back: the name and the reason are enough.
@@ -124,20 +144,56 @@ pub struct InternalCause(pub String);
 pub const PROBLEM_TYPES: &[(&str, &str, u16)] = &[
     ("urn:problem-type:ssw:validation", "Invalid input", 400),
     ("urn:problem-type:ssw:bad-request", "Malformed request", 400),
-    ("urn:problem-type:ssw:unauthenticated", "Authentication required", 401),
+    (
+        "urn:problem-type:ssw:unauthenticated",
+        "Authentication required",
+        401,
+    ),
     ("urn:problem-type:ssw:forbidden", "Not allowed", 403),
     ("urn:problem-type:ssw:not-found", "Not found", 404),
-    ("urn:problem-type:ssw:method-not-allowed", "Method not allowed", 405),
+    (
+        "urn:problem-type:ssw:method-not-allowed",
+        "Method not allowed",
+        405,
+    ),
     ("urn:problem-type:ssw:not-acceptable", "Not acceptable", 406),
     ("urn:problem-type:ssw:conflict", "Conflict", 409),
-    ("urn:problem-type:ssw:precondition-failed", "Precondition failed", 412),
-    ("urn:problem-type:ssw:payload-too-large", "Payload too large", 413),
-    ("urn:problem-type:ssw:unsupported-media-type", "Unsupported media type", 415),
-    ("urn:problem-type:ssw:unprocessable", "Unprocessable request", 422),
-    ("urn:problem-type:ssw:precondition-required", "Precondition required", 428),
-    ("urn:problem-type:ssw:too-many-requests", "Too many requests", 429),
+    (
+        "urn:problem-type:ssw:precondition-failed",
+        "Precondition failed",
+        412,
+    ),
+    (
+        "urn:problem-type:ssw:payload-too-large",
+        "Payload too large",
+        413,
+    ),
+    (
+        "urn:problem-type:ssw:unsupported-media-type",
+        "Unsupported media type",
+        415,
+    ),
+    (
+        "urn:problem-type:ssw:unprocessable",
+        "Unprocessable request",
+        422,
+    ),
+    (
+        "urn:problem-type:ssw:precondition-required",
+        "Precondition required",
+        428,
+    ),
+    (
+        "urn:problem-type:ssw:too-many-requests",
+        "Too many requests",
+        429,
+    ),
     ("urn:problem-type:ssw:internal", "Internal error", 500),
-    ("urn:problem-type:ssw:unavailable", "Service unavailable", 503),
+    (
+        "urn:problem-type:ssw:unavailable",
+        "Service unavailable",
+        503,
+    ),
 ];
 
 impl ApiError {
@@ -168,7 +224,9 @@ impl ApiError {
                 1 => "1 input value is invalid".to_owned(),
                 n => format!("{n} input values are invalid"),
             },
-            ApiError::BadRequest(d) | ApiError::Conflict(d) | ApiError::Unprocessable(d) => d.clone(),
+            ApiError::BadRequest(d) | ApiError::Conflict(d) | ApiError::Unprocessable(d) => {
+                d.clone()
+            }
             ApiError::Unauthenticated(d) => (*d).to_owned(),
             ApiError::Forbidden => "your role or scope does not allow this operation".to_owned(),
             ApiError::NotFound => "no such resource".to_owned(),
@@ -177,17 +235,18 @@ impl ApiError {
             }
             ApiError::NotAcceptable => "the requested media type is not available".to_owned(),
             ApiError::PreconditionFailed => {
-                "the resource has changed since the version given in If-Match; fetch it again".to_owned()
+                "the resource has changed since the version given in If-Match; fetch it again"
+                    .to_owned()
             }
             ApiError::PayloadTooLarge(0) => "the request body is too large".to_owned(),
             ApiError::PayloadTooLarge(limit) => format!("the request body exceeds {limit} bytes"),
-            ApiError::UnsupportedMediaType => {
-                "send the body as application/json".to_owned()
-            }
+            ApiError::UnsupportedMediaType => "send the body as application/json".to_owned(),
             ApiError::PreconditionRequired => {
                 "this write needs an If-Match header with the current version (its ETag)".to_owned()
             }
-            ApiError::TooManyRequests { retry_after_seconds } => {
+            ApiError::TooManyRequests {
+                retry_after_seconds,
+            } => {
                 format!("too many attempts; try again in {retry_after_seconds} seconds")
             }
             ApiError::Unavailable(_) => {
@@ -233,7 +292,9 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed(allow) => {
                 response.insert_header((header::ALLOW, allow.join(", ")));
             }
-            ApiError::TooManyRequests { retry_after_seconds } => {
+            ApiError::TooManyRequests {
+                retry_after_seconds,
+            } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
             }
             ApiError::Unavailable(_) => {
@@ -243,7 +304,9 @@ impl ResponseError for ApiError {
         }
         let mut response = response.json(problem);
         if let ApiError::Internal(cause) | ApiError::Unavailable(cause) = self {
-            response.extensions_mut().insert(InternalCause(cause.clone()));
+            response
+                .extensions_mut()
+                .insert(InternalCause(cause.clone()));
         }
         response
     }

@@ -61,7 +61,11 @@ pub fn base() -> OpenApiDoc {
 
 /// The complete document, as served at `/api/v1/openapi.json`.
 pub fn build() -> OpenApiDoc {
-    let (_, mut doc) = App::new().into_utoipa_app().openapi(base()).configure(crate::http::routes).split_for_parts();
+    let (_, mut doc) = App::new()
+        .into_utoipa_app()
+        .openapi(base())
+        .configure(crate::http::routes)
+        .split_for_parts();
     add_problem_responses(&mut doc);
     doc
 }
@@ -69,15 +73,27 @@ pub fn build() -> OpenApiDoc {
 /// Every operation may answer with a problem document: `default` on all of
 /// them, 401 on those that need credentials, 503 on those that reach the database.
 fn add_problem_responses(doc: &mut OpenApiDoc) {
-    let types: Vec<String> = PROBLEM_TYPES.iter().map(|(urn, title, status)| format!("`{urn}` ({status}, {title})")).collect();
+    let types: Vec<String> = PROBLEM_TYPES
+        .iter()
+        .map(|(urn, title, status)| format!("`{urn}` ({status}, {title})"))
+        .collect();
     let problem = |description: &str| -> RefOr<utoipa::openapi::Response> {
-        let content = ContentBuilder::new().schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem")))).build();
-        let mut builder = ResponseBuilder::new().description(description).content(crate::error::PROBLEM_JSON, content);
+        let content = ContentBuilder::new()
+            .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                "Problem",
+            ))))
+            .build();
+        let mut builder = ResponseBuilder::new()
+            .description(description)
+            .content(crate::error::PROBLEM_JSON, content);
         if description.starts_with("Service unavailable") {
             builder = builder.header(
                 "Retry-After",
                 utoipa::openapi::HeaderBuilder::new()
-                    .schema(utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::Integer))
+                    .schema(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::schema::Type::Integer),
+                    )
                     .description(Some("Seconds to wait before retrying."))
                     .build(),
             );
@@ -86,15 +102,32 @@ fn add_problem_responses(doc: &mut OpenApiDoc) {
     };
     let default_description = format!("A problem. Problem types: {}.", types.join("; "));
     for (path, item) in doc.paths.paths.iter_mut() {
-        let reaches_db = !path.starts_with("/health/live") && path != "/metrics" && !path.ends_with("openapi.json");
-        for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+        let reaches_db = !path.starts_with("/health/live")
+            && path != "/metrics"
+            && !path.ends_with("openapi.json");
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
             let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
             let responses = &mut op.responses.responses;
             if secured && !responses.contains_key("401") {
-                responses.insert("401".into(), problem("Missing, malformed or expired credentials."));
+                responses.insert(
+                    "401".into(),
+                    problem("Missing, malformed or expired credentials."),
+                );
             }
             if reaches_db && !responses.contains_key("503") {
-                responses.insert("503".into(), problem("Service unavailable: the database cannot be reached."));
+                responses.insert(
+                    "503".into(),
+                    problem("Service unavailable: the database cannot be reached."),
+                );
             }
             responses.insert("default".into(), problem(&default_description));
         }

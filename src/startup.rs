@@ -47,7 +47,11 @@ pub enum StartError {
 
 impl Application {
     /// Binds the listener and prepares the server; `handle_signals` is off in tests.
-    pub fn build(settings: ServerSettings, pool: DbPool, handle_signals: bool) -> Result<Self, StartError> {
+    pub fn build(
+        settings: ServerSettings,
+        pool: DbPool,
+        handle_signals: bool,
+    ) -> Result<Self, StartError> {
         let secret = settings.signing_secret()?;
         let tokens = TokenService::new(
             &secret,
@@ -56,18 +60,26 @@ impl Application {
             i64::try_from(settings.access_token_ttl_seconds).unwrap_or(i64::MAX / 2),
             i64::try_from(settings.refresh_token_ttl_seconds).unwrap_or(i64::MAX / 2),
         );
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        let passwords = PasswordService::new(cores).map_err(|e| StartError::Other(e.to_string()))?;
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        let passwords =
+            PasswordService::new(cores).map_err(|e| StartError::Other(e.to_string()))?;
         let registry = Registry::new();
-        let pool_metrics = PoolMetrics::register(&registry).map_err(|e| StartError::Other(e.to_string()))?;
+        let pool_metrics =
+            PoolMetrics::register(&registry).map_err(|e| StartError::Other(e.to_string()))?;
         let metrics = PrometheusMetricsBuilder::new("ssw")
             .registry(registry.clone())
             .mask_unmatched_patterns("UNMATCHED")
             .build()
             .map_err(|e| StartError::Other(e.to_string()))?;
 
-        let listener = TcpListener::bind(settings.bind).map_err(|e| StartError::Bind(settings.bind.to_string(), e))?;
-        let port = listener.local_addr().map_err(|e| StartError::Bind(settings.bind.to_string(), e))?.port();
+        let listener = TcpListener::bind(settings.bind)
+            .map_err(|e| StartError::Bind(settings.bind.to_string(), e))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| StartError::Bind(settings.bind.to_string(), e))?
+            .port();
 
         let spec = openapi::build();
         let routes = web::Data::new(RouteTable::from_openapi(&spec));
@@ -75,7 +87,14 @@ impl Application {
         let spec = web::Data::new(http::docs::SpecJson(spec_json.into()));
         let workers = settings.workers;
         let shutdown = settings.shutdown_timeout_seconds;
-        let state = web::Data::new(AppState { pool, tokens, passwords, settings, registry, pool_metrics });
+        let state = web::Data::new(AppState {
+            pool,
+            tokens,
+            passwords,
+            settings,
+            registry,
+            pool_metrics,
+        });
 
         let mut server = HttpServer::new(move || {
             app(state.clone(), spec.clone(), routes.clone(), metrics.clone())
@@ -90,7 +109,10 @@ impl Application {
         if !handle_signals {
             server = server.disable_signals();
         }
-        Ok(Self { server: server.run(), port })
+        Ok(Self {
+            server: server.run(),
+            port,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -168,4 +190,3 @@ fn app(
         .wrap(metrics)
         .wrap(from_fn(telemetry::request_id))
 }
-

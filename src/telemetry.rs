@@ -17,7 +17,10 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub struct RequestId(pub String);
 
 pub fn init_logging() {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info,actix_server=warn")).init();
+    env_logger::Builder::from_env(
+        env_logger::Env::default().default_filter_or("info,actix_server=warn"),
+    )
+    .init();
 }
 
 /// A client's request id is kept when it is short and printable; otherwise a new one is made.
@@ -68,10 +71,19 @@ impl PoolMetrics {
             Ok(g)
         };
         Ok(Self {
-            size: gauge("db_pool_connections", "Open database connections in the pool")?,
+            size: gauge(
+                "db_pool_connections",
+                "Open database connections in the pool",
+            )?,
             available: gauge("db_pool_available", "Idle database connections in the pool")?,
-            waiting: gauge("db_pool_waiting", "Requests waiting for a database connection")?,
-            max_size: gauge("db_pool_max_connections", "Maximum size of the database pool")?,
+            waiting: gauge(
+                "db_pool_waiting",
+                "Requests waiting for a database connection",
+            )?,
+            max_size: gauge(
+                "db_pool_max_connections",
+                "Maximum size of the database pool",
+            )?,
         })
     }
 

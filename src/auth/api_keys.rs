@@ -16,14 +16,19 @@ pub fn generate() -> GeneratedKey {
     let prefix = hex::encode(secrets::random_bytes(6));
     let key = format!("{KEY_PREFIX}{prefix}_{}", secrets::random_token());
     let digest = secrets::digest(&key);
-    GeneratedKey { key, prefix, digest }
+    GeneratedKey {
+        key,
+        prefix,
+        digest,
+    }
 }
 
 /// The prefix of a presented key, when it has the right shape.
 pub fn prefix_of(key: &str) -> Option<&str> {
     let rest = key.strip_prefix(KEY_PREFIX)?;
     let (prefix, secret) = rest.split_once('_')?;
-    let ok = prefix.len() == 12 && prefix.bytes().all(|b| b.is_ascii_hexdigit()) && secret.len() == 43;
+    let ok =
+        prefix.len() == 12 && prefix.bytes().all(|b| b.is_ascii_hexdigit()) && secret.len() == 43;
     ok.then_some(prefix)
 }
 

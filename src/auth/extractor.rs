@@ -29,7 +29,9 @@ enum Credentials {
 
 fn credentials(req: &HttpRequest) -> Result<Option<Credentials>, ApiError> {
     if let Some(value) = req.headers().get(header::AUTHORIZATION) {
-        let value = value.to_str().map_err(|_| ApiError::Unauthenticated("malformed Authorization header"))?;
+        let value = value
+            .to_str()
+            .map_err(|_| ApiError::Unauthenticated("malformed Authorization header"))?;
         let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
         let rest = rest.trim();
         if rest.is_empty() {
@@ -40,11 +42,15 @@ fn credentials(req: &HttpRequest) -> Result<Option<Credentials>, ApiError> {
         } else if scheme.eq_ignore_ascii_case("apikey") {
             Ok(Some(Credentials::ApiKey(rest.to_owned())))
         } else {
-            Err(ApiError::Unauthenticated("unsupported authorization scheme; use Bearer or ApiKey"))
+            Err(ApiError::Unauthenticated(
+                "unsupported authorization scheme; use Bearer or ApiKey",
+            ))
         };
     }
     if let Some(value) = req.headers().get("x-api-key") {
-        let value = value.to_str().map_err(|_| ApiError::Unauthenticated("malformed X-API-Key header"))?;
+        let value = value
+            .to_str()
+            .map_err(|_| ApiError::Unauthenticated("malformed X-API-Key header"))?;
         return Ok(Some(Credentials::ApiKey(value.trim().to_owned())));
     }
     Ok(None)
@@ -75,7 +81,8 @@ async fn authenticate(state: &AppState, credentials: Credentials) -> Result<Prin
             })
         }
         Credentials::ApiKey(key) => {
-            let prefix = api_keys::prefix_of(&key).ok_or(ApiError::Unauthenticated("invalid API key"))?;
+            let prefix =
+                api_keys::prefix_of(&key).ok_or(ApiError::Unauthenticated("invalid API key"))?;
             let mut conn = storage::connection(&state.pool).await?;
             let (key_row, account) = principals::find_api_key(&mut conn, prefix)
                 .await?
@@ -123,7 +130,10 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            extract(req).await?.map(Caller).ok_or(ApiError::Unauthenticated("authentication required"))
+            extract(req)
+                .await?
+                .map(Caller)
+                .ok_or(ApiError::Unauthenticated("authentication required"))
         })
     }
 }

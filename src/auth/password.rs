@@ -29,7 +29,8 @@ fn hasher() -> Argon2<'static> {
 
 /// Hashes synchronously; for start-up and command-line use.
 pub fn hash_blocking(password: &str) -> Result<String, HashError> {
-    let salt = SaltString::encode_b64(&super::secrets::random_bytes(16)).map_err(|e| HashError(e.to_string()))?;
+    let salt = SaltString::encode_b64(&super::secrets::random_bytes(16))
+        .map_err(|e| HashError(e.to_string()))?;
     hasher()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -38,7 +39,9 @@ pub fn hash_blocking(password: &str) -> Result<String, HashError> {
 
 fn verify_blocking(password: &str, hash: &str) -> bool {
     match PasswordHash::new(hash) {
-        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -46,11 +49,18 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
 impl PasswordService {
     pub fn new(max_concurrent: usize) -> Result<Self, HashError> {
         let dummy = hash_blocking(&super::secrets::random_token())?;
-        Ok(Self { permits: Arc::new(Semaphore::new(max_concurrent.max(1))), dummy_hash: Arc::new(dummy) })
+        Ok(Self {
+            permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
+            dummy_hash: Arc::new(dummy),
+        })
     }
 
     pub async fn hash(&self, password: String) -> Result<String, HashError> {
-        let _permit = self.permits.acquire().await.map_err(|e| HashError(e.to_string()))?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| HashError(e.to_string()))?;
         tokio::task::spawn_blocking(move || hash_blocking(&password))
             .await
             .map_err(|e| HashError(e.to_string()))?

@@ -30,8 +30,16 @@ pub fn role_allows(role: Role, resource: Resource, operation: Operation) -> bool
 }
 
 /// 403 unless the role allows the operation.
-pub fn require(principal: &Principal, resource: Resource, operation: Operation) -> Result<(), ApiError> {
-    if role_allows(principal.role, resource, operation) { Ok(()) } else { Err(ApiError::Forbidden) }
+pub fn require(
+    principal: &Principal,
+    resource: Resource,
+    operation: Operation,
+) -> Result<(), ApiError> {
+    if role_allows(principal.role, resource, operation) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
 }
 
 /// Reading one user: admins read everyone, everyone reads themselves. Anyone
@@ -53,7 +61,11 @@ mod tests {
         for role in Role::ALL {
             for resource in [Resource::Users, Resource::ServiceAccounts] {
                 for op in [Operation::Read, Operation::Write] {
-                    assert_eq!(role_allows(role, resource, op), role == Role::Admin, "{role} {resource:?} {op:?}");
+                    assert_eq!(
+                        role_allows(role, resource, op),
+                        role == Role::Admin,
+                        "{role} {resource:?} {op:?}"
+                    );
                 }
             }
         }
@@ -63,7 +75,10 @@ mod tests {
     fn everyone_reads_reference_data_and_only_admins_write_it() {
         for role in Role::ALL {
             assert!(role_allows(role, Resource::ReferenceData, Operation::Read));
-            assert_eq!(role_allows(role, Resource::ReferenceData, Operation::Write), role == Role::Admin);
+            assert_eq!(
+                role_allows(role, Resource::ReferenceData, Operation::Write),
+                role == Role::Admin
+            );
         }
     }
 }

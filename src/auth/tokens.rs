@@ -40,7 +40,13 @@ pub enum TokenError {
 }
 
 impl TokenService {
-    pub fn new(secret: &[u8], issuer: &str, audience: &str, access_ttl_seconds: i64, refresh_ttl_seconds: i64) -> Self {
+    pub fn new(
+        secret: &[u8],
+        issuer: &str,
+        audience: &str,
+        access_ttl_seconds: i64,
+        refresh_ttl_seconds: i64,
+    ) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.algorithms = vec![Algorithm::HS256];
         validation.leeway = 5;
@@ -73,17 +79,17 @@ impl TokenService {
             jti: Uuid::new_v4(),
             typ: ACCESS_TOKEN_TYPE.to_owned(),
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|e| e.to_string())
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| e.to_string())
     }
 
     pub fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {
         use jsonwebtoken::errors::ErrorKind;
-        let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation).map_err(|e| {
-            match e.kind() {
+        let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)
+            .map_err(|e| match e.kind() {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
                 _ => TokenError::Invalid,
-            }
-        })?;
+            })?;
         if data.claims.typ != ACCESS_TOKEN_TYPE {
             return Err(TokenError::Invalid);
         }
@@ -104,12 +110,20 @@ mod tests {
         let tokens = service(&[7u8; 32]);
         let token = tokens.issue(Uuid::new_v4(), Uuid::new_v4()).unwrap();
         assert!(tokens.verify(&token).is_ok());
-        assert_eq!(service(&[8u8; 32]).verify(&token).unwrap_err(), TokenError::Invalid);
+        assert_eq!(
+            service(&[8u8; 32]).verify(&token).unwrap_err(),
+            TokenError::Invalid
+        );
     }
 
     #[test]
     fn a_token_for_another_audience_is_refused() {
-        let token = TokenService::new(&[7u8; 32], "ssw-api", "other", 60, 60).issue(Uuid::new_v4(), Uuid::new_v4()).unwrap();
-        assert_eq!(service(&[7u8; 32]).verify(&token).unwrap_err(), TokenError::Invalid);
+        let token = TokenService::new(&[7u8; 32], "ssw-api", "other", 60, 60)
+            .issue(Uuid::new_v4(), Uuid::new_v4())
+            .unwrap();
+        assert_eq!(
+            service(&[7u8; 32]).verify(&token).unwrap_err(),
+            TokenError::Invalid
+        );
     }
 }

@@ -24,7 +24,11 @@ impl Email {
             && !domain.ends_with('.')
             && !domain.contains('@')
             && value.chars().all(|c| !c.is_whitespace() && !c.is_control());
-        if plausible { Ok(Self(value)) } else { Err("not a valid e-mail address") }
+        if plausible {
+            Ok(Self(value))
+        } else {
+            Err("not a valid e-mail address")
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -44,12 +48,24 @@ mod tests {
 
     #[test]
     fn addresses_are_normalised_to_lower_case() {
-        assert_eq!(Email::parse("  An.Peeters@Limburg.BE ").map(|e| e.to_string()), Ok("an.peeters@limburg.be".into()));
+        assert_eq!(
+            Email::parse("  An.Peeters@Limburg.BE ").map(|e| e.to_string()),
+            Ok("an.peeters@limburg.be".into())
+        );
     }
 
     #[test]
     fn implausible_addresses_are_refused() {
-        for bad in ["", "no-at-sign", "@example.org", "a@b", "a@.org", "a b@example.org", "a@example.org.", "a\u{0}@x.org"] {
+        for bad in [
+            "",
+            "no-at-sign",
+            "@example.org",
+            "a@b",
+            "a@.org",
+            "a b@example.org",
+            "a@example.org.",
+            "a\u{0}@x.org",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} was accepted");
         }
     }

@@ -21,7 +21,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Steering, Role::Coordinator, Role::Contributor, Role::Reader];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Steering,
+        Role::Coordinator,
+        Role::Contributor,
+        Role::Reader,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

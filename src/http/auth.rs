@@ -62,11 +62,20 @@ fn client_address(req: &HttpRequest, state: &AppState) -> String {
             return addr.to_owned();
         }
     }
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
 }
 
-fn tokens(state: &AppState, user_id: uuid::Uuid, session: sessions::NewSession) -> ApiResult<HttpResponse> {
-    let access_token = state.tokens.issue(user_id, session.session_id).map_err(ApiError::Internal)?;
+fn tokens(
+    state: &AppState,
+    user_id: uuid::Uuid,
+    session: sessions::NewSession,
+) -> ApiResult<HttpResponse> {
+    let access_token = state
+        .tokens
+        .issue(user_id, session.session_id)
+        .map_err(ApiError::Internal)?;
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token,
         token_type: "Bearer",
@@ -93,30 +102,63 @@ fn tokens(state: &AppState, user_id: uuid::Uuid, session: sessions::NewSession) 
     security(())
 )]
 #[post("/auth/login")]
-async fn login(req: HttpRequest, state: web::Data<AppState>, body: Body<LoginRequest>) -> ApiResult<HttpResponse> {
+async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Body<LoginRequest>,
+) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password } = body.0;
     let email = email.trim().to_lowercase();
-    let keys = [format!("account:{email}"), format!("client:{}", client_address(&req, &state))];
+    let keys = [
+        format!("account:{email}"),
+        format!("client:{}", client_address(&req, &state)),
+    ];
     let mut conn = storage::connection(&state.pool).await?;
     if let Some(retry_after_seconds) = throttle::blocked_for(&mut conn, &keys).await? {
-        return Err(ApiError::TooManyRequests { retry_after_seconds });
+        return Err(ApiError::TooManyRequests {
+            retry_after_seconds,
+        });
     }
-    let user = if email.len() <= 254 { principals::find_user_by_email(&mut conn, &email).await? } else { None };
+    let user = if email.len() <= 254 {
+        principals::find_user_by_email(&mut conn, &email).await?
+    } else {
+        None
+    };
     // Release the connection while the hash runs.
     drop(conn);
-    let password = if password.len() > 1024 { String::new() } else { password };
-    let matched = state.passwords.verify(password, user.as_ref().map(|u| u.password_hash.clone())).await;
+    let password = if password.len() > 1024 {
+        String::new()
+    } else {
+        password
+    };
+    let matched = state
+        .passwords
+        .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
+        .await;
     let mut conn = storage::connection(&state.pool).await?;
     match user {
         Some(user) if matched && user.active => {
             throttle::clear(&mut conn, &keys[..1]).await?;
-            let session = sessions::create(&mut conn, user.id, state.tokens.refresh_ttl_seconds).await?;
+            let session =
+                sessions::create(&mut conn, user.id, state.tokens.refresh_ttl_seconds).await?;
             tokens(&state, user.id, session)
         }
         _ => {
             let window = state.settings.login_window_seconds;
-            throttle::record_failure(&mut conn, &keys[0], state.settings.login_max_failures_per_account, window).await?;
-            throttle::record_failure(&mut conn, &keys[1], state.settings.login_max_failures_per_client, window).await?;
+            throttle::record_failure(
+                &mut conn,
+                &keys[0],
+                state.settings.login_max_failures_per_account,
+                window,
+            )
+            .await?;
+            throttle::record_failure(
+                &mut conn,
+                &keys[1],
+                state.settings.login_max_failures_per_client,
+                window,
+            )
+            .await?;
             Err(ApiError::Unauthenticated(BAD_CREDENTIALS))
         }
     }
@@ -137,15 +179,22 @@ async fn login(req: HttpRequest, state: web::Data<AppState>, body: Body<LoginReq
     security(())
 )]
 #[post("/auth/refresh")]
-async fn refresh(state: web::Data<AppState>, body: Body<RefreshRequest>) -> ApiResult<HttpResponse> {
+async fn refresh(
+    state: web::Data<AppState>,
+    body: Body<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
     let mut conn = storage::connection(&state.pool).await?;
     match sessions::rotate(&mut conn, &body.0.refresh_token).await? {
         sessions::Rotation::Rotated { user_id, session } => tokens(&state, user_id, session),
         sessions::Rotation::Reused => {
             log::warn!("a retired refresh token was presented; its session is revoked");
-            Err(ApiError::Unauthenticated("the refresh token is no longer valid"))
+            Err(ApiError::Unauthenticated(
+                "the refresh token is no longer valid",
+            ))
         }
-        sessions::Rotation::Invalid => Err(ApiError::Unauthenticated("the refresh token is no longer valid")),
+        sessions::Rotation::Invalid => Err(ApiError::Unauthenticated(
+            "the refresh token is no longer valid",
+        )),
     }
 }
 

@@ -16,7 +16,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
 )]
 #[get("/openapi.json")]
 async fn openapi_json(spec: web::Data<SpecJson>) -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(spec.0.clone())
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(spec.0.clone())
 }
 
 /// The served document, serialised once at start-up.
@@ -24,8 +26,7 @@ pub struct SpecJson(pub actix_web::web::Bytes);
 
 /// Swagger UI at `/docs`, reading the document above; its assets are built in.
 pub fn swagger_ui(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        SwaggerUi::new("/docs/{_:.*}")
-            .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json").persist_authorization(false)),
-    );
+    cfg.service(SwaggerUi::new("/docs/{_:.*}").config(
+        utoipa_swagger_ui::Config::from("/api/v1/openapi.json").persist_authorization(false),
+    ));
 }

@@ -29,7 +29,10 @@ fn describe(error: &serde_json::Error) -> String {
 
 pub fn from_value<T: RequestBody>(value: Value) -> Result<T, ApiError> {
     let Value::Object(map) = &value else {
-        return Err(ApiError::validation(InputIssue::body("", "the body must be a JSON object")));
+        return Err(ApiError::validation(InputIssue::body(
+            "",
+            "the body must be a JSON object",
+        )));
     };
     let refused: Vec<InputIssue> = T::READ_ONLY
         .iter()
@@ -44,7 +47,11 @@ pub fn from_value<T: RequestBody>(value: Value) -> Result<T, ApiError> {
         let name = if path == "." { String::new() } else { path };
         let inner = e.into_inner();
         let detail = describe(&inner);
-        let name = if name.is_empty() { unknown_field_name(&detail).unwrap_or_default() } else { name };
+        let name = if name.is_empty() {
+            unknown_field_name(&detail).unwrap_or_default()
+        } else {
+            name
+        };
         ApiError::validation(InputIssue::body(name, detail))
     })
 }
@@ -83,11 +90,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
 }
 
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
-    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    let deserializer =
+        serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
         let detail = e.into_inner().to_string();
-        let name = if path == "." { unknown_field_name(&detail).unwrap_or_default() } else { path };
+        let name = if path == "." {
+            unknown_field_name(&detail).unwrap_or_default()
+        } else {
+            path
+        };
         ApiError::validation(InputIssue::query(name, detail))
     })
 }

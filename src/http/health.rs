@@ -40,10 +40,12 @@ async fn live() -> web::Json<Health> {
 )]
 #[get("/health/ready")]
 async fn ready(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
-    storage::ping(&state.pool).await.map_err(|e| match ApiError::from(e) {
-        unavailable @ ApiError::Unavailable(_) => unavailable,
-        other => ApiError::Unavailable(other.to_string()),
-    })?;
+    storage::ping(&state.pool)
+        .await
+        .map_err(|e| match ApiError::from(e) {
+            unavailable @ ApiError::Unavailable(_) => unavailable,
+            other => ApiError::Unavailable(other.to_string()),
+        })?;
     Ok(web::Json(Health { status: "ok" }))
 }
 
@@ -62,5 +64,7 @@ async fn metrics(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     prometheus::TextEncoder::new()
         .encode(&state.registry.gather(), &mut buffer)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(buffer))
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(buffer))
 }

@@ -132,27 +132,49 @@ async fn change_password(
         return Err(ApiError::Forbidden);
     }
     let input = body.0;
-    let new_password =
-        NewPassword::parse(&input.new_password).map_err(|e| ApiError::validation(InputIssue::body("newPassword", e)))?;
+    let new_password = NewPassword::parse(&input.new_password)
+        .map_err(|e| ApiError::validation(InputIssue::body("newPassword", e)))?;
     let mut conn = storage::connection(&state.pool).await?;
     let user = principals::get_user(&mut conn, principal.id).await?;
     let key = [format!("account:{}", user.email)];
     if let Some(retry_after_seconds) = throttle::blocked_for(&mut conn, &key).await? {
-        return Err(ApiError::TooManyRequests { retry_after_seconds });
+        return Err(ApiError::TooManyRequests {
+            retry_after_seconds,
+        });
     }
     drop(conn);
-    let current = if input.current_password.len() > 1024 { String::new() } else { input.current_password };
-    let matched = state.passwords.verify(current, Some(user.password_hash.clone())).await;
+    let current = if input.current_password.len() > 1024 {
+        String::new()
+    } else {
+        input.current_password
+    };
+    let matched = state
+        .passwords
+        .verify(current, Some(user.password_hash.clone()))
+        .await;
     if !matched {
         let mut conn = storage::connection(&state.pool).await?;
         let settings = &state.settings;
-        throttle::record_failure(&mut conn, &key[0], settings.login_max_failures_per_account, settings.login_window_seconds)
-            .await?;
-        return Err(ApiError::validation(InputIssue::body("currentPassword", "is not the current password")));
+        throttle::record_failure(
+            &mut conn,
+            &key[0],
+            settings.login_max_failures_per_account,
+            settings.login_window_seconds,
+        )
+        .await?;
+        return Err(ApiError::validation(InputIssue::body(
+            "currentPassword",
+            "is not the current password",
+        )));
     }
-    let hash = state.passwords.hash(new_password.expose().to_owned()).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let hash = state
+        .passwords
+        .hash(new_password.expose().to_owned())
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut conn = storage::connection(&state.pool).await?;
     principals::set_password(&mut conn, user.id, &hash).await?;
-    sessions::revoke_all_for_user(&mut conn, user.id, principal.session_id, "password changed").await?;
+    sessions::revoke_all_for_user(&mut conn, user.id, principal.session_id, "password changed")
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

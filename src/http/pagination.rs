@@ -28,18 +28,28 @@ impl PageParams {
         let size = self.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
         let mut issues = Vec::new();
         if !(1..=1_000_000).contains(&page) {
-            issues.push(InputIssue::query("page", "must be between 1 and 1000000").with_value(page.into()));
+            issues.push(
+                InputIssue::query("page", "must be between 1 and 1000000").with_value(page.into()),
+            );
         }
         if !(1..=MAX_PAGE_SIZE).contains(&size) {
             issues.push(
-                InputIssue::query("pageSize", format!("must be between 1 and {MAX_PAGE_SIZE}")).with_value(size.into()),
+                InputIssue::query("pageSize", format!("must be between 1 and {MAX_PAGE_SIZE}"))
+                    .with_value(size.into()),
             );
         }
-        if issues.is_empty() { Ok((page, size)) } else { Err(ApiError::Validation(issues)) }
+        if issues.is_empty() {
+            Ok((page, size))
+        } else {
+            Err(ApiError::Validation(issues))
+        }
     }
 
     pub fn storage_page(page: u32, size: u32) -> Page {
-        Page { offset: i64::from(page - 1) * i64::from(size), limit: i64::from(size) }
+        Page {
+            offset: i64::from(page - 1) * i64::from(size),
+            limit: i64::from(size),
+        }
     }
 }
 
@@ -72,8 +82,18 @@ pub struct Paged<T: ToSchema> {
 
 impl<T: ToSchema> Paged<T> {
     /// `base` is the collection's path; `query` the other parameters, already encoded.
-    pub fn new(items: Vec<T>, total: i64, page: u32, page_size: u32, base: &str, query: &[(String, String)]) -> Self {
-        let last_page = u32::try_from(((total.max(0) + i64::from(page_size) - 1) / i64::from(page_size)).max(1)).unwrap_or(u32::MAX);
+    pub fn new(
+        items: Vec<T>,
+        total: i64,
+        page: u32,
+        page_size: u32,
+        base: &str,
+        query: &[(String, String)],
+    ) -> Self {
+        let last_page = u32::try_from(
+            ((total.max(0) + i64::from(page_size) - 1) / i64::from(page_size)).max(1),
+        )
+        .unwrap_or(u32::MAX);
         let link = |p: u32| {
             let mut serializer = form_urlencoded::Serializer::new(String::new());
             for (k, v) in query {

@@ -11,15 +11,16 @@ use crate::error::{ApiError, InputIssue};
 
 pub fn json_payload_error(error: &JsonPayloadError) -> ApiError {
     match error {
-        JsonPayloadError::OverflowKnownLength { limit, .. } | JsonPayloadError::Overflow { limit } => {
-            ApiError::PayloadTooLarge(*limit)
-        }
+        JsonPayloadError::OverflowKnownLength { limit, .. }
+        | JsonPayloadError::Overflow { limit } => ApiError::PayloadTooLarge(*limit),
         JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
         JsonPayloadError::Deserialize(e) | JsonPayloadError::Serialize(e) => {
             let detail = e.to_string();
             ApiError::BadRequest(format!("the body is not valid JSON: {detail}"))
         }
-        JsonPayloadError::Payload(actix_web::error::PayloadError::Overflow) => ApiError::PayloadTooLarge(0),
+        JsonPayloadError::Payload(actix_web::error::PayloadError::Overflow) => {
+            ApiError::PayloadTooLarge(0)
+        }
         _ => ApiError::BadRequest("the request body could not be read".into()),
     }
 }
@@ -95,7 +96,10 @@ impl RouteTable {
     }
 
     fn allowed(&self, path: &str) -> Option<&[String]> {
-        self.0.iter().find(|(def, _)| def.is_match(path)).map(|(_, methods)| methods.as_slice())
+        self.0
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, methods)| methods.as_slice())
     }
 }
 
@@ -105,7 +109,9 @@ pub async fn fallback(req: HttpRequest, table: web::Data<RouteTable>) -> HttpRes
         Some(methods) if req.method() != Method::OPTIONS => {
             ApiError::MethodNotAllowed(methods.to_vec()).error_response()
         }
-        Some(methods) => HttpResponse::NoContent().insert_header((actix_web::http::header::ALLOW, methods.join(", "))).finish(),
+        Some(methods) => HttpResponse::NoContent()
+            .insert_header((actix_web::http::header::ALLOW, methods.join(", ")))
+            .finish(),
         None => ApiError::NotFound.error_response(),
     }
 }
@@ -141,9 +147,13 @@ pub fn ensure_problem<B: actix_web::body::MessageBody + 'static>(
     let mut response = api_error.error_response();
     *response.status_mut() = status;
     for (name, value) in original.headers() {
-        if name != actix_web::http::header::CONTENT_TYPE && name != actix_web::http::header::CONTENT_LENGTH {
+        if name != actix_web::http::header::CONTENT_TYPE
+            && name != actix_web::http::header::CONTENT_LENGTH
+        {
             response.headers_mut().insert(name.clone(), value.clone());
         }
     }
-    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
 }

@@ -52,7 +52,10 @@ impl From<reference::RegionRow> for Region {
     security((), ("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[get("/regions")]
-async fn list_regions(state: web::Data<AppState>, _caller: MaybeCaller) -> ApiResult<web::Json<Vec<Region>>> {
+async fn list_regions(
+    state: web::Data<AppState>,
+    _caller: MaybeCaller,
+) -> ApiResult<web::Json<Vec<Region>>> {
     let mut conn = storage::connection(&state.pool).await?;
     let rows = reference::list_regions(&mut conn).await?;
     Ok(web::Json(rows.into_iter().map(Region::from).collect()))
@@ -69,7 +72,11 @@ async fn list_regions(state: web::Data<AppState>, _caller: MaybeCaller) -> ApiRe
     security((), ("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[get("/regions/{id}")]
-async fn read_region(state: web::Data<AppState>, _caller: MaybeCaller, id: web::Path<String>) -> ApiResult<web::Json<Region>> {
+async fn read_region(
+    state: web::Data<AppState>,
+    _caller: MaybeCaller,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<Region>> {
     let mut conn = storage::connection(&state.pool).await?;
     let row = reference::get_region(&mut conn, &id).await?;
     Ok(web::Json(row.into()))

@@ -16,8 +16,8 @@ use crate::auth::{Caller, api_keys};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::startup::AppState;
-use crate::storage::principals::{self, ApiKeyRow, ServiceAccountChanges, ServiceAccountRow};
 use crate::storage;
+use crate::storage::principals::{self, ApiKeyRow, ServiceAccountChanges, ServiceAccountRow};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_accounts)
@@ -132,8 +132,9 @@ pub struct ServiceAccountPatch {
 impl RequestBody for ServiceAccountPatch {}
 
 fn description_issue(description: &str) -> Option<crate::error::InputIssue> {
-    (description.chars().count() > 2000 || description.contains('\0'))
-        .then(|| crate::error::InputIssue::body("description", "must be at most 2000 characters without NUL"))
+    (description.chars().count() > 2000 || description.contains('\0')).then(|| {
+        crate::error::InputIssue::body("description", "must be at most 2000 characters without NUL")
+    })
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -166,11 +167,26 @@ async fn list_accounts(
     query: Query<AccountQuery>,
 ) -> ApiResult<web::Json<Paged<ServiceAccount>>> {
     permissions::require(&caller.0, Resource::ServiceAccounts, Operation::Read)?;
-    let (page, size) = PageParams { page: query.0.page, page_size: query.0.page_size }.validate()?;
+    let (page, size) = PageParams {
+        page: query.0.page,
+        page_size: query.0.page_size,
+    }
+    .validate()?;
     let mut conn = storage::connection(&state.pool).await?;
-    let (rows, total) = principals::list_service_accounts(&mut conn, &PageParams::storage_page(page, size)).await?;
-    let items = rows.into_iter().map(ServiceAccount::from_row).collect::<ApiResult<Vec<_>>>()?;
-    Ok(web::Json(Paged::new(items, total, page, size, &format!("{}/service-accounts", super::API_BASE), &[])))
+    let (rows, total) =
+        principals::list_service_accounts(&mut conn, &PageParams::storage_page(page, size)).await?;
+    let items = rows
+        .into_iter()
+        .map(ServiceAccount::from_row)
+        .collect::<ApiResult<Vec<_>>>()?;
+    Ok(web::Json(Paged::new(
+        items,
+        total,
+        page,
+        size,
+        &format!("{}/service-accounts", super::API_BASE),
+        &[],
+    )))
 }
 
 /// Create a service account. Give it a key with `POST /service-accounts/{id}/api-keys`.
@@ -195,10 +211,20 @@ async fn create_account(
     permissions::require(&caller.0, Resource::ServiceAccounts, Operation::Write)?;
     let input = body.0;
     let description = input.description.unwrap_or_default();
-    let mut issues: Vec<_> = display_name_issue(&input.name, "name").into_iter().collect();
+    let mut issues: Vec<_> = display_name_issue(&input.name, "name")
+        .into_iter()
+        .collect();
     issues.extend(description_issue(&description));
     let mut conn = storage::connection(&state.pool).await?;
-    issues.extend(scope_issues(&mut conn, input.role, input.region_id.as_deref(), input.organisation_id).await?);
+    issues.extend(
+        scope_issues(
+            &mut conn,
+            input.role,
+            input.region_id.as_deref(),
+            input.organisation_id,
+        )
+        .await?,
+    );
     if !issues.is_empty() {
         return Err(ApiError::Validation(issues));
     }
@@ -228,7 +254,11 @@ async fn create_account(
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[get("/service-accounts/{id}")]
-async fn read_account(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn read_account(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     permissions::require(&caller.0, Resource::ServiceAccounts, Operation::Read)?;
     let mut conn = storage::connection(&state.pool).await?;
     let row = principals::get_service_account(&mut conn, id.into_inner()).await?;
@@ -275,7 +305,9 @@ async fn update_account(
     }
     let mut conn = storage::connection(&state.pool).await?;
     let current = principals::get_service_account(&mut conn, id).await?;
-    let role = patch.role.unwrap_or(current.role.parse().map_err(ApiError::Internal)?);
+    let role = patch
+        .role
+        .unwrap_or(current.role.parse().map_err(ApiError::Internal)?);
     let region = patch.region_id.clone().unwrap_or(current.region_id.clone());
     let organisation = patch.organisation_id.unwrap_or(current.organisation_id);
     issues.extend(scope_issues(&mut conn, role, region.as_deref(), organisation).await?);
@@ -360,7 +392,11 @@ impl RequestBody for ApiKeyCreate {}
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[get("/service-accounts/{id}/api-keys")]
-async fn list_keys(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<web::Json<Vec<ApiKey>>> {
+async fn list_keys(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<web::Json<Vec<ApiKey>>> {
     permissions::require(&caller.0, Resource::ServiceAccounts, Operation::Read)?;
     let id = id.into_inner();
     let mut conn = storage::connection(&state.pool).await?;
@@ -397,11 +433,21 @@ async fn create_key(
     let mut conn = storage::connection(&state.pool).await?;
     principals::get_service_account(&mut conn, id).await?;
     let generated = api_keys::generate();
-    let row = principals::insert_api_key(&mut conn, id, body.0.name.trim(), &generated.prefix, &generated.digest).await?;
+    let row = principals::insert_api_key(
+        &mut conn,
+        id,
+        body.0.name.trim(),
+        &generated.prefix,
+        &generated.digest,
+    )
+    .await?;
     let location = format!("{}/service-accounts/{id}/api-keys", super::API_BASE);
     Ok(HttpResponse::Created()
         .insert_header((actix_web::http::header::LOCATION, location))
-        .json(CreatedApiKey { details: row.into(), key: generated.key }))
+        .json(CreatedApiKey {
+            details: row.into(),
+            key: generated.key,
+        }))
 }
 
 /// Revoke an API key. It stops working at once; revoking twice is harmless.
@@ -419,7 +465,11 @@ async fn create_key(
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[delete("/service-accounts/{id}/api-keys/{keyId}")]
-async fn revoke_key(state: web::Data<AppState>, caller: Caller, path: web::Path<(Uuid, Uuid)>) -> ApiResult<HttpResponse> {
+async fn revoke_key(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+) -> ApiResult<HttpResponse> {
     permissions::require(&caller.0, Resource::ServiceAccounts, Operation::Write)?;
     let (id, key_id) = path.into_inner();
     let mut conn = storage::connection(&state.pool).await?;

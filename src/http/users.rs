@@ -2,10 +2,10 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
-use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
 use super::extract::{Body, Query, RequestBody, etag, if_match, nullable};
@@ -19,7 +19,10 @@ use crate::storage::principals::{self, UserChanges, UserFilter, UserRow};
 use crate::storage::{self, reference, sessions};
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_users).service(create_user).service(read_user).service(update_user);
+    cfg.service(list_users)
+        .service(create_user)
+        .service(read_user)
+        .service(update_user);
 }
 
 /// A user account.
@@ -118,13 +121,17 @@ pub struct UserPatch {
     pub password: Option<String>,
 }
 impl RequestBody for UserPatch {
-    const READ_ONLY: &'static [&'static str] = &["id", "self", "version", "createdAt", "updatedAt", "email"];
+    const READ_ONLY: &'static [&'static str] =
+        &["id", "self", "version", "createdAt", "updatedAt", "email"];
 }
 
 pub fn display_name_issue(name: &str, field: &str) -> Option<InputIssue> {
     let len = name.trim().chars().count();
     if len == 0 || len > 200 || name.chars().any(char::is_control) {
-        Some(InputIssue::body(field, "must be 1 to 200 characters without control characters"))
+        Some(InputIssue::body(
+            field,
+            "must be 1 to 200 characters without control characters",
+        ))
     } else {
         None
     }
@@ -143,15 +150,23 @@ pub async fn scope_issues(
         Some(region) if !reference::region_exists(conn, region).await? => {
             issues.push(InputIssue::body("regionId", "no such region").with_value(region.into()));
         }
-        None if role == Role::Coordinator => issues.push(InputIssue::body("regionId", "is required for coordinators")),
+        None if role == Role::Coordinator => {
+            issues.push(InputIssue::body("regionId", "is required for coordinators"))
+        }
         _ => {}
     }
     match organisation_id {
         Some(org) if !reference::organisation_exists(conn, org).await? => {
-            issues.push(InputIssue::body("organisationId", "no such organisation").with_value(org.to_string().into()));
+            issues.push(
+                InputIssue::body("organisationId", "no such organisation")
+                    .with_value(org.to_string().into()),
+            );
         }
         None if role == Role::Contributor => {
-            issues.push(InputIssue::body("organisationId", "is required for contributors"));
+            issues.push(InputIssue::body(
+                "organisationId",
+                "is required for contributors",
+            ));
         }
         _ => {}
     }
@@ -189,7 +204,14 @@ pub struct UserQuery {
     pub page_size: Option<u32>,
 }
 
-const USER_SORTS: &[&str] = &["email", "-email", "displayName", "-displayName", "createdAt", "-createdAt"];
+const USER_SORTS: &[&str] = &[
+    "email",
+    "-email",
+    "displayName",
+    "-displayName",
+    "createdAt",
+    "-createdAt",
+];
 
 /// List users.
 #[utoipa::path(
@@ -203,23 +225,52 @@ const USER_SORTS: &[&str] = &["email", "-email", "displayName", "-displayName", 
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[get("/users")]
-async fn list_users(state: web::Data<AppState>, caller: Caller, query: Query<UserQuery>) -> ApiResult<web::Json<Paged<User>>> {
+async fn list_users(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: Query<UserQuery>,
+) -> ApiResult<web::Json<Paged<User>>> {
     permissions::require(&caller.0, Resource::Users, Operation::Read)?;
     let query = query.0;
-    let (page, size) = PageParams { page: query.page, page_size: query.page_size }.validate()?;
+    let (page, size) = PageParams {
+        page: query.page,
+        page_size: query.page_size,
+    }
+    .validate()?;
     let sort = query.sort.clone().unwrap_or_else(|| "createdAt".into());
     if !USER_SORTS.contains(&sort.as_str()) {
         return Err(ApiError::validation(
-            InputIssue::query("sort", format!("must be one of {}", USER_SORTS.join(", "))).with_value(sort.into()),
+            InputIssue::query("sort", format!("must be one of {}", USER_SORTS.join(", ")))
+                .with_value(sort.into()),
         ));
     }
-    if query.q.as_ref().is_some_and(|q| q.chars().count() > 200 || q.contains('\0')) {
-        return Err(ApiError::validation(InputIssue::query("q", "must be at most 200 characters without NUL")));
+    if query
+        .q
+        .as_ref()
+        .is_some_and(|q| q.chars().count() > 200 || q.contains('\0'))
+    {
+        return Err(ApiError::validation(InputIssue::query(
+            "q",
+            "must be at most 200 characters without NUL",
+        )));
     }
-    let filter = UserFilter { role: query.role.map(|r| r.as_str().to_owned()), active: query.active, q: query.q.clone() };
+    let filter = UserFilter {
+        role: query.role.map(|r| r.as_str().to_owned()),
+        active: query.active,
+        q: query.q.clone(),
+    };
     let mut conn = storage::connection(&state.pool).await?;
-    let (rows, total) = principals::list_users(&mut conn, &filter, &sort, &PageParams::storage_page(page, size)).await?;
-    let items = rows.into_iter().map(User::from_row).collect::<ApiResult<Vec<_>>>()?;
+    let (rows, total) = principals::list_users(
+        &mut conn,
+        &filter,
+        &sort,
+        &PageParams::storage_page(page, size),
+    )
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(User::from_row)
+        .collect::<ApiResult<Vec<_>>>()?;
     let mut params = Vec::new();
     if let Some(role) = query.role {
         params.push(("role".to_owned(), role.as_str().to_owned()));
@@ -231,7 +282,14 @@ async fn list_users(state: web::Data<AppState>, caller: Caller, query: Query<Use
         params.push(("q".to_owned(), q));
     }
     params.push(("sort".to_owned(), sort));
-    Ok(web::Json(Paged::new(items, total, page, size, &format!("{}/users", super::API_BASE), &params)))
+    Ok(web::Json(Paged::new(
+        items,
+        total,
+        page,
+        size,
+        &format!("{}/users", super::API_BASE),
+        &params,
+    )))
 }
 
 /// Create a user.
@@ -248,22 +306,42 @@ async fn list_users(state: web::Data<AppState>, caller: Caller, query: Query<Use
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[post("/users")]
-async fn create_user(state: web::Data<AppState>, caller: Caller, body: Body<UserCreate>) -> ApiResult<HttpResponse> {
+async fn create_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Body<UserCreate>,
+) -> ApiResult<HttpResponse> {
     permissions::require(&caller.0, Resource::Users, Operation::Write)?;
     let input = body.0;
     let mut issues = Vec::new();
     let email = Email::parse(&input.email)
-        .map_err(|e| issues.push(InputIssue::body("email", e).with_value(input.email.clone().into())))
+        .map_err(|e| {
+            issues.push(InputIssue::body("email", e).with_value(input.email.clone().into()))
+        })
         .ok();
     issues.extend(display_name_issue(&input.display_name, "displayName"));
-    let password = NewPassword::parse(&input.password).map_err(|e| issues.push(InputIssue::body("password", e))).ok();
+    let password = NewPassword::parse(&input.password)
+        .map_err(|e| issues.push(InputIssue::body("password", e)))
+        .ok();
     let mut conn = storage::connection(&state.pool).await?;
-    issues.extend(scope_issues(&mut conn, input.role, input.region_id.as_deref(), input.organisation_id).await?);
+    issues.extend(
+        scope_issues(
+            &mut conn,
+            input.role,
+            input.region_id.as_deref(),
+            input.organisation_id,
+        )
+        .await?,
+    );
     let (Some(email), Some(password), true) = (email, password, issues.is_empty()) else {
         return Err(ApiError::Validation(issues));
     };
     drop(conn);
-    let hash = state.passwords.hash(password.expose().to_owned()).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let hash = state
+        .passwords
+        .hash(password.expose().to_owned())
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut conn = storage::connection(&state.pool).await?;
     let row = principals::insert_user(
         &mut conn,
@@ -277,7 +355,10 @@ async fn create_user(state: web::Data<AppState>, caller: Caller, body: Body<User
         },
     )
     .await?;
-    Ok(respond(actix_web::http::StatusCode::CREATED, User::from_row(row)?))
+    Ok(respond(
+        actix_web::http::StatusCode::CREATED,
+        User::from_row(row)?,
+    ))
 }
 
 /// Read a user. Everyone may read their own account; administrators read all.
@@ -291,12 +372,19 @@ async fn create_user(state: web::Data<AppState>, caller: Caller, body: Body<User
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[get("/users/{id}")]
-async fn read_user(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> ApiResult<HttpResponse> {
+async fn read_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     permissions::require_read_user(&caller.0, id)?;
     let mut conn = storage::connection(&state.pool).await?;
     let row = principals::get_user(&mut conn, id).await?;
-    Ok(respond(actix_web::http::StatusCode::OK, User::from_row(row)?))
+    Ok(respond(
+        actix_web::http::StatusCode::OK,
+        User::from_row(row)?,
+    ))
 }
 
 /// Change a user (JSON merge patch). Needs `If-Match` with the current version.
@@ -338,12 +426,16 @@ async fn update_user(
         issues.extend(display_name_issue(name, "displayName"));
     }
     let password = match &patch.password {
-        Some(p) => NewPassword::parse(p).map_err(|e| issues.push(InputIssue::body("password", e))).ok(),
+        Some(p) => NewPassword::parse(p)
+            .map_err(|e| issues.push(InputIssue::body("password", e)))
+            .ok(),
         None => None,
     };
     let mut conn = storage::connection(&state.pool).await?;
     let current = principals::get_user(&mut conn, id).await?;
-    let role = patch.role.unwrap_or(current.role.parse().map_err(ApiError::Internal)?);
+    let role = patch
+        .role
+        .unwrap_or(current.role.parse().map_err(ApiError::Internal)?);
     let region = patch.region_id.clone().unwrap_or(current.region_id.clone());
     let organisation = patch.organisation_id.unwrap_or(current.organisation_id);
     issues.extend(scope_issues(&mut conn, role, region.as_deref(), organisation).await?);
@@ -351,15 +443,27 @@ async fn update_user(
         return Err(ApiError::Validation(issues));
     }
     let stays_admin = role == Role::Admin && patch.active.unwrap_or(current.active);
-    if current.role == "admin" && current.active && !stays_admin && principals::count_admins(&mut conn).await? <= 1 {
-        return Err(ApiError::Conflict("this is the last active administrator".into()));
+    if current.role == "admin"
+        && current.active
+        && !stays_admin
+        && principals::count_admins(&mut conn).await? <= 1
+    {
+        return Err(ApiError::Conflict(
+            "this is the last active administrator".into(),
+        ));
     }
     if current.version != expected_version {
         return Err(ApiError::PreconditionFailed);
     }
     drop(conn);
     let hash = match password {
-        Some(p) => Some(state.passwords.hash(p.expose().to_owned()).await.map_err(|e| ApiError::Internal(e.to_string()))?),
+        Some(p) => Some(
+            state
+                .passwords
+                .hash(p.expose().to_owned())
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
+        ),
         None => None,
     };
     let ends_sessions = hash.is_some() || patch.active == Some(false);
@@ -377,10 +481,14 @@ async fn update_user(
         .transaction::<_, storage::StorageError, _>(async |conn| {
             let row = principals::update_user(conn, id, expected_version, changes).await?;
             if ends_sessions {
-                sessions::revoke_all_for_user(conn, id, None, "deactivated or password reset").await?;
+                sessions::revoke_all_for_user(conn, id, None, "deactivated or password reset")
+                    .await?;
             }
             Ok(row)
         })
         .await?;
-    Ok(respond(actix_web::http::StatusCode::OK, User::from_row(row)?))
+    Ok(respond(
+        actix_web::http::StatusCode::OK,
+        User::from_row(row)?,
+    ))
 }

@@ -12,7 +12,9 @@ use std::time::Duration;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::AsyncPgConnection;
 use diesel_async::pooled_connection::deadpool::{Object, Pool, PoolError};
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::config::DatabaseSettings;
@@ -51,8 +53,10 @@ pub type StorageResult<T> = Result<T, StorageError>;
 pub fn build_pool(settings: &DatabaseSettings) -> DbPool {
     let mut config = ManagerConfig::default();
     config.recycling_method = RecyclingMethod::Fast;
-    let manager =
-        AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(&settings.database_url, config);
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(
+        &settings.database_url,
+        config,
+    );
     let timeout = settings.timeout();
     Pool::builder(manager)
         .max_size(settings.db_pool_size.max(1))
@@ -78,7 +82,9 @@ pub fn run_migrations(database_url: &str) -> Result<Vec<String>, String> {
     use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
     let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(database_url)
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
-    let applied = conn.run_pending_migrations(MIGRATIONS).map_err(|e| format!("migration failed: {e}"))?;
+    let applied = conn
+        .run_pending_migrations(MIGRATIONS)
+        .map_err(|e| format!("migration failed: {e}"))?;
     Ok(applied.iter().map(ToString::to_string).collect())
 }
 
@@ -89,7 +95,9 @@ impl From<DieselError> for StorageError {
             DieselError::DatabaseError(kind, info) => {
                 let constraint = info.constraint_name().unwrap_or_default().to_owned();
                 match kind {
-                    DatabaseErrorKind::UniqueViolation => StorageError::Conflict(unique_message(&constraint)),
+                    DatabaseErrorKind::UniqueViolation => {
+                        StorageError::Conflict(unique_message(&constraint))
+                    }
                     DatabaseErrorKind::ForeignKeyViolation => StorageError::Conflict(format!(
                         "the operation conflicts with related records ({constraint})"
                     )),
@@ -102,7 +110,8 @@ impl From<DieselError> for StorageError {
                     DatabaseErrorKind::SerializationFailure => StorageError::Conflict(
                         "a concurrent change got in the way; retry the request".into(),
                     ),
-                    DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
+                    DatabaseErrorKind::ClosedConnection
+                    | DatabaseErrorKind::UnableToSendCommand => {
                         StorageError::Unavailable(info.message().to_owned())
                     }
                     _ if is_unavailable_message(info.message()) => {
@@ -111,7 +120,9 @@ impl From<DieselError> for StorageError {
                     _ => StorageError::Other(info.message().to_owned()),
                 }
             }
-            DieselError::BrokenTransactionManager => StorageError::Unavailable("broken transaction".into()),
+            DieselError::BrokenTransactionManager => {
+                StorageError::Unavailable("broken transaction".into())
+            }
             other => StorageError::Other(other.to_string()),
         }
     }
@@ -120,9 +131,15 @@ impl From<DieselError> for StorageError {
 /// Messages PostgreSQL sends while it shuts down or starts up.
 fn is_unavailable_message(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
-    ["terminating connection", "shutting down", "starting up", "connection closed", "recovery mode"]
-        .iter()
-        .any(|needle| m.contains(needle))
+    [
+        "terminating connection",
+        "shutting down",
+        "starting up",
+        "connection closed",
+        "recovery mode",
+    ]
+    .iter()
+    .any(|needle| m.contains(needle))
 }
 
 fn unique_message(constraint: &str) -> String {
@@ -132,14 +149,18 @@ fn unique_message(constraint: &str) -> String {
         "organisations_enterprise_number_key" => {
             "an organisation with this enterprise number already exists".into()
         }
-        "organisations_external_id_key" => "an organisation with this externalId already exists".into(),
+        "organisations_external_id_key" => {
+            "an organisation with this externalId already exists".into()
+        }
         other => format!("a record with the same unique value already exists ({other})"),
     }
 }
 
 fn constraint_field(constraint: &str) -> String {
     match constraint {
-        "users_coordinator_has_region" | "service_accounts_coordinator_has_region" => "regionId".into(),
+        "users_coordinator_has_region" | "service_accounts_coordinator_has_region" => {
+            "regionId".into()
+        }
         "users_contributor_has_organisation" | "service_accounts_contributor_has_organisation" => {
             "organisationId".into()
         }

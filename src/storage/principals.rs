@@ -63,7 +63,10 @@ pub struct Page {
     pub limit: i64,
 }
 
-pub async fn find_user_by_email(conn: &mut AsyncPgConnection, email: &str) -> StorageResult<Option<UserRow>> {
+pub async fn find_user_by_email(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+) -> StorageResult<Option<UserRow>> {
     Ok(users::table
         .filter(lower(users::email).eq(email.to_lowercase()))
         .select(UserRow::as_select())
@@ -73,15 +76,29 @@ pub async fn find_user_by_email(conn: &mut AsyncPgConnection, email: &str) -> St
 }
 
 pub async fn get_user(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<UserRow> {
-    Ok(users::table.find(id).select(UserRow::as_select()).first(conn).await?)
+    Ok(users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .await?)
 }
 
-pub async fn insert_user(conn: &mut AsyncPgConnection, user: NewUser<'_>) -> StorageResult<UserRow> {
-    Ok(diesel::insert_into(users::table).values(user).returning(UserRow::as_returning()).get_result(conn).await?)
+pub async fn insert_user(
+    conn: &mut AsyncPgConnection,
+    user: NewUser<'_>,
+) -> StorageResult<UserRow> {
+    Ok(diesel::insert_into(users::table)
+        .values(user)
+        .returning(UserRow::as_returning())
+        .get_result(conn)
+        .await?)
 }
 
 fn escape_like(q: &str) -> String {
-    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -101,7 +118,11 @@ pub async fn list_users(
         }
         if let Some(q) = &filter.q {
             let pattern = escape_like(q);
-            query = query.filter(users::email.ilike(pattern.clone()).or(users::display_name.ilike(pattern)));
+            query = query.filter(
+                users::email
+                    .ilike(pattern.clone())
+                    .or(users::display_name.ilike(pattern)),
+            );
         }
         query
     };
@@ -115,7 +136,12 @@ pub async fn list_users(
         "-createdAt" => query.order((users::created_at.desc(), users::id.asc())),
         _ => query.order((users::created_at.asc(), users::id.asc())),
     };
-    let rows = query.offset(page.offset).limit(page.limit).select(UserRow::as_select()).load(conn).await?;
+    let rows = query
+        .offset(page.offset)
+        .limit(page.limit)
+        .select(UserRow::as_select())
+        .load(conn)
+        .await?;
     Ok((rows, total))
 }
 
@@ -126,12 +152,20 @@ pub async fn update_user(
     expected_version: i32,
     changes: UserChanges,
 ) -> StorageResult<UserRow> {
-    let updated = diesel::update(users::table.filter(users::id.eq(id)).filter(users::version.eq(expected_version)))
-        .set((changes, users::version.eq(users::version + 1), users::updated_at.eq(diesel::dsl::now)))
-        .returning(UserRow::as_returning())
-        .get_result(conn)
-        .await
-        .optional()?;
+    let updated = diesel::update(
+        users::table
+            .filter(users::id.eq(id))
+            .filter(users::version.eq(expected_version)),
+    )
+    .set((
+        changes,
+        users::version.eq(users::version + 1),
+        users::updated_at.eq(diesel::dsl::now),
+    ))
+    .returning(UserRow::as_returning())
+    .get_result(conn)
+    .await
+    .optional()?;
     match updated {
         Some(row) => Ok(row),
         None => {
@@ -141,7 +175,11 @@ pub async fn update_user(
     }
 }
 
-pub async fn set_password(conn: &mut AsyncPgConnection, id: Uuid, password_hash: &str) -> StorageResult<UserRow> {
+pub async fn set_password(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    password_hash: &str,
+) -> StorageResult<UserRow> {
     Ok(diesel::update(users::table.find(id))
         .set((
             users::password_hash.eq(password_hash),
@@ -155,7 +193,12 @@ pub async fn set_password(conn: &mut AsyncPgConnection, id: Uuid, password_hash:
 }
 
 pub async fn count_admins(conn: &mut AsyncPgConnection) -> StorageResult<i64> {
-    Ok(users::table.filter(users::role.eq("admin")).filter(users::active.eq(true)).count().get_result(conn).await?)
+    Ok(users::table
+        .filter(users::role.eq("admin"))
+        .filter(users::active.eq(true))
+        .count()
+        .get_result(conn)
+        .await?)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -205,8 +248,15 @@ pub async fn insert_service_account(
         .await?)
 }
 
-pub async fn get_service_account(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<ServiceAccountRow> {
-    Ok(service_accounts::table.find(id).select(ServiceAccountRow::as_select()).first(conn).await?)
+pub async fn get_service_account(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> StorageResult<ServiceAccountRow> {
+    Ok(service_accounts::table
+        .find(id)
+        .select(ServiceAccountRow::as_select())
+        .first(conn)
+        .await?)
 }
 
 pub async fn list_service_accounts(
@@ -231,9 +281,15 @@ pub async fn update_service_account(
     changes: ServiceAccountChanges,
 ) -> StorageResult<ServiceAccountRow> {
     let updated = diesel::update(
-        service_accounts::table.filter(service_accounts::id.eq(id)).filter(service_accounts::version.eq(expected_version)),
+        service_accounts::table
+            .filter(service_accounts::id.eq(id))
+            .filter(service_accounts::version.eq(expected_version)),
     )
-    .set((changes, service_accounts::version.eq(service_accounts::version + 1), service_accounts::updated_at.eq(diesel::dsl::now)))
+    .set((
+        changes,
+        service_accounts::version.eq(service_accounts::version + 1),
+        service_accounts::updated_at.eq(diesel::dsl::now),
+    ))
     .returning(ServiceAccountRow::as_returning())
     .get_result(conn)
     .await
@@ -279,7 +335,10 @@ pub async fn insert_api_key(
         .await?)
 }
 
-pub async fn list_api_keys(conn: &mut AsyncPgConnection, service_account_id: Uuid) -> StorageResult<Vec<ApiKeyRow>> {
+pub async fn list_api_keys(
+    conn: &mut AsyncPgConnection,
+    service_account_id: Uuid,
+) -> StorageResult<Vec<ApiKeyRow>> {
     Ok(api_keys::table
         .filter(api_keys::service_account_id.eq(service_account_id))
         .order((api_keys::created_at.asc(), api_keys::id.asc()))
@@ -289,7 +348,11 @@ pub async fn list_api_keys(conn: &mut AsyncPgConnection, service_account_id: Uui
 }
 
 /// Revokes a key; revoking an already revoked key changes nothing.
-pub async fn revoke_api_key(conn: &mut AsyncPgConnection, service_account_id: Uuid, key_id: Uuid) -> StorageResult<ApiKeyRow> {
+pub async fn revoke_api_key(
+    conn: &mut AsyncPgConnection,
+    service_account_id: Uuid,
+    key_id: Uuid,
+) -> StorageResult<ApiKeyRow> {
     let key: ApiKeyRow = api_keys::table
         .filter(api_keys::id.eq(key_id))
         .filter(api_keys::service_account_id.eq(service_account_id))

@@ -18,19 +18,33 @@ pub struct RegionRow {
 }
 
 pub async fn list_regions(conn: &mut AsyncPgConnection) -> StorageResult<Vec<RegionRow>> {
-    Ok(regions::table.order(regions::sort_order.asc()).select(RegionRow::as_select()).load(conn).await?)
+    Ok(regions::table
+        .order(regions::sort_order.asc())
+        .select(RegionRow::as_select())
+        .load(conn)
+        .await?)
 }
 
 pub async fn get_region(conn: &mut AsyncPgConnection, id: &str) -> StorageResult<RegionRow> {
-    Ok(regions::table.find(id).select(RegionRow::as_select()).first(conn).await?)
+    Ok(regions::table
+        .find(id)
+        .select(RegionRow::as_select())
+        .first(conn)
+        .await?)
 }
 
 pub async fn region_exists(conn: &mut AsyncPgConnection, id: &str) -> StorageResult<bool> {
-    Ok(diesel::select(diesel::dsl::exists(regions::table.find(id))).get_result(conn).await?)
+    Ok(diesel::select(diesel::dsl::exists(regions::table.find(id)))
+        .get_result(conn)
+        .await?)
 }
 
 pub async fn organisation_exists(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<bool> {
-    Ok(diesel::select(diesel::dsl::exists(organisations::table.find(id))).get_result(conn).await?)
+    Ok(
+        diesel::select(diesel::dsl::exists(organisations::table.find(id)))
+            .get_result(conn)
+            .await?,
+    )
 }
 
 /// An example organisation for the demo data set.

@@ -19,55 +19,90 @@ pub struct NewSession {
 }
 
 /// Starts a session for a user and returns its first refresh token.
-pub async fn create(conn: &mut AsyncPgConnection, user_id: Uuid, ttl_seconds: i64) -> StorageResult<NewSession> {
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    ttl_seconds: i64,
+) -> StorageResult<NewSession> {
     let expires_at = Utc::now() + Duration::seconds(ttl_seconds);
     let refresh_token = secrets::random_token();
     let digest = secrets::digest(&refresh_token);
     let session_id = conn
         .transaction::<_, StorageError, _>(async |conn| {
             let session_id: Uuid = diesel::insert_into(sessions::table)
-                .values((sessions::user_id.eq(user_id), sessions::expires_at.eq(expires_at)))
+                .values((
+                    sessions::user_id.eq(user_id),
+                    sessions::expires_at.eq(expires_at),
+                ))
                 .returning(sessions::id)
                 .get_result(conn)
                 .await?;
             diesel::insert_into(refresh_tokens::table)
-                .values((refresh_tokens::token_hash.eq(&digest), refresh_tokens::session_id.eq(session_id)))
+                .values((
+                    refresh_tokens::token_hash.eq(&digest),
+                    refresh_tokens::session_id.eq(session_id),
+                ))
                 .execute(conn)
                 .await?;
             Ok(session_id)
         })
         .await?;
-    Ok(NewSession { session_id, refresh_token, expires_at })
+    Ok(NewSession {
+        session_id,
+        refresh_token,
+        expires_at,
+    })
 }
 
 pub enum Rotation {
-    Rotated { user_id: Uuid, session: NewSession },
+    Rotated {
+        user_id: Uuid,
+        session: NewSession,
+    },
     /// The token was already replaced: its family is now revoked.
     Reused,
     Invalid,
+}
+
+/// A refresh token with its session and user, as read for rotation.
+#[derive(Queryable)]
+struct TokenState {
+    rotated_at: Option<DateTime<Utc>>,
+    session_id: Uuid,
+    user_id: Uuid,
+    expires_at: DateTime<Utc>,
+    revoked_at: Option<DateTime<Utc>>,
+    active: bool,
 }
 
 /// Exchanges a refresh token for a new one in the same session.
 pub async fn rotate(conn: &mut AsyncPgConnection, presented: &str) -> StorageResult<Rotation> {
     let digest = secrets::digest(presented);
     conn.transaction::<_, StorageError, _>(async |conn| {
-        let found: Option<(Option<DateTime<Utc>>, Uuid, Uuid, DateTime<Utc>, Option<DateTime<Utc>>, bool)> =
-            refresh_tokens::table
-                .inner_join(sessions::table.inner_join(users::table))
-                .filter(refresh_tokens::token_hash.eq(&digest))
-                .select((
-                    refresh_tokens::rotated_at,
-                    sessions::id,
-                    sessions::user_id,
-                    sessions::expires_at,
-                    sessions::revoked_at,
-                    users::active,
-                ))
-                .for_update()
-                .first(conn)
-                .await
-                .optional()?;
-        let Some((rotated_at, session_id, user_id, expires_at, revoked_at, active)) = found else {
+        let found: Option<TokenState> = refresh_tokens::table
+            .inner_join(sessions::table.inner_join(users::table))
+            .filter(refresh_tokens::token_hash.eq(&digest))
+            .select((
+                refresh_tokens::rotated_at,
+                sessions::id,
+                sessions::user_id,
+                sessions::expires_at,
+                sessions::revoked_at,
+                users::active,
+            ))
+            .for_update()
+            .first(conn)
+            .await
+            .optional()?;
+        let Some(TokenState {
+            rotated_at,
+            session_id,
+            user_id,
+            expires_at,
+            revoked_at,
+            active,
+        }) = found
+        else {
             return Ok(Rotation::Invalid);
         };
         if rotated_at.is_some() {
@@ -89,7 +124,14 @@ pub async fn rotate(conn: &mut AsyncPgConnection, presented: &str) -> StorageRes
             ))
             .execute(conn)
             .await?;
-        Ok(Rotation::Rotated { user_id, session: NewSession { session_id, refresh_token, expires_at } })
+        Ok(Rotation::Rotated {
+            user_id,
+            session: NewSession {
+                session_id,
+                refresh_token,
+                expires_at,
+            },
+        })
     })
     .await
 }
@@ -109,11 +151,22 @@ pub async fn revoke_by_token(conn: &mut AsyncPgConnection, presented: &str) -> S
     Ok(())
 }
 
-pub async fn revoke_session(conn: &mut AsyncPgConnection, session_id: Uuid, reason: &str) -> StorageResult<()> {
-    diesel::update(sessions::table.find(session_id).filter(sessions::revoked_at.is_null()))
-        .set((sessions::revoked_at.eq(diesel::dsl::now), sessions::revoked_reason.eq(reason)))
-        .execute(conn)
-        .await?;
+pub async fn revoke_session(
+    conn: &mut AsyncPgConnection,
+    session_id: Uuid,
+    reason: &str,
+) -> StorageResult<()> {
+    diesel::update(
+        sessions::table
+            .find(session_id)
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(diesel::dsl::now),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -131,7 +184,10 @@ pub async fn revoke_all_for_user(
             .filter(sessions::revoked_at.is_null())
             .filter(sessions::id.ne(keep)),
     )
-    .set((sessions::revoked_at.eq(diesel::dsl::now), sessions::revoked_reason.eq(reason)))
+    .set((
+        sessions::revoked_at.eq(diesel::dsl::now),
+        sessions::revoked_reason.eq(reason),
+    ))
     .execute(conn)
     .await?;
     Ok(())

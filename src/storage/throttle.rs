@@ -10,7 +10,10 @@ use super::StorageResult;
 use super::schema::login_throttle;
 
 /// Seconds until the latest block among `keys` ends, if any is blocked now.
-pub async fn blocked_for(conn: &mut AsyncPgConnection, keys: &[String]) -> StorageResult<Option<u64>> {
+pub async fn blocked_for(
+    conn: &mut AsyncPgConnection,
+    keys: &[String],
+) -> StorageResult<Option<u64>> {
     let until: Option<Option<DateTime<Utc>>> = login_throttle::table
         .filter(login_throttle::key.eq_any(keys))
         .filter(login_throttle::blocked_until.gt(diesel::dsl::now))
@@ -18,7 +21,9 @@ pub async fn blocked_for(conn: &mut AsyncPgConnection, keys: &[String]) -> Stora
         .first(conn)
         .await
         .optional()?;
-    Ok(until.flatten().map(|until| (until - Utc::now()).num_seconds().max(1) as u64))
+    Ok(until
+        .flatten()
+        .map(|until| (until - Utc::now()).num_seconds().max(1) as u64))
 }
 
 /// Counts a failed attempt against `key`; at `limit` failures within the window
@@ -49,7 +54,8 @@ pub async fn record_failure(
 }
 
 pub async fn clear(conn: &mut AsyncPgConnection, keys: &[String]) -> StorageResult<()> {
-    diesel::delete(login_throttle::table.filter(login_throttle::key.eq_any(keys))).execute(conn).await?;
+    diesel::delete(login_throttle::table.filter(login_throttle::key.eq_any(keys)))
+        .execute(conn)
+        .await?;
     Ok(())
 }
-

@@ -6,14 +6,27 @@ use crate::helpers::{TestApp, assert_problem};
 
 async fn service_account_with_key(app: &TestApp, admin: &str, role: &str) -> (Value, Value) {
     let body = match role {
-        "coordinator" => json!({"name": format!("GBO sync {}", uuid::Uuid::new_v4()), "role": role, "regionId": "limburg"}),
+        "coordinator" => {
+            json!({"name": format!("GBO sync {}", uuid::Uuid::new_v4()), "role": role, "regionId": "limburg"})
+        }
         _ => json!({"name": format!("Municipal sync {}", uuid::Uuid::new_v4()), "role": role}),
     };
-    let response = app.post_json("/api/v1/service-accounts", &body).bearer_auth(admin).send().await.unwrap();
+    let response = app
+        .post_json("/api/v1/service-accounts", &body)
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
     let account: Value = response.json().await.unwrap();
     let response = app
-        .post_json(&format!("/api/v1/service-accounts/{}/api-keys", account["id"].as_str().unwrap()), &json!({"name": "prod"}))
+        .post_json(
+            &format!(
+                "/api/v1/service-accounts/{}/api-keys",
+                account["id"].as_str().unwrap()
+            ),
+            &json!({"name": "prod"}),
+        )
         .bearer_auth(admin)
         .send()
         .await
@@ -30,13 +43,26 @@ async fn a_service_account_authenticates_with_its_key_in_either_header() {
     let secret = key["key"].as_str().unwrap();
     assert!(secret.starts_with(key["prefix"].as_str().unwrap()));
 
-    let me: Value = app.get("/api/v1/me").header("x-api-key", secret).send().await.unwrap().json().await.unwrap();
+    let me: Value = app
+        .get("/api/v1/me")
+        .header("x-api-key", secret)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["type"], "serviceAccount");
     assert_eq!(me["id"], account["id"]);
     assert_eq!(me["role"], "coordinator");
     assert_eq!(me["regionId"], "limburg");
 
-    let response = app.get("/api/v1/me").header("authorization", format!("ApiKey {secret}")).send().await.unwrap();
+    let response = app
+        .get("/api/v1/me")
+        .header("authorization", format!("ApiKey {secret}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 }
 
@@ -45,10 +71,25 @@ async fn a_key_is_shown_once_and_listed_by_prefix_with_its_last_use() {
     let app = TestApp::spawn().await;
     let (_, admin) = app.token_for(Role::Admin).await;
     let (account, key) = service_account_with_key(&app, &admin, "reader").await;
-    app.get("/api/v1/me").header("x-api-key", key["key"].as_str().unwrap()).send().await.unwrap();
+    app.get("/api/v1/me")
+        .header("x-api-key", key["key"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
 
-    let path = format!("/api/v1/service-accounts/{}/api-keys", account["id"].as_str().unwrap());
-    let keys: Value = app.get(&path).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
+    let path = format!(
+        "/api/v1/service-accounts/{}/api-keys",
+        account["id"].as_str().unwrap()
+    );
+    let keys: Value = app
+        .get(&path)
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let listed = &keys[0];
     assert_eq!(listed["prefix"], key["prefix"]);
     assert!(listed.get("key").is_none(), "the secret is never listed");
@@ -63,13 +104,35 @@ async fn a_revoked_key_stops_working_at_once() {
     let (_, admin) = app.token_for(Role::Admin).await;
     let (account, key) = service_account_with_key(&app, &admin, "reader").await;
     let secret = key["key"].as_str().unwrap();
-    assert_eq!(app.get("/api/v1/me").header("x-api-key", secret).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        app.get("/api/v1/me")
+            .header("x-api-key", secret)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
 
-    let path = format!("/api/v1/service-accounts/{}/api-keys/{}", account["id"].as_str().unwrap(), key["id"].as_str().unwrap());
-    let response = app.request(Method::DELETE, &path).bearer_auth(&admin).send().await.unwrap();
+    let path = format!(
+        "/api/v1/service-accounts/{}/api-keys/{}",
+        account["id"].as_str().unwrap(),
+        key["id"].as_str().unwrap()
+    );
+    let response = app
+        .request(Method::DELETE, &path)
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 
-    let response = app.get("/api/v1/me").header("x-api-key", secret).send().await.unwrap();
+    let response = app
+        .get("/api/v1/me")
+        .header("x-api-key", secret)
+        .send()
+        .await
+        .unwrap();
     assert_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
 }
 
@@ -79,7 +142,13 @@ async fn a_deactivated_service_account_cannot_authenticate() {
     let (_, admin) = app.token_for(Role::Admin).await;
     let (account, key) = service_account_with_key(&app, &admin, "reader").await;
     let response = app
-        .request(Method::PATCH, &format!("/api/v1/service-accounts/{}", account["id"].as_str().unwrap()))
+        .request(
+            Method::PATCH,
+            &format!(
+                "/api/v1/service-accounts/{}",
+                account["id"].as_str().unwrap()
+            ),
+        )
         .bearer_auth(&admin)
         .header("if-match", "\"1\"")
         .json(&json!({"active": false}))
@@ -87,7 +156,12 @@ async fn a_deactivated_service_account_cannot_authenticate() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let response = app.get("/api/v1/me").header("x-api-key", key["key"].as_str().unwrap()).send().await.unwrap();
+    let response = app
+        .get("/api/v1/me")
+        .header("x-api-key", key["key"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -100,23 +174,41 @@ async fn a_tampered_key_with_a_valid_prefix_is_refused() {
     let mut tampered = secret.to_owned();
     let last = tampered.pop().unwrap();
     tampered.push(if last == 'A' { 'B' } else { 'A' });
-    let response = app.get("/api/v1/me").header("x-api-key", tampered).send().await.unwrap();
+    let response = app
+        .get("/api/v1/me")
+        .header("x-api-key", tampered)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[actix_web::test]
 async fn only_administrators_manage_service_accounts() {
     let app = TestApp::spawn().await;
-    for role in [Role::Steering, Role::Coordinator, Role::Contributor, Role::Reader] {
+    for role in [
+        Role::Steering,
+        Role::Coordinator,
+        Role::Contributor,
+        Role::Reader,
+    ] {
         let (_, token) = app.token_for(role).await;
         let response = app
-            .post_json("/api/v1/service-accounts", &json!({"name": "x", "role": "reader"}))
+            .post_json(
+                "/api/v1/service-accounts",
+                &json!({"name": "x", "role": "reader"}),
+            )
             .bearer_auth(&token)
             .send()
             .await
             .unwrap();
         assert_problem(response, StatusCode::FORBIDDEN, "forbidden").await;
-        let response = app.get("/api/v1/service-accounts").bearer_auth(&token).send().await.unwrap();
+        let response = app
+            .get("/api/v1/service-accounts")
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{role}");
     }
 }
@@ -126,6 +218,11 @@ async fn a_service_account_with_the_admin_role_can_administer_by_api_key() {
     let app = TestApp::spawn().await;
     let (_, admin) = app.token_for(Role::Admin).await;
     let (_, key) = service_account_with_key(&app, &admin, "admin").await;
-    let response = app.get("/api/v1/users").header("x-api-key", key["key"].as_str().unwrap()).send().await.unwrap();
+    let response = app
+        .get("/api/v1/users")
+        .header("x-api-key", key["key"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 }

@@ -16,20 +16,47 @@ async fn an_unknown_route_is_a_404_problem() {
 #[actix_web::test]
 async fn a_wrong_method_is_a_405_problem_with_allow() {
     let app = TestApp::spawn().await;
-    let response = app.request(Method::DELETE, "/api/v1/regions").send().await.unwrap();
+    let response = app
+        .request(Method::DELETE, "/api/v1/regions")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.headers()["allow"], "GET, HEAD, OPTIONS");
-    assert_problem(response, StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed").await;
+    assert_problem(
+        response,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+    )
+    .await;
 
-    let response = app.request(Method::PUT, &format!("/api/v1/users/{}", uuid::Uuid::new_v4())).send().await.unwrap();
+    let response = app
+        .request(
+            Method::PUT,
+            &format!("/api/v1/users/{}", uuid::Uuid::new_v4()),
+        )
+        .send()
+        .await
+        .unwrap();
     let allow = response.headers()["allow"].to_str().unwrap().to_owned();
     assert!(allow.contains("GET") && allow.contains("PATCH"), "{allow}");
-    assert_problem(response, StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed").await;
+    assert_problem(
+        response,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+    )
+    .await;
 }
 
 #[actix_web::test]
 async fn malformed_json_is_a_400_problem() {
     let app = TestApp::spawn().await;
-    for body in ["{\"email\":", "[1,2", "nul", "{\"email\": \"a\u{0}\"", "\u{feff}{}"] {
+    for body in [
+        "{\"email\":",
+        "[1,2",
+        "nul",
+        "{\"email\": \"a\u{0}\"",
+        "\u{feff}{}",
+    ] {
         let response = app
             .request(Method::POST, "/api/v1/auth/login")
             .header("content-type", "application/json")
@@ -44,31 +71,53 @@ async fn malformed_json_is_a_400_problem() {
 #[actix_web::test]
 async fn json_of_the_wrong_shape_is_a_400_that_names_the_field() {
     let app = TestApp::spawn().await;
-    let response = app.post_json("/api/v1/auth/login", &json!({"email": 5, "password": "x"})).send().await.unwrap();
+    let response = app
+        .post_json("/api/v1/auth/login", &json!({"email": 5, "password": "x"}))
+        .send()
+        .await
+        .unwrap();
     let problem = assert_problem(response, StatusCode::BAD_REQUEST, "validation").await;
     assert_eq!(problem["issues"][0]["name"], "email");
 
-    let response = app.post_json("/api/v1/auth/login", &json!([1, 2])).send().await.unwrap();
+    let response = app
+        .post_json("/api/v1/auth/login", &json!([1, 2]))
+        .send()
+        .await
+        .unwrap();
     assert_problem(response, StatusCode::BAD_REQUEST, "validation").await;
 }
 
 #[actix_web::test]
 async fn a_body_without_a_json_content_type_is_a_415_problem() {
     let app = TestApp::spawn().await;
-    for content_type in [None, Some("text/plain"), Some("application/x-www-form-urlencoded")] {
-        let mut request = app.request(Method::POST, "/api/v1/auth/login").body(r#"{"email":"a@b.be","password":"x"}"#);
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+    ] {
+        let mut request = app
+            .request(Method::POST, "/api/v1/auth/login")
+            .body(r#"{"email":"a@b.be","password":"x"}"#);
         if let Some(ct) = content_type {
             request = request.header("content-type", ct);
         }
         let response = request.send().await.unwrap();
-        assert_problem(response, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type").await;
+        assert_problem(
+            response,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+        )
+        .await;
     }
 }
 
 #[actix_web::test]
 async fn a_three_megabyte_body_is_a_413_problem() {
     let app = TestApp::spawn().await;
-    let big = format!("{{\"email\":\"{}\",\"password\":\"x\"}}", "a".repeat(3 * 1024 * 1024));
+    let big = format!(
+        "{{\"email\":\"{}\",\"password\":\"x\"}}",
+        "a".repeat(3 * 1024 * 1024)
+    );
     let response = app
         .request(Method::POST, "/api/v1/auth/login")
         .header("content-type", "application/json")
@@ -83,7 +132,12 @@ async fn a_three_megabyte_body_is_a_413_problem() {
 async fn a_malformed_path_parameter_is_a_400_problem() {
     let app = TestApp::spawn().await;
     let (_, token) = app.token_for(Role::Admin).await;
-    let response = app.get("/api/v1/users/not-a-uuid").bearer_auth(&token).send().await.unwrap();
+    let response = app
+        .get("/api/v1/users/not-a-uuid")
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_problem(response, StatusCode::BAD_REQUEST, "validation").await;
 }
 
@@ -101,7 +155,12 @@ async fn bad_query_parameters_are_400_problems_that_name_them() {
         ("role=superuser", "role"),
         ("colour=blue", "colour"),
     ] {
-        let response = app.get(&format!("/api/v1/users?{query}")).bearer_auth(&token).send().await.unwrap();
+        let response = app
+            .get(&format!("/api/v1/users?{query}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
         let problem = assert_problem(response, StatusCode::BAD_REQUEST, "validation").await;
         assert_eq!(problem["issues"][0]["name"], name, "{query}: {problem}");
         assert_eq!(problem["issues"][0]["in"], "query");
@@ -113,9 +172,19 @@ async fn every_response_carries_a_request_id_and_a_client_id_is_echoed() {
     let app = TestApp::spawn().await;
     let response = app.get("/health/live").send().await.unwrap();
     assert!(uuid::Uuid::parse_str(response.headers()["x-request-id"].to_str().unwrap()).is_ok());
-    let response = app.get("/api/v1/regions").header("x-request-id", "sync-run-42").send().await.unwrap();
+    let response = app
+        .get("/api/v1/regions")
+        .header("x-request-id", "sync-run-42")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.headers()["x-request-id"], "sync-run-42");
-    let response = app.get("/nope").header("x-request-id", "sync-run-43").send().await.unwrap();
+    let response = app
+        .get("/nope")
+        .header("x-request-id", "sync-run-43")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.headers()["x-request-id"], "sync-run-43");
 }
 
@@ -124,16 +193,33 @@ async fn read_only_fields_are_refused_by_name() {
     let app = TestApp::spawn().await;
     let (_, token) = app.token_for(Role::Admin).await;
     let body = json!({"id": "x", "version": 3, "email": "a@example.org", "displayName": "A", "password": "long enough password", "role": "reader"});
-    let response = app.post_json("/api/v1/users", &body).bearer_auth(&token).send().await.unwrap();
+    let response = app
+        .post_json("/api/v1/users", &body)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     let problem = assert_problem(response, StatusCode::BAD_REQUEST, "validation").await;
-    let names: Vec<&str> = problem["issues"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = problem["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["id", "version"]);
 }
 
 #[actix_web::test]
 async fn no_internal_detail_leaks_into_problems() {
     let app = TestApp::spawn().await;
-    let response = app.post_json("/api/v1/auth/login", &json!({"email": "x@example.org", "password": "p\u{0}"})).send().await.unwrap();
+    let response = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"email": "x@example.org", "password": "p\u{0}"}),
+        )
+        .send()
+        .await
+        .unwrap();
     let text = response.text().await.unwrap();
     for leak in ["diesel", "postgres", "SELECT", "panicked", "src/"] {
         assert!(!text.contains(leak), "{leak} in {text}");

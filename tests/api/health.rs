@@ -12,16 +12,34 @@ use crate::helpers::{TestApp, assert_problem};
 #[actix_web::test]
 async fn liveness_and_readiness_answer_ok() {
     let app = TestApp::spawn().await;
-    assert_eq!(app.get("/health/live").send().await.unwrap().status(), StatusCode::OK);
-    assert_eq!(app.get("/health/ready").send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        app.get("/health/live").send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/health/ready").send().await.unwrap().status(),
+        StatusCode::OK
+    );
 }
 
 #[actix_web::test]
 async fn metrics_count_requests_by_route_and_show_the_pool() {
     let app = TestApp::spawn().await;
     app.get("/api/v1/regions").send().await.unwrap();
-    let text = app.get("/metrics").send().await.unwrap().text().await.unwrap();
-    assert!(text.contains(r#"ssw_http_requests_total{endpoint="/api/v1/regions",method="GET",status="200"} 1"#), "{text}");
+    let text = app
+        .get("/metrics")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(
+            r#"ssw_http_requests_total{endpoint="/api/v1/regions",method="GET",status="200"} 1"#
+        ),
+        "{text}"
+    );
     assert!(text.contains("ssw_http_requests_duration_seconds_bucket"));
     assert!(text.contains("ssw_db_pool_max_connections 4"));
 }
@@ -42,7 +60,9 @@ impl Proxy {
         let (up2, cut2) = (up.clone(), cut.clone());
         actix_web::rt::spawn(async move {
             loop {
-                let Ok((mut inbound, _)) = listener.accept().await else { return };
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    return;
+                };
                 if !up2.load(Ordering::SeqCst) {
                     drop(inbound);
                     continue;
@@ -50,7 +70,9 @@ impl Proxy {
                 let target = target.clone();
                 let cut = cut2.clone();
                 actix_web::rt::spawn(async move {
-                    let Ok(mut outbound) = TcpStream::connect(target).await else { return };
+                    let Ok(mut outbound) = TcpStream::connect(target).await else {
+                        return;
+                    };
                     tokio::select! {
                         _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
                         _ = cut.notified() => {}
@@ -78,23 +100,50 @@ async fn with_the_database_gone_the_api_answers_503_and_recovers_by_itself() {
     drop(token);
     // A second application on the same database, reached through the proxy.
     let url = reqwest::Url::parse(&direct.database_url).unwrap();
-    let proxy = Proxy::start(format!("{}:{}", url.host_str().unwrap(), url.port().unwrap_or(5432))).await;
+    let proxy = Proxy::start(format!(
+        "{}:{}",
+        url.host_str().unwrap(),
+        url.port().unwrap_or(5432)
+    ))
+    .await;
     let mut proxied_url = url.clone();
     proxied_url.set_port(Some(proxy.port)).unwrap();
     let proxied_url = proxied_url.to_string();
     let app = TestApp::spawn_with(move |s| s.database.database_url = proxied_url).await;
-    assert_eq!(app.get("/health/ready").send().await.unwrap().status(), StatusCode::OK);
-    assert_eq!(app.get("/api/v1/regions").send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        app.get("/health/ready").send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/api/v1/regions").send().await.unwrap().status(),
+        StatusCode::OK
+    );
 
     proxy.down();
     for path in ["/api/v1/regions", "/health/ready", "/api/v1/regions"] {
         let response = app.get(path).send().await.unwrap();
-        assert!(response.headers()["retry-after"].to_str().unwrap().parse::<u64>().is_ok());
+        assert!(
+            response.headers()["retry-after"]
+                .to_str()
+                .unwrap()
+                .parse::<u64>()
+                .is_ok()
+        );
         assert_problem(response, StatusCode::SERVICE_UNAVAILABLE, "unavailable").await;
     }
-    let response = app.post_json("/api/v1/auth/login", &serde_json::json!({"email": "a@example.org", "password": "x"})).send().await.unwrap();
+    let response = app
+        .post_json(
+            "/api/v1/auth/login",
+            &serde_json::json!({"email": "a@example.org", "password": "x"}),
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(app.get("/health/live").send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        app.get("/health/live").send().await.unwrap().status(),
+        StatusCode::OK
+    );
 
     proxy.restore();
     let mut recovered = false;
@@ -105,5 +154,8 @@ async fn with_the_database_gone_the_api_answers_503_and_recovers_by_itself() {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert!(recovered, "the service did not recover after the database came back");
+    assert!(
+        recovered,
+        "the service did not recover after the database came back"
+    );
 }

@@ -49,7 +49,11 @@ pub struct TestApp {
 
 pub fn settings(database_url: &str) -> ServerSettings {
     ServerSettings {
-        database: DatabaseSettings { database_url: database_url.to_owned(), db_pool_size: 4, db_timeout_seconds: 2 },
+        database: DatabaseSettings {
+            database_url: database_url.to_owned(),
+            db_pool_size: 4,
+            db_timeout_seconds: 2,
+        },
         bind: "127.0.0.1:0".parse().expect("address"),
         workers: 1,
         environment: "test".into(),
@@ -71,10 +75,14 @@ pub fn settings(database_url: &str) -> ServerSettings {
 
 async fn create_database() -> String {
     let name = format!("t_{}", Uuid::new_v4().simple());
-    let mut conn = AsyncPgConnection::establish(&admin_url()).await.expect("connect to the test cluster");
+    let mut conn = AsyncPgConnection::establish(&admin_url())
+        .await
+        .expect("connect to the test cluster");
     let mut attempt = 0;
     loop {
-        let created = diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {}", template())).execute(&mut conn).await;
+        let created = diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {}", template()))
+            .execute(&mut conn)
+            .await;
         match created {
             Ok(_) => return name,
             // Two clones of one template at the same moment can collide; try again.
@@ -100,13 +108,28 @@ impl TestApp {
         configure(&mut settings);
         let jwt_secret = settings.jwt_secret.clone();
         let app_pool = storage::build_pool(&settings.database);
-        let pool = storage::build_pool(&DatabaseSettings { database_url: database_url.clone(), db_pool_size: 2, db_timeout_seconds: 2 });
+        let pool = storage::build_pool(&DatabaseSettings {
+            database_url: database_url.clone(),
+            db_pool_size: 2,
+            db_timeout_seconds: 2,
+        });
         let app = Application::build(settings, app_pool, false).expect("build application");
         let address = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
         actix_web::rt::spawn(app.run_until_stopped());
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        Self { address, client, pool, db_name, database_url, jwt_secret, handle }
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            address,
+            client,
+            pool,
+            db_name,
+            database_url,
+            jwt_secret,
+            handle,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -125,7 +148,12 @@ impl TestApp {
         self.request(Method::POST, path).json(body)
     }
 
-    pub async fn create_user(&self, role: Role, region: Option<&str>, organisation: Option<Uuid>) -> TestUser {
+    pub async fn create_user(
+        &self,
+        role: Role,
+        region: Option<&str>,
+        organisation: Option<Uuid>,
+    ) -> TestUser {
         let email = format!("{}-{}@example.org", role, Uuid::new_v4().simple());
         let mut conn = storage::connection(&self.pool).await.expect("conn");
         let row = principals::insert_user(
@@ -157,7 +185,13 @@ impl TestApp {
     }
 
     pub async fn login_raw(&self, email: &str, password: &str) -> Response {
-        self.post_json("/api/v1/auth/login", &json!({"email": email, "password": password})).send().await.expect("send")
+        self.post_json(
+            "/api/v1/auth/login",
+            &json!({"email": email, "password": password}),
+        )
+        .send()
+        .await
+        .expect("send")
     }
 
     /// Logs a user in and returns the token response.
@@ -188,10 +222,16 @@ impl Drop for TestApp {
         let name = self.db_name.clone();
         // The test's runtime is ending; drop the database from a thread of our own.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
             runtime.block_on(async move {
                 if let Ok(mut conn) = AsyncPgConnection::establish(&admin_url()).await {
-                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
+                    let _ =
+                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut conn)
+                            .await;
                 }
             });
         })
@@ -202,11 +242,26 @@ impl Drop for TestApp {
 /// Asserts a problem document with this status and `type` suffix, and returns it.
 pub async fn assert_problem(response: Response, status: StatusCode, kind: &str) -> Value {
     assert_eq!(response.status(), status, "status");
-    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    assert!(content_type.starts_with("application/problem+json"), "content type {content_type:?}");
-    assert!(response.headers().contains_key("x-request-id"), "x-request-id on an error");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/problem+json"),
+        "content type {content_type:?}"
+    );
+    assert!(
+        response.headers().contains_key("x-request-id"),
+        "x-request-id on an error"
+    );
     let body: Value = response.json().await.expect("problem json");
-    assert_eq!(body["type"], format!("urn:problem-type:ssw:{kind}"), "{body}");
+    assert_eq!(
+        body["type"],
+        format!("urn:problem-type:ssw:{kind}"),
+        "{body}"
+    );
     assert_eq!(body["status"], status.as_u16(), "{body}");
     body
 }

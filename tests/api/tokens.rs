@@ -13,7 +13,8 @@ use crate::helpers::{TestApp, assert_problem};
 async fn claims(app: &TestApp, changes: Value) -> (Value, String) {
     let (_, token) = app.token_for(Role::Admin).await;
     let payload = token.split('.').nth(1).unwrap();
-    let mut claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    let mut claims: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
     for (k, v) in changes.as_object().unwrap() {
         if v.is_null() {
             claims.as_object_mut().unwrap().remove(k);
@@ -25,11 +26,20 @@ async fn claims(app: &TestApp, changes: Value) -> (Value, String) {
 }
 
 fn sign(claims: &Value, secret: &[u8]) -> String {
-    jsonwebtoken::encode(&Header::default(), claims, &EncodingKey::from_secret(secret)).unwrap()
+    jsonwebtoken::encode(
+        &Header::default(),
+        claims,
+        &EncodingKey::from_secret(secret),
+    )
+    .unwrap()
 }
 
 async fn me_status(app: &TestApp, token: &str) -> reqwest::Response {
-    app.get("/api/v1/me").bearer_auth(token).send().await.unwrap()
+    app.get("/api/v1/me")
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
 }
 
 #[actix_web::test]
@@ -46,8 +56,16 @@ async fn a_token_with_alg_none_is_refused() {
     let (claims, _) = claims(&app, json!({})).await;
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
     let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap());
-    for token in [format!("{header}.{payload}."), format!("{header}.{payload}")] {
-        assert_problem(me_status(&app, &token).await, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    for token in [
+        format!("{header}.{payload}."),
+        format!("{header}.{payload}"),
+    ] {
+        assert_problem(
+            me_status(&app, &token).await,
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+        )
+        .await;
     }
 }
 
@@ -56,7 +74,12 @@ async fn a_token_signed_with_another_key_is_refused() {
     let app = TestApp::spawn().await;
     let (claims, _) = claims(&app, json!({})).await;
     let token = sign(&claims, b"another key that is long enough to be plausible");
-    assert_problem(me_status(&app, &token).await, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    assert_problem(
+        me_status(&app, &token).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    )
+    .await;
 }
 
 #[actix_web::test]
@@ -69,14 +92,23 @@ async fn a_token_with_another_algorithm_is_refused() {
         &EncodingKey::from_secret(app.jwt_secret.as_bytes()),
     )
     .unwrap();
-    assert_problem(me_status(&app, &token).await, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    assert_problem(
+        me_status(&app, &token).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    )
+    .await;
 }
 
 #[actix_web::test]
 async fn an_expired_token_is_refused() {
     let app = TestApp::spawn().await;
     let now = chrono::Utc::now().timestamp();
-    let (claims, _) = claims(&app, json!({"exp": now - 60, "iat": now - 1000, "nbf": now - 1000})).await;
+    let (claims, _) = claims(
+        &app,
+        json!({"exp": now - 60, "iat": now - 1000, "nbf": now - 1000}),
+    )
+    .await;
     let response = me_status(&app, &sign(&claims, app.jwt_secret.as_bytes())).await;
     let problem = assert_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     assert!(problem["detail"].as_str().unwrap().contains("expired"));
@@ -94,7 +126,11 @@ async fn a_token_not_yet_valid_is_refused() {
 #[actix_web::test]
 async fn tokens_for_another_audience_or_issuer_or_type_are_refused() {
     let app = TestApp::spawn().await;
-    for change in [json!({"aud": "another-api"}), json!({"iss": "someone-else"}), json!({"typ": "refresh"})] {
+    for change in [
+        json!({"aud": "another-api"}),
+        json!({"iss": "someone-else"}),
+        json!({"typ": "refresh"}),
+    ] {
         let (claims, _) = claims(&app, change.clone()).await;
         let response = me_status(&app, &sign(&claims, app.jwt_secret.as_bytes())).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{change}");
@@ -107,7 +143,11 @@ async fn tokens_missing_a_required_claim_are_refused() {
     for claim in ["exp", "nbf", "iss", "aud", "sub", "sid", "typ"] {
         let (claims, _) = claims(&app, json!({ claim: null })).await;
         let response = me_status(&app, &sign(&claims, app.jwt_secret.as_bytes())).await;
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "without {claim}");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "without {claim}"
+        );
     }
 }
 
@@ -123,8 +163,20 @@ async fn a_refresh_token_is_not_an_access_token() {
 #[actix_web::test]
 async fn malformed_authorization_headers_are_401() {
     let app = TestApp::spawn().await;
-    for value in ["Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer not.a.jwt", "Bearer a.b.c.d", "ApiKey nope"] {
-        let response = app.get("/api/v1/me").header("authorization", value).send().await.unwrap();
+    for value in [
+        "Bearer",
+        "Bearer ",
+        "Basic dXNlcjpwYXNz",
+        "Bearer not.a.jwt",
+        "Bearer a.b.c.d",
+        "ApiKey nope",
+    ] {
+        let response = app
+            .get("/api/v1/me")
+            .header("authorization", value)
+            .send()
+            .await
+            .unwrap();
         assert_problem(response, StatusCode::UNAUTHORIZED, "unauthenticated").await;
     }
 }
@@ -139,7 +191,10 @@ async fn a_deactivated_users_tokens_stop_working_at_once() {
     assert_eq!(me_status(&app, access).await.status(), StatusCode::OK);
 
     let response = app
-        .request(reqwest::Method::PATCH, &format!("/api/v1/users/{}", user.id))
+        .request(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/users/{}", user.id),
+        )
         .bearer_auth(&admin)
         .header("if-match", "\"1\"")
         .header("content-type", "application/merge-patch+json")
@@ -149,13 +204,25 @@ async fn a_deactivated_users_tokens_stop_working_at_once() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 
-    assert_eq!(me_status(&app, access).await.status(), StatusCode::UNAUTHORIZED);
-    let refresh =
-        app.post_json("/api/v1/auth/refresh", &json!({"refreshToken": tokens["refreshToken"]})).send().await.unwrap();
+    assert_eq!(
+        me_status(&app, access).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let refresh = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refreshToken": tokens["refreshToken"]}),
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(refresh.status(), StatusCode::UNAUTHORIZED);
     // Reactivation does not bring the old sessions back.
     let response = app
-        .request(reqwest::Method::PATCH, &format!("/api/v1/users/{}", user.id))
+        .request(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/users/{}", user.id),
+        )
         .bearer_auth(&admin)
         .header("if-match", "\"2\"")
         .json(&json!({"active": true}))
@@ -163,5 +230,8 @@ async fn a_deactivated_users_tokens_stop_working_at_once() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(me_status(&app, access).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        me_status(&app, access).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
