@@ -53,7 +53,7 @@ lint:
 	$(MAKE) spec-lint
 
 spec-lint:
-	npx --yes @redocly/cli@2 lint --config .redocly.yaml openapi/openapi.json
+	npx --yes @redocly/cli@2.77.0 lint --config .redocly.yaml openapi/openapi.json
 
 stop:
 	@$(DB) stop
