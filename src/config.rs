@@ -148,3 +148,64 @@ impl ServerSettings {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        settings: ServerSettings,
+    }
+
+    fn settings(args: &[&str]) -> ServerSettings {
+        let mut argv = vec!["ssw-api", "--database-url", "postgres://localhost/x"];
+        argv.extend_from_slice(args);
+        Cli::parse_from(argv).settings
+    }
+
+    #[test]
+    fn production_refuses_a_missing_or_short_secret() {
+        assert!(matches!(
+            settings(&[]).signing_secret(),
+            Err(SettingsError::WeakSecret)
+        ));
+        let short = "x".repeat(31);
+        assert!(matches!(
+            settings(&["--jwt-secret", &short]).signing_secret(),
+            Err(SettingsError::WeakSecret)
+        ));
+        let long = "x".repeat(32);
+        assert_eq!(
+            settings(&["--jwt-secret", &long]).signing_secret().unwrap(),
+            long.as_bytes()
+        );
+    }
+
+    #[test]
+    fn development_mode_uses_a_random_secret_when_none_is_given() {
+        let dev = settings(&["--environment", "development"]);
+        let (a, b) = (dev.signing_secret().unwrap(), dev.signing_secret().unwrap());
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn zero_token_lifetimes_are_refused() {
+        let long = "x".repeat(32);
+        let s = settings(&["--jwt-secret", &long, "--access-token-ttl-seconds", "0"]);
+        assert!(matches!(
+            s.signing_secret(),
+            Err(SettingsError::BadLifetime)
+        ));
+    }
+
+    #[test]
+    fn cors_origins_are_a_trimmed_comma_separated_list() {
+        let s = settings(&["--cors-origins", " https://a.example , ,https://b.example"]);
+        assert_eq!(s.cors_origins(), ["https://a.example", "https://b.example"]);
+    }
+}

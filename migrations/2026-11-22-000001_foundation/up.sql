@@ -157,6 +157,7 @@ CREATE TABLE login_throttle (
     blocked_until     timestamptz
 );
 
+-- The first answer to a POST with an Idempotency-Key, replayed on retries for 24 hours.
 CREATE TABLE idempotency_records (
     principal_id   uuid NOT NULL,
     key            text NOT NULL,
@@ -164,6 +165,7 @@ CREATE TABLE idempotency_records (
     status_code    integer,
     response_body  bytea,
     location       text,
+    etag           text,
     created_at     timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (principal_id, key)
 );

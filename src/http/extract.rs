@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -70,8 +70,13 @@ impl<T: RequestBody + 'static> FromRequest for Body<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let json = web::Json::<Value>::from_request(req, payload);
+        let req = req.clone();
         Box::pin(async move {
             let web::Json(value) = json.await?;
+            let bytes = serde_json::to_vec(&value).unwrap_or_default();
+            req.extensions_mut().insert(super::idempotency::BodyDigest(
+                super::idempotency::digest(&bytes),
+            ));
             Ok(from_value(value).map(Body)?)
         })
     }

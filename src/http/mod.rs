@@ -4,6 +4,7 @@ pub mod auth;
 pub mod docs;
 pub mod extract;
 pub mod health;
+pub mod idempotency;
 pub mod me;
 pub mod pagination;
 pub mod problems;

@@ -192,24 +192,30 @@ async fn list_accounts(
 /// Create a service account. Give it a key with `POST /service-accounts/{id}/api-keys`.
 #[utoipa::path(
     tag = "serviceAccounts",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body within 24 hours get the first answer again"),),
     request_body = ServiceAccountCreate,
     responses(
         (status = 201, description = "Created", body = ServiceAccount,
             headers(("Location" = String, description = "URL of the new account"), ("ETag" = String, description = "Version"))),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Administrators only", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The name is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The name is taken, or a request with the same Idempotency-Key is running", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The Idempotency-Key was used with another request", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[post("/service-accounts")]
 async fn create_account(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     body: Body<ServiceAccountCreate>,
 ) -> ApiResult<HttpResponse> {
     permissions::require(&caller.0, Resource::ServiceAccounts, Operation::Write)?;
-    let input = body.0;
+    super::idempotency::once(&req, &state, &caller.0, || insert_account(&state, body.0)).await
+}
+
+async fn insert_account(state: &AppState, input: ServiceAccountCreate) -> ApiResult<HttpResponse> {
     let description = input.description.unwrap_or_default();
     let mut issues: Vec<_> = display_name_issue(&input.name, "name")
         .into_iter()

@@ -295,24 +295,30 @@ async fn list_users(
 /// Create a user.
 #[utoipa::path(
     tag = "users",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body within 24 hours get the first answer again"),),
     request_body = UserCreate,
     responses(
         (status = 201, description = "Created", body = User,
             headers(("Location" = String, description = "URL of the new user"), ("ETag" = String, description = "Version"))),
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only administrators create users", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The e-mail address is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The e-mail address is taken, or a request with the same Idempotency-Key is running", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The Idempotency-Key was used with another request", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[post("/users")]
 async fn create_user(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     body: Body<UserCreate>,
 ) -> ApiResult<HttpResponse> {
     permissions::require(&caller.0, Resource::Users, Operation::Write)?;
-    let input = body.0;
+    super::idempotency::once(&req, &state, &caller.0, || insert_user(&state, body.0)).await
+}
+
+async fn insert_user(state: &AppState, input: UserCreate) -> ApiResult<HttpResponse> {
     let mut issues = Vec::new();
     let email = Email::parse(&input.email)
         .map_err(|e| {

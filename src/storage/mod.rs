@@ -1,6 +1,7 @@
 //! Persistence: the connection pool, the diesel schema and one module per
 //! aggregate. Nothing here knows about HTTP; functions return [`StorageResult`].
 
+pub mod idempotency;
 pub mod principals;
 pub mod reference;
 pub mod schema;

@@ -140,6 +140,7 @@ diesel::table! {
         status_code -> Nullable<Int4>,
         response_body -> Nullable<Bytea>,
         location -> Nullable<Text>,
+        etag -> Nullable<Text>,
         created_at -> Timestamptz,
     }
 }

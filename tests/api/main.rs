@@ -1,7 +1,11 @@
 //! The integration suite: each test starts the application in-process on its
 //! own database, cloned from a migrated template, and talks HTTP to it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly at the first surprise")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly at the first surprise"
+)]
 
 mod api_keys;
 mod auth;

@@ -398,3 +398,79 @@ async fn the_user_list_pages_filters_and_sorts() {
     assert_eq!(second["items"].as_array().unwrap().len(), 1);
     assert!(second.get("next").is_none());
 }
+
+#[actix_web::test]
+async fn a_retried_create_with_the_same_idempotency_key_gets_the_first_answer() {
+    let app = TestApp::spawn().await;
+    let (_, admin) = app.token_for(Role::Admin).await;
+    let body = new_user("reader");
+    let send = |body: Value| {
+        app.post_json("/api/v1/users", &body)
+            .bearer_auth(&admin)
+            .header("idempotency-key", "import-2026-11-22-row-7")
+            .send()
+    };
+    let first = send(body.clone()).await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let location = first.headers()["location"].clone();
+    let first: Value = first.json().await.unwrap();
+
+    let retry = send(body.clone()).await.unwrap();
+    assert_eq!(retry.status(), StatusCode::CREATED);
+    assert_eq!(retry.headers()["location"], location);
+    assert_eq!(retry.headers()["etag"], "\"1\"");
+    let retry: Value = retry.json().await.unwrap();
+    assert_eq!(retry, first);
+
+    let list: Value = app
+        .get("/api/v1/users?role=reader")
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1, "the retry created nothing");
+
+    let mut other = body.clone();
+    other["displayName"] = json!("Someone else");
+    let response = send(other).await.unwrap();
+    assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "unprocessable").await;
+}
+
+#[actix_web::test]
+async fn a_refused_create_does_not_use_up_its_idempotency_key() {
+    let app = TestApp::spawn().await;
+    let (_, admin) = app.token_for(Role::Admin).await;
+    let mut body = new_user("coordinator");
+    let send = |body: Value| {
+        app.post_json("/api/v1/users", &body)
+            .bearer_auth(&admin)
+            .header("idempotency-key", "k1")
+            .send()
+    };
+    assert_eq!(
+        send(body.clone()).await.unwrap().status(),
+        StatusCode::BAD_REQUEST
+    );
+    body["regionId"] = json!("limburg");
+    assert_eq!(send(body).await.unwrap().status(), StatusCode::CREATED);
+}
+
+#[actix_web::test]
+async fn idempotency_keys_belong_to_their_caller() {
+    let app = TestApp::spawn().await;
+    let (_, first_admin) = app.token_for(Role::Admin).await;
+    let (_, second_admin) = app.token_for(Role::Admin).await;
+    for (token, role) in [(&first_admin, "reader"), (&second_admin, "steering")] {
+        let response = app
+            .post_json("/api/v1/users", &new_user(role))
+            .bearer_auth(token)
+            .header("idempotency-key", "same-key")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+}
