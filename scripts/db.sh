@@ -58,7 +58,7 @@ fi
 mkdir -p "$DATA_ROOT"
 PGDATA=$DATA_ROOT/pg
 
-as_owner() { "${RUN_AS[@]}" "$@"; }
+as_owner() { (cd / && "${RUN_AS[@]}" "$@"); }
 url() { echo "postgres://postgres@127.0.0.1:$PORT/${1:-ssw}"; }
 psql_do() { "$BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres "$@"; }
 

@@ -13,5 +13,6 @@ mod errors;
 mod health;
 mod helpers;
 mod openapi;
+mod shutdown;
 mod tokens;
 mod users;

@@ -1,0 +1,90 @@
+//! The real binary, stopped with SIGTERM while requests are in flight.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::json;
+use ssw_api::domain::Role;
+
+use crate::helpers::{PASSWORD, TestApp};
+
+#[actix_web::test]
+async fn sigterm_lets_in_flight_requests_finish_and_the_process_exits_cleanly() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user(Role::Reader, None, None).await;
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ssw-api"))
+        .arg("serve")
+        .env("DATABASE_URL", &app.database_url)
+        .env("SSW_BIND", format!("127.0.0.1:{port}"))
+        .env(
+            "SSW_JWT_SECRET",
+            "a-test-secret-of-at-least-thirty-two-bytes",
+        )
+        .env("SSW_WORKERS", "2")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let mut ready = false;
+    for _ in 0..100 {
+        if client
+            .get(format!("{base}/health/ready"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == StatusCode::OK)
+        {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(ready, "the server did not start");
+
+    // Logins cost a password hash each and queue behind one another: slow
+    // requests. A client of their own, so that none of them lands on the idle
+    // keep-alive connection of the probe above, which shutdown may close first.
+    let login_client = reqwest::Client::new();
+    let logins: Vec<_> = (0..12)
+        .map(|_| {
+            let request = login_client
+                .post(format!("{base}/api/v1/auth/login"))
+                .json(&json!({"email": user.email, "password": PASSWORD}))
+                .send();
+            actix_web::rt::spawn(request)
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+
+    for login in logins {
+        let response = login
+            .await
+            .unwrap()
+            .unwrap_or_else(|e| panic!("an in-flight request was cut off: {e:?}"));
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "exit status {status}");
+    // Once stopped, it takes no new connections.
+    assert!(
+        client
+            .get(format!("{base}/health/live"))
+            .send()
+            .await
+            .is_err()
+    );
+}
