@@ -3,6 +3,8 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
 use reqwest::StatusCode;
 use serde_json::json;
 use ssw_api::domain::Role;
@@ -51,7 +53,7 @@ async fn sigterm_lets_in_flight_requests_finish_and_the_process_exits_cleanly() 
     // requests. A client of their own, so that none of them lands on the idle
     // keep-alive connection of the probe above, which shutdown may close first.
     let login_client = reqwest::Client::new();
-    let logins: Vec<_> = (0..12)
+    let mut logins: FuturesUnordered<_> = (0..12)
         .map(|_| {
             let request = login_client
                 .post(format!("{base}/api/v1/auth/login"))
@@ -60,18 +62,19 @@ async fn sigterm_lets_in_flight_requests_finish_and_the_process_exits_cleanly() 
             actix_web::rt::spawn(request)
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // When the first answer arrives, the server has accepted every connection
+    // (they were all sent before it), and most requests are still running.
+    let mut answers = vec![logins.next().await.unwrap().unwrap()];
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
-
-    for login in logins {
-        let response = login
-            .await
-            .unwrap()
-            .unwrap_or_else(|e| panic!("an in-flight request was cut off: {e:?}"));
+    while let Some(answer) = logins.next().await {
+        answers.push(answer.unwrap());
+    }
+    for answer in answers {
+        let response = answer.unwrap_or_else(|e| panic!("an in-flight request was cut off: {e:?}"));
         assert_eq!(response.status(), StatusCode::OK);
     }
     let status = tokio::task::spawn_blocking(move || child.wait())
