@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 DB := scripts/db.sh
-BIN := target/debug/ssw-api
+BIN := $(or $(CARGO_TARGET_DIR),target)/debug/ssw-api
 DATA_DIR = $(shell $(DB) datadir)
 ADMIN_EMAIL ?= admin@example.org
 SKIP_DEMO ?= 0
