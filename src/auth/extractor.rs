@@ -90,7 +90,10 @@ async fn authenticate(state: &AppState, credentials: Credentials) -> Result<Prin
             if !secrets::digest_matches(&key, &key_row.key_hash) {
                 return Err(ApiError::Unauthenticated("invalid API key"));
             }
-            principals::touch_api_key(&mut conn, key_row.id).await?;
+            let stale = chrono::Utc::now() - chrono::Duration::minutes(1);
+            if key_row.last_used_at.is_none_or(|used| used < stale) {
+                principals::touch_api_key(&mut conn, key_row.id).await?;
+            }
             Ok(Principal {
                 id: account.id,
                 kind: PrincipalKind::ServiceAccount,

@@ -134,6 +134,21 @@ pub fn etag(version: i32) -> (actix_web::http::header::HeaderName, String) {
     (actix_web::http::header::ETAG, format!("\"{version}\""))
 }
 
+/// A single versioned resource: its `ETag`, and its `Location` when just created.
+pub fn versioned(
+    status: actix_web::http::StatusCode,
+    version: i32,
+    self_link: &str,
+    body: impl serde::Serialize,
+) -> actix_web::HttpResponse {
+    let mut response = actix_web::HttpResponse::build(status);
+    response.insert_header(etag(version));
+    if status == actix_web::http::StatusCode::CREATED {
+        response.insert_header((actix_web::http::header::LOCATION, self_link.to_owned()));
+    }
+    response.json(body)
+}
+
 /// Deserializes a field of a merge patch: absent stays `None`, `null` becomes
 /// `Some(None)`, a value becomes `Some(Some(v))`.
 pub fn nullable<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>

@@ -1,8 +1,8 @@
 //! Pages of a collection: `page` (from 1) and `pageSize` (default 50, maximum
 //! 200). A page size over the maximum is a 400, never a silent full scan.
 
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::error::{ApiError, InputIssue};
 use crate::storage::principals::Page;
@@ -10,15 +10,10 @@ use crate::storage::principals::Page;
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 pub const MAX_PAGE_SIZE: u32 = 200;
 
-#[derive(Debug, Deserialize, IntoParams, Clone, Copy)]
-#[serde(rename_all = "camelCase")]
-#[into_params(parameter_in = Query)]
+/// The paging parameters of a list request, as each list's query carries them.
+#[derive(Debug, Clone, Copy)]
 pub struct PageParams {
-    /// Page number, from 1.
-    #[param(minimum = 1, maximum = 1000000, default = 1)]
     pub page: Option<u32>,
-    /// Items per page, at most 200.
-    #[param(minimum = 1, maximum = 200, default = 50)]
     pub page_size: Option<u32>,
 }
 

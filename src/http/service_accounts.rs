@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, etag, if_match, nullable};
+use super::extract::{Body, Query, RequestBody, if_match, nullable, versioned};
 use super::pagination::{PageParams, Paged};
 use super::users::{display_name_issue, scope_issues};
 use crate::auth::permissions::{self, Operation, Resource};
@@ -78,12 +78,7 @@ impl ServiceAccount {
     }
 
     fn respond(self, status: StatusCode) -> HttpResponse {
-        let mut response = HttpResponse::build(status);
-        response.insert_header(etag(self.version));
-        if status == StatusCode::CREATED {
-            response.insert_header((actix_web::http::header::LOCATION, self.self_link.clone()));
-        }
-        response.json(self)
+        versioned(status, self.version, &self.self_link.clone(), self)
     }
 }
 

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, etag, if_match, nullable};
+use super::extract::{Body, Query, RequestBody, if_match, nullable, versioned};
 use super::pagination::{PageParams, Paged};
 use crate::auth::Caller;
 use crate::auth::permissions::{self, Operation, Resource};
@@ -174,12 +174,7 @@ pub async fn scope_issues(
 }
 
 fn respond(status: actix_web::http::StatusCode, user: User) -> HttpResponse {
-    let mut response = HttpResponse::build(status);
-    response.insert_header(etag(user.version));
-    if status == actix_web::http::StatusCode::CREATED {
-        response.insert_header((actix_web::http::header::LOCATION, user.self_link.clone()));
-    }
-    response.json(user)
+    versioned(status, user.version, &user.self_link.clone(), user)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

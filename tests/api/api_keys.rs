@@ -81,15 +81,7 @@ async fn a_key_is_shown_once_and_listed_by_prefix_with_its_last_use() {
         "/api/v1/service-accounts/{}/api-keys",
         account["id"].as_str().unwrap()
     );
-    let keys: Value = app
-        .get(&path)
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let keys: Value = app.get_json(&path, &admin).await;
     let listed = &keys[0];
     assert_eq!(listed["prefix"], key["prefix"]);
     assert!(listed.get("key").is_none(), "the secret is never listed");

@@ -144,6 +144,18 @@ impl TestApp {
         self.request(Method::GET, path)
     }
 
+    /// GETs `path` as the holder of `token` and returns the JSON body.
+    pub async fn get_json(&self, path: &str, token: &str) -> Value {
+        self.get(path)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json")
+    }
+
     pub fn post_json(&self, path: &str, body: &Value) -> RequestBuilder {
         self.request(Method::POST, path).json(body)
     }

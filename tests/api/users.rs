@@ -241,15 +241,7 @@ async fn a_change_needs_if_match_and_a_stale_version_is_refused() {
     let response = patch(&app, &admin, &path, Some("*"), json!({"displayName": "x"})).await;
     assert_problem(response, StatusCode::BAD_REQUEST, "validation").await;
 
-    let current: Value = app
-        .get(&path)
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let current: Value = app.get_json(&path, &admin).await;
     assert_eq!(current["displayName"], "Renamed");
 }
 
@@ -280,15 +272,7 @@ async fn concurrent_writers_with_the_same_version_never_both_win() {
             .iter()
             .all(|s| *s == StatusCode::OK || *s == StatusCode::PRECONDITION_FAILED)
     );
-    let current: Value = app
-        .get(&path)
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let current: Value = app.get_json(&path, &admin).await;
     assert_eq!(current["version"], 2);
 }
 
@@ -367,14 +351,8 @@ async fn the_user_list_pages_filters_and_sorts() {
         app.create_user(Role::Reader, None, None).await;
     }
     let page: Value = app
-        .get("/api/v1/users?role=reader&pageSize=2&sort=-email")
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json("/api/v1/users?role=reader&pageSize=2&sort=-email", &admin)
+        .await;
     assert_eq!(page["total"], 3);
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
     assert!(page["next"].as_str().unwrap().contains("page=2"));
@@ -386,15 +364,7 @@ async fn the_user_list_pages_filters_and_sorts() {
         .map(|u| u["email"].as_str().unwrap())
         .collect();
     assert!(emails[0] > emails[1]);
-    let second: Value = app
-        .get(page["next"].as_str().unwrap())
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let second: Value = app.get_json(page["next"].as_str().unwrap(), &admin).await;
     assert_eq!(second["items"].as_array().unwrap().len(), 1);
     assert!(second.get("next").is_none());
 }
@@ -422,15 +392,7 @@ async fn a_retried_create_with_the_same_idempotency_key_gets_the_first_answer() 
     let retry: Value = retry.json().await.unwrap();
     assert_eq!(retry, first);
 
-    let list: Value = app
-        .get("/api/v1/users?role=reader")
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/users?role=reader", &admin).await;
     assert_eq!(list["total"], 1, "the retry created nothing");
 
     let mut other = body.clone();
