@@ -326,3 +326,9 @@ impl From<StorageError> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        StorageError::from(error).into()
+    }
+}

@@ -3,10 +3,13 @@
 
 mod email;
 mod password;
+pub mod plan;
 mod role;
+pub mod rollup;
 
 pub use email::Email;
 pub use password::NewPassword;
+pub use plan::{ActionOrigin, EnterpriseNumber, OrganisationKind, PlanStatus, WorkStatus};
 pub use role::Role;
 
 /// A region scope: the regional platform's id (`limburg`, ...).

@@ -95,8 +95,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
 }
 
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
-    let deserializer =
-        serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    // Repeated parameters (`region=a&region=b`) fill a list: OR within a parameter.
+    let deserializer = serde_html_form::Deserializer::from_bytes(query.as_bytes());
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
         let detail = e.into_inner().to_string();

@@ -6,11 +6,13 @@ pub mod extract;
 pub mod health;
 pub mod idempotency;
 pub mod me;
+pub mod organisations;
 pub mod pagination;
 pub mod problems;
 pub mod regions;
 pub mod service_accounts;
 pub mod users;
+pub mod write;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -25,6 +27,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(me::routes)
             .configure(users::routes)
             .configure(service_accounts::routes)
+            .configure(organisations::routes)
             .configure(regions::routes)
             .configure(docs::routes),
     )

@@ -1,7 +1,9 @@
 //! Persistence: the connection pool, the diesel schema and one module per
 //! aggregate. Nothing here knows about HTTP; functions return [`StorageResult`].
 
+pub mod audit;
 pub mod idempotency;
+pub mod organisations;
 pub mod principals;
 pub mod reference;
 pub mod schema;
@@ -167,6 +169,15 @@ fn constraint_field(constraint: &str) -> String {
         }
         other => other.to_owned(),
     }
+}
+
+/// A `LIKE` pattern that finds `q` anywhere, with `q`'s wildcards taken literally.
+pub fn escape_like(q: &str) -> String {
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 /// Checks that the database answers; used by the readiness probe.

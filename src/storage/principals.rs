@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::schema::{api_keys, service_accounts, users};
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
-use super::{StorageError, StorageResult};
+use super::{StorageError, StorageResult, escape_like};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -92,14 +92,6 @@ pub async fn insert_user(
         .returning(UserRow::as_returning())
         .get_result(conn)
         .await?)
-}
-
-fn escape_like(q: &str) -> String {
-    let escaped = q
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 pub async fn list_users(

@@ -76,3 +76,24 @@ pub async fn upsert_example_organisations(
     }
     Ok(inserted)
 }
+
+/// The NIS codes among `codes` that name no known municipality.
+pub async fn municipalities_missing(
+    conn: &mut AsyncPgConnection,
+    codes: &[String],
+) -> StorageResult<Vec<String>> {
+    use super::schema::municipalities;
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<String> = municipalities::table
+        .filter(municipalities::nis_code.eq_any(codes))
+        .select(municipalities::nis_code)
+        .load(conn)
+        .await?;
+    Ok(codes
+        .iter()
+        .filter(|c| !found.contains(c))
+        .cloned()
+        .collect())
+}

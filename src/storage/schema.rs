@@ -145,6 +145,172 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    municipalities (nis_code) {
+        nis_code -> Text,
+        name -> Text,
+        name_fr -> Nullable<Text>,
+        province_nis -> Nullable<Text>,
+        region_id -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    primary_care_zones (id) {
+        id -> Uuid,
+        code -> Text,
+        name -> Text,
+        region_id -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    primary_care_zone_municipalities (zone_id, nis_code) {
+        zone_id -> Uuid,
+        nis_code -> Text,
+    }
+}
+
+diesel::table! {
+    actions (id) {
+        id -> Uuid,
+        plan_id -> Uuid,
+        code -> Text,
+        number -> Int4,
+        title -> Text,
+        description -> Text,
+        origin -> Text,
+        proposed_by_region_id -> Nullable<Text>,
+        status -> Text,
+        progress -> Nullable<Int2>,
+        effective_progress -> Nullable<Int2>,
+        weight -> Float8,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        last_progress_on -> Nullable<Date>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    action_challenges (action_id, challenge_id) {
+        action_id -> Uuid,
+        challenge_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    action_leads (action_id, organisation_id) {
+        action_id -> Uuid,
+        organisation_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    initiatives (id) {
+        id -> Uuid,
+        plan_id -> Uuid,
+        action_id -> Uuid,
+        code -> Text,
+        title -> Text,
+        description -> Text,
+        lead_organisation_id -> Uuid,
+        primary_care_zone_id -> Nullable<Uuid>,
+        status -> Text,
+        progress -> Nullable<Int2>,
+        effective_progress -> Nullable<Int2>,
+        weight -> Float8,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        external_id -> Nullable<Text>,
+        last_progress_on -> Nullable<Date>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    initiative_regions (initiative_id, region_id) {
+        initiative_id -> Uuid,
+        region_id -> Text,
+    }
+}
+
+diesel::table! {
+    initiative_partners (initiative_id, organisation_id) {
+        initiative_id -> Uuid,
+        organisation_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    initiative_municipalities (initiative_id, nis_code) {
+        initiative_id -> Uuid,
+        nis_code -> Text,
+    }
+}
+
+diesel::table! {
+    progress_updates (id) {
+        id -> Uuid,
+        initiative_id -> Nullable<Uuid>,
+        action_id -> Nullable<Uuid>,
+        date -> Date,
+        status -> Text,
+        progress -> Nullable<Int2>,
+        effective_progress -> Nullable<Int2>,
+        narrative -> Text,
+        author_id -> Uuid,
+        author_kind -> Text,
+        author_name -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        at -> Timestamptz,
+        actor_id -> Uuid,
+        actor_kind -> Text,
+        resource -> Text,
+        resource_id -> Text,
+        operation -> Text,
+        changes -> Jsonb,
+        request_id -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(actions -> plans (plan_id));
+diesel::joinable!(action_challenges -> actions (action_id));
+diesel::joinable!(action_challenges -> challenges (challenge_id));
+diesel::joinable!(action_leads -> actions (action_id));
+diesel::joinable!(action_leads -> organisations (organisation_id));
+diesel::joinable!(initiatives -> actions (action_id));
+diesel::joinable!(initiatives -> organisations (lead_organisation_id));
+diesel::joinable!(initiatives -> primary_care_zones (primary_care_zone_id));
+diesel::joinable!(initiative_regions -> initiatives (initiative_id));
+diesel::joinable!(initiative_regions -> regions (region_id));
+diesel::joinable!(initiative_partners -> initiatives (initiative_id));
+diesel::joinable!(initiative_partners -> organisations (organisation_id));
+diesel::joinable!(initiative_municipalities -> initiatives (initiative_id));
+diesel::joinable!(initiative_municipalities -> municipalities (nis_code));
+diesel::joinable!(municipalities -> regions (region_id));
+diesel::joinable!(primary_care_zones -> regions (region_id));
+diesel::joinable!(primary_care_zone_municipalities -> primary_care_zones (zone_id));
+diesel::joinable!(primary_care_zone_municipalities -> municipalities (nis_code));
+
 diesel::joinable!(challenges -> plans (plan_id));
 diesel::joinable!(organisations -> regions (region_id));
 diesel::joinable!(users -> regions (region_id));
@@ -167,4 +333,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     login_throttle,
     idempotency_records,
+    municipalities,
+    primary_care_zones,
+    primary_care_zone_municipalities,
+    actions,
+    action_challenges,
+    action_leads,
+    initiatives,
+    initiative_regions,
+    initiative_partners,
+    initiative_municipalities,
+    progress_updates,
+    audit_log,
 );

@@ -1,0 +1,151 @@
+//! What every resource handler shares: who writes (for the audit log), who may
+//! read the published plan, and the checks of list parameters.
+
+use actix_web::{HttpMessage, HttpRequest};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::auth::MaybeCaller;
+use crate::domain::{Principal, PrincipalKind};
+use crate::error::{ApiError, ApiResult, InputIssue};
+use crate::startup::AppState;
+use crate::storage::audit::Actor;
+use crate::telemetry::RequestId;
+
+/// The author of a write, as the audit log records it.
+pub fn actor(req: &HttpRequest, principal: &Principal) -> Actor {
+    Actor {
+        id: principal.id,
+        kind: kind_name(principal.kind),
+        request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
+    }
+}
+
+pub fn kind_name(kind: PrincipalKind) -> &'static str {
+    match kind {
+        PrincipalKind::User => "user",
+        PrincipalKind::ServiceAccount => "serviceAccount",
+    }
+}
+
+/// A resource as the audit log stores it: its API representation.
+pub fn snapshot(value: &impl Serialize) -> ApiResult<Value> {
+    serde_json::to_value(value).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// What a reader of the plan may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanAudience {
+    /// A signed-in caller: every plan, drafts included.
+    SignedIn,
+    /// Anonymous, with public read on: published plans only.
+    Public,
+}
+
+/// Anonymous reading of the plan is allowed only when the operator turned on
+/// public read; otherwise it is a 401 like any other route.
+pub fn plan_audience(caller: &MaybeCaller, state: &AppState) -> ApiResult<PlanAudience> {
+    match (&caller.0, state.settings.public_read) {
+        (Some(_), _) => Ok(PlanAudience::SignedIn),
+        (None, true) => Ok(PlanAudience::Public),
+        (None, false) => Err(ApiError::Unauthenticated("authentication required")),
+    }
+}
+
+/// The sort key, from an allow-list; `-` in front sorts descending.
+pub fn sort_key(sort: Option<&str>, allowed: &[&str], default: &str) -> ApiResult<String> {
+    let sort = sort.unwrap_or(default);
+    let key = sort.strip_prefix('-').unwrap_or(sort);
+    if allowed.contains(&key) {
+        Ok(sort.to_owned())
+    } else {
+        Err(ApiError::validation(
+            InputIssue::query(
+                "sort",
+                format!(
+                    "must be one of {}, each optionally prefixed with -",
+                    allowed.join(", ")
+                ),
+            )
+            .with_value(sort.into()),
+        ))
+    }
+}
+
+/// A search text: at most 200 characters, no control characters.
+pub fn search_text(q: Option<&str>) -> ApiResult<Option<String>> {
+    match q {
+        None => Ok(None),
+        Some(q) if q.chars().count() <= 200 && !q.chars().any(char::is_control) => {
+            Ok(Some(q.trim().to_owned()).filter(|q| !q.is_empty()))
+        }
+        Some(_) => Err(ApiError::validation(InputIssue::query(
+            "q",
+            "must be at most 200 characters without control characters",
+        ))),
+    }
+}
+
+/// Text values of a repeated parameter must be short and printable.
+pub fn text_values(name: &str, values: &[String], max_items: usize) -> ApiResult<()> {
+    if values.len() > max_items {
+        return Err(ApiError::validation(InputIssue::query(
+            name,
+            format!("may be repeated at most {max_items} times"),
+        )));
+    }
+    match values
+        .iter()
+        .find(|v| v.is_empty() || v.len() > 100 || v.chars().any(char::is_control))
+    {
+        Some(v) => Err(ApiError::validation(
+            InputIssue::query(
+                name,
+                "must be 1 to 100 characters without control characters",
+            )
+            .with_value(v.clone().into()),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a request whose issues are not empty.
+pub fn ensure_valid(issues: Vec<InputIssue>) -> ApiResult<()> {
+    if issues.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(issues))
+    }
+}
+
+/// Collects the issue of one check.
+pub fn check<E: ToString>(
+    issues: &mut Vec<InputIssue>,
+    field: &str,
+    result: Result<(), E>,
+    value: impl FnOnce() -> Value,
+) {
+    if let Err(e) = result {
+        issues.push(InputIssue::body(field, e.to_string()).with_value(value()));
+    }
+}
+
+/// Link parameters of a list, for `Paged`.
+#[derive(Debug, Default)]
+pub struct LinkParams(pub Vec<(String, String)>);
+
+impl LinkParams {
+    pub fn one(&mut self, name: &str, value: Option<impl ToString>) -> &mut Self {
+        if let Some(v) = value {
+            self.0.push((name.to_owned(), v.to_string()));
+        }
+        self
+    }
+
+    pub fn many<T: ToString>(&mut self, name: &str, values: &[T]) -> &mut Self {
+        for v in values {
+            self.0.push((name.to_owned(), v.to_string()));
+        }
+        self
+    }
+}
