@@ -14,6 +14,8 @@ use crate::error::{ApiError, InputIssue};
 /// set; sending one is a 400 that names it, as is any unknown field.
 pub trait RequestBody: DeserializeOwned {
     const READ_ONLY: &'static [&'static str] = &["id", "self", "version", "createdAt", "updatedAt"];
+    /// Fields refused for another reason than being read-only, with that reason.
+    const REFUSED: &'static [(&'static str, &'static str)] = &[];
 }
 
 pub struct Body<T>(pub T);
@@ -38,6 +40,12 @@ pub fn from_value<T: RequestBody>(value: Value) -> Result<T, ApiError> {
         .iter()
         .filter(|name| map.contains_key(**name))
         .map(|name| InputIssue::body(*name, "is read-only and cannot be set"))
+        .chain(
+            T::REFUSED
+                .iter()
+                .filter(|(name, _)| map.contains_key(*name))
+                .map(|(name, reason)| InputIssue::body(*name, *reason)),
+        )
         .collect();
     if !refused.is_empty() {
         return Err(ApiError::Validation(refused));

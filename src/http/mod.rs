@@ -1,5 +1,6 @@
 //! The HTTP interface: routes, request and response types, framework errors.
 
+pub mod actions;
 pub mod auth;
 pub mod docs;
 pub mod extract;
@@ -8,6 +9,7 @@ pub mod idempotency;
 pub mod me;
 pub mod organisations;
 pub mod pagination;
+pub mod plans;
 pub mod problems;
 pub mod regions;
 pub mod service_accounts;
@@ -27,6 +29,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(me::routes)
             .configure(users::routes)
             .configure(service_accounts::routes)
+            .configure(plans::routes)
+            .configure(actions::routes)
             .configure(organisations::routes)
             .configure(regions::routes)
             .configure(docs::routes),

@@ -3,7 +3,9 @@
 
 pub mod audit;
 pub mod idempotency;
+pub mod initiatives;
 pub mod organisations;
+pub mod plan;
 pub mod principals;
 pub mod reference;
 pub mod schema;
