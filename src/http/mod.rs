@@ -1,16 +1,19 @@
 //! The HTTP interface: routes, request and response types, framework errors.
 
 pub mod actions;
+pub mod audit;
 pub mod auth;
 pub mod docs;
 pub mod extract;
 pub mod health;
 pub mod idempotency;
+pub mod initiatives;
 pub mod me;
 pub mod organisations;
 pub mod pagination;
 pub mod plans;
 pub mod problems;
+pub mod progress;
 pub mod regions;
 pub mod service_accounts;
 pub mod users;
@@ -31,6 +34,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(service_accounts::routes)
             .configure(plans::routes)
             .configure(actions::routes)
+            .configure(initiatives::routes)
+            .configure(progress::routes)
+            .configure(audit::routes)
             .configure(organisations::routes)
             .configure(regions::routes)
             .configure(docs::routes),

@@ -97,3 +97,31 @@ pub async fn municipalities_missing(
         .cloned()
         .collect())
 }
+
+/// The regions of the given municipalities, as `(nisCode, regionId)`.
+pub async fn municipality_regions(
+    conn: &mut AsyncPgConnection,
+    codes: &[String],
+) -> StorageResult<Vec<(String, String)>> {
+    use super::schema::municipalities;
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(municipalities::table
+        .filter(municipalities::nis_code.eq_any(codes))
+        .select((municipalities::nis_code, municipalities::region_id))
+        .load(conn)
+        .await?)
+}
+
+pub async fn primary_care_zone_exists(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> StorageResult<bool> {
+    use super::schema::primary_care_zones;
+    Ok(
+        diesel::select(diesel::dsl::exists(primary_care_zones::table.find(id)))
+            .get_result(conn)
+            .await?,
+    )
+}
