@@ -10,9 +10,11 @@
 mod api_keys;
 mod auth;
 mod errors;
+mod fixtures;
 mod health;
 mod helpers;
 mod openapi;
+mod plans;
 mod shutdown;
 mod tokens;
 mod users;
