@@ -13,6 +13,7 @@ mod errors;
 mod fixtures;
 mod health;
 mod helpers;
+mod initiatives;
 mod openapi;
 mod plans;
 mod shutdown;
