@@ -64,9 +64,12 @@ pub fn from_value<T: RequestBody>(value: Value) -> Result<T, ApiError> {
     })
 }
 
-/// `unknown field `x`, expected ...` names its field only in the message.
+/// `unknown field `x`, expected ...` and `missing field `x`` name their field
+/// only in the message.
 fn unknown_field_name(detail: &str) -> Option<String> {
-    let rest = detail.strip_prefix("unknown field `")?;
+    let rest = detail
+        .strip_prefix("unknown field `")
+        .or_else(|| detail.strip_prefix("missing field `"))?;
     rest.split_once('`').map(|(name, _)| name.to_owned())
 }
 

@@ -16,6 +16,7 @@ mod helpers;
 mod initiatives;
 mod openapi;
 mod plans;
+mod progress;
 mod shutdown;
 mod tokens;
 mod users;
