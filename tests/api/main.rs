@@ -8,6 +8,7 @@
 )]
 
 mod api_keys;
+mod audit;
 mod auth;
 mod errors;
 mod fixtures;
@@ -15,8 +16,10 @@ mod health;
 mod helpers;
 mod initiatives;
 mod openapi;
+mod organisations;
 mod plans;
 mod progress;
+mod rights;
 mod shutdown;
 mod tokens;
 mod users;
