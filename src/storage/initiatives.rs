@@ -116,6 +116,8 @@ fn initiative_select() -> InitiativeSelect {
 }
 
 type RecordTuple = (InitiativeRow, Vec<String>, Vec<Uuid>, Vec<String>);
+/// A record with the size of the whole filtered set.
+type CountedTuple = (InitiativeRow, Vec<String>, Vec<Uuid>, Vec<String>, i64);
 
 fn record((row, regions, partner_ids, municipalities): RecordTuple) -> InitiativeRecord {
     InitiativeRecord {
@@ -281,7 +283,7 @@ pub async fn list(
         "-endDate" => q.order(initiatives::end_date.desc().nulls_last()),
         _ => q.order(initiatives::code.asc()),
     };
-    let rows: Vec<(InitiativeRow, Vec<String>, Vec<Uuid>, Vec<String>, i64)> = q
+    let rows: Vec<CountedTuple> = q
         .then_order_by(initiatives::id.asc())
         .offset(page.offset)
         .limit(page.limit)
@@ -620,10 +622,13 @@ pub async fn plan_sums(conn: &mut AsyncPgConnection, plan_id: Uuid) -> StorageRe
 }
 
 /// The initiatives of an action, as the roll-up needs them.
+/// An initiative in an action's roll-up: id, code, status, weight, progress.
+pub type Part = (Uuid, String, String, f64, Option<i16>);
+
 pub async fn action_parts(
     conn: &mut AsyncPgConnection,
     action_id: Uuid,
-) -> StorageResult<Vec<(Uuid, String, String, f64, Option<i16>)>> {
+) -> StorageResult<Vec<Part>> {
     Ok(initiatives::table
         .filter(initiatives::action_id.eq(action_id))
         .order((initiatives::code.asc(), initiatives::id.asc()))
