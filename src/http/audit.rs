@@ -41,6 +41,9 @@ pub const RESOURCES: &[&str] = &[
     "region",
     "municipality",
     "primaryCareZone",
+    "user",
+    "serviceAccount",
+    "apiKey",
 ];
 
 /// What a write did.
@@ -81,7 +84,8 @@ pub struct AuditEntry {
     /// `user` or `serviceAccount`.
     pub actor_kind: String,
     /// The kind of record: `plan`, `challenge`, `action`, `initiative`,
-    /// `progressUpdate`, `organisation`, `region`, `municipality`, `primaryCareZone`.
+    /// `progressUpdate`, `organisation`, `region`, `municipality`, `primaryCareZone`,
+    /// `user`, `serviceAccount`, `apiKey`.
     pub resource: String,
     /// The record's id (a NIS code for municipalities, a slug for regions).
     pub resource_id: String,

@@ -16,8 +16,9 @@ use crate::auth::{Caller, api_keys};
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::startup::AppState;
-use crate::storage;
 use crate::storage::principals::{self, ApiKeyRow, ServiceAccountChanges, ServiceAccountRow};
+use crate::storage::{self, audit};
+use diesel_async::AsyncConnection;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_accounts)
@@ -207,10 +208,18 @@ async fn create_account(
     body: Body<ServiceAccountCreate>,
 ) -> ApiResult<HttpResponse> {
     permissions::require(&caller.0, Resource::ServiceAccounts, Operation::Write)?;
-    super::idempotency::once(&req, &state, &caller.0, || insert_account(&state, body.0)).await
+    let actor = super::write::actor(&req, &caller.0);
+    super::idempotency::once(&req, &state, &caller.0, || {
+        insert_account(&state, &actor, body.0)
+    })
+    .await
 }
 
-async fn insert_account(state: &AppState, input: ServiceAccountCreate) -> ApiResult<HttpResponse> {
+async fn insert_account(
+    state: &AppState,
+    actor: &audit::Actor,
+    input: ServiceAccountCreate,
+) -> ApiResult<HttpResponse> {
     let description = input.description.unwrap_or_default();
     let mut issues: Vec<_> = display_name_issue(&input.name, "name")
         .into_iter()
@@ -229,18 +238,34 @@ async fn insert_account(state: &AppState, input: ServiceAccountCreate) -> ApiRes
     if !issues.is_empty() {
         return Err(ApiError::Validation(issues));
     }
-    let row = principals::insert_service_account(
-        &mut conn,
-        principals::NewServiceAccount {
-            name: input.name.trim(),
-            description: &description,
-            role: input.role.as_str(),
-            region_id: input.region_id.as_deref(),
-            organisation_id: input.organisation_id,
-        },
-    )
-    .await?;
-    Ok(ServiceAccount::from_row(row)?.respond(StatusCode::CREATED))
+    let account = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let row = principals::insert_service_account(
+                conn,
+                principals::NewServiceAccount {
+                    name: input.name.trim(),
+                    description: &description,
+                    role: input.role.as_str(),
+                    region_id: input.region_id.as_deref(),
+                    organisation_id: input.organisation_id,
+                },
+            )
+            .await?;
+            let account = ServiceAccount::from_row(row)?;
+            let after = super::write::snapshot(&account)?;
+            audit::record(
+                conn,
+                actor,
+                "serviceAccount",
+                &account.id.to_string(),
+                None,
+                Some(&after),
+            )
+            .await?;
+            Ok(account)
+        })
+        .await?;
+    Ok(account.respond(StatusCode::CREATED))
 }
 
 /// Read a service account.
@@ -323,8 +348,27 @@ async fn update_account(
         organisation_id: patch.organisation_id,
         active: patch.active,
     };
-    let row = principals::update_service_account(&mut conn, id, expected_version, changes).await?;
-    Ok(ServiceAccount::from_row(row)?.respond(StatusCode::OK))
+    let before = super::write::snapshot(&ServiceAccount::from_row(current)?)?;
+    let actor = super::write::actor(&req, &caller.0);
+    let account = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let row =
+                principals::update_service_account(conn, id, expected_version, changes).await?;
+            let account = ServiceAccount::from_row(row)?;
+            let after = super::write::snapshot(&account)?;
+            audit::record(
+                conn,
+                &actor,
+                "serviceAccount",
+                &id.to_string(),
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+            Ok(account)
+        })
+        .await?;
+    Ok(account.respond(StatusCode::OK))
 }
 
 /// An API key, without its secret.
@@ -421,6 +465,7 @@ async fn list_keys(
 )]
 #[post("/service-accounts/{id}/api-keys")]
 async fn create_key(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<Uuid>,
@@ -434,14 +479,31 @@ async fn create_key(
     let mut conn = storage::connection(&state.pool).await?;
     principals::get_service_account(&mut conn, id).await?;
     let generated = api_keys::generate();
-    let row = principals::insert_api_key(
-        &mut conn,
-        id,
-        body.0.name.trim(),
-        &generated.prefix,
-        &generated.digest,
-    )
-    .await?;
+    let actor = super::write::actor(&req, &caller.0);
+    let row = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let row = principals::insert_api_key(
+                conn,
+                id,
+                body.0.name.trim(),
+                &generated.prefix,
+                &generated.digest,
+            )
+            .await?;
+            let after =
+                serde_json::json!({"serviceAccountId": id, "name": row.name, "prefix": row.prefix});
+            audit::record(
+                conn,
+                &actor,
+                "apiKey",
+                &row.id.to_string(),
+                None,
+                Some(&after),
+            )
+            .await?;
+            Ok(row)
+        })
+        .await?;
     let location = format!("{}/service-accounts/{id}/api-keys", super::API_BASE);
     Ok(HttpResponse::Created()
         .insert_header((actix_web::http::header::LOCATION, location))
@@ -467,6 +529,7 @@ async fn create_key(
 )]
 #[delete("/service-accounts/{id}/api-keys/{keyId}")]
 async fn revoke_key(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(Uuid, Uuid)>,
@@ -474,6 +537,22 @@ async fn revoke_key(
     permissions::require(&caller.0, Resource::ServiceAccounts, Operation::Write)?;
     let (id, key_id) = path.into_inner();
     let mut conn = storage::connection(&state.pool).await?;
-    principals::revoke_api_key(&mut conn, id, key_id).await?;
+    let actor = super::write::actor(&req, &caller.0);
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        principals::revoke_api_key(conn, id, key_id).await?;
+        let before = serde_json::json!({"serviceAccountId": id, "revoked": false});
+        let after = serde_json::json!({"serviceAccountId": id, "revoked": true});
+        audit::record(
+            conn,
+            &actor,
+            "apiKey",
+            &key_id.to_string(),
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

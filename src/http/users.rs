@@ -16,7 +16,7 @@ use crate::domain::{Email, NewPassword, Role};
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
 use crate::startup::AppState;
 use crate::storage::principals::{self, UserChanges, UserFilter, UserRow};
-use crate::storage::{self, reference, sessions};
+use crate::storage::{self, audit, reference, sessions};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_users)
@@ -310,10 +310,18 @@ async fn create_user(
     body: Body<UserCreate>,
 ) -> ApiResult<HttpResponse> {
     permissions::require(&caller.0, Resource::Users, Operation::Write)?;
-    super::idempotency::once(&req, &state, &caller.0, || insert_user(&state, body.0)).await
+    let actor = super::write::actor(&req, &caller.0);
+    super::idempotency::once(&req, &state, &caller.0, || {
+        insert_user(&state, &actor, body.0)
+    })
+    .await
 }
 
-async fn insert_user(state: &AppState, input: UserCreate) -> ApiResult<HttpResponse> {
+async fn insert_user(
+    state: &AppState,
+    actor: &audit::Actor,
+    input: UserCreate,
+) -> ApiResult<HttpResponse> {
     let mut issues = Vec::new();
     let email = Email::parse(&input.email)
         .map_err(|e| {
@@ -344,22 +352,35 @@ async fn insert_user(state: &AppState, input: UserCreate) -> ApiResult<HttpRespo
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut conn = storage::connection(&state.pool).await?;
-    let row = principals::insert_user(
-        &mut conn,
-        principals::NewUser {
-            email: email.as_str(),
-            display_name: input.display_name.trim(),
-            password_hash: &hash,
-            role: input.role.as_str(),
-            region_id: input.region_id.as_deref(),
-            organisation_id: input.organisation_id,
-        },
-    )
-    .await?;
-    Ok(respond(
-        actix_web::http::StatusCode::CREATED,
-        User::from_row(row)?,
-    ))
+    let user = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let row = principals::insert_user(
+                conn,
+                principals::NewUser {
+                    email: email.as_str(),
+                    display_name: input.display_name.trim(),
+                    password_hash: &hash,
+                    role: input.role.as_str(),
+                    region_id: input.region_id.as_deref(),
+                    organisation_id: input.organisation_id,
+                },
+            )
+            .await?;
+            let user = User::from_row(row)?;
+            let after = super::write::snapshot(&user)?;
+            audit::record(
+                conn,
+                actor,
+                "user",
+                &user.id.to_string(),
+                None,
+                Some(&after),
+            )
+            .await?;
+            Ok(user)
+        })
+        .await?;
+    Ok(respond(actix_web::http::StatusCode::CREATED, user))
 }
 
 /// Read a user. Everyone may read their own account; administrators read all.
@@ -477,19 +498,33 @@ async fn update_user(
         password_changed_at: hash.as_ref().map(|_| Utc::now()),
         password_hash: hash,
     };
+    let password_reset = changes.password_hash.is_some();
+    let before = super::write::snapshot(&User::from_row(current)?)?;
+    let actor = super::write::actor(&req, &caller.0);
     let mut conn = storage::connection(&state.pool).await?;
-    let row = conn
-        .transaction::<_, storage::StorageError, _>(async |conn| {
+    let user = conn
+        .transaction::<_, ApiError, _>(async |conn| {
             let row = principals::update_user(conn, id, expected_version, changes).await?;
             if ends_sessions {
                 sessions::revoke_all_for_user(conn, id, None, "deactivated or password reset")
                     .await?;
             }
-            Ok(row)
+            let user = User::from_row(row)?;
+            let mut after = super::write::snapshot(&user)?;
+            if password_reset {
+                after["passwordReset"] = serde_json::Value::Bool(true);
+            }
+            audit::record(
+                conn,
+                &actor,
+                "user",
+                &id.to_string(),
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+            Ok(user)
         })
         .await?;
-    Ok(respond(
-        actix_web::http::StatusCode::OK,
-        User::from_row(row)?,
-    ))
+    Ok(respond(actix_web::http::StatusCode::OK, user))
 }

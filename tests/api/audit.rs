@@ -61,6 +61,39 @@ async fn every_kind_of_write_is_recorded() {
         )
         .await;
     let _ = challenge;
+    let user = w
+        .app
+        .create(
+            "/api/v1/users",
+            &w.admin,
+            json!({"email": "nieuw@example.org", "displayName": "Nieuw", "password": "a long enough password", "role": "reader"}),
+        )
+        .await;
+    w.app
+        .patch_current(
+            &format!("/api/v1/users/{}", user["id"].as_str().unwrap()),
+            &w.admin,
+            json!({"active": false}),
+        )
+        .await;
+    let account = w
+        .app
+        .create(
+            "/api/v1/service-accounts",
+            &w.admin,
+            json!({"name": "Gemeente X", "role": "reader"}),
+        )
+        .await;
+    w.app
+        .create(
+            &format!(
+                "/api/v1/service-accounts/{}/api-keys",
+                account["id"].as_str().unwrap()
+            ),
+            &w.admin,
+            json!({"name": "sync"}),
+        )
+        .await;
 
     let organisation = entries(&w, "resource=organisation").await;
     let operations: Vec<&str> = organisation
@@ -74,12 +107,23 @@ async fn every_kind_of_write_is_recorded() {
     );
     assert!(organisation[0]["changes"]["name"]["before"] == "Audit 2");
     assert!(organisation[2]["requestId"].is_string());
+    let users = entries(&w, "resource=user").await;
+    assert_eq!(
+        users[0]["changes"],
+        json!({"active": {"before": true, "after": false}})
+    );
+    assert!(
+        users[1]["changes"].get("password").is_none(),
+        "no secret in the log"
+    );
     for resource in [
         "plan",
         "challenge",
         "action",
         "initiative",
         "progressUpdate",
+        "serviceAccount",
+        "apiKey",
     ] {
         assert!(
             !entries(&w, &format!("resource={resource}"))
