@@ -117,6 +117,9 @@ fn initiative_select() -> InitiativeSelect {
 
 type RecordTuple = (InitiativeRow, Vec<String>, Vec<Uuid>, Vec<String>);
 
+/// A record with the size of the whole filtered list (`count(*) OVER ()`).
+type CountedTuple = (InitiativeRow, Vec<String>, Vec<Uuid>, Vec<String>, i64);
+
 fn record((row, regions, partner_ids, municipalities): RecordTuple) -> InitiativeRecord {
     InitiativeRecord {
         row,
@@ -281,7 +284,7 @@ pub async fn list(
         "-endDate" => q.order(initiatives::end_date.desc().nulls_last()),
         _ => q.order(initiatives::code.asc()),
     };
-    let rows: Vec<(InitiativeRow, Vec<String>, Vec<Uuid>, Vec<String>, i64)> = q
+    let rows: Vec<CountedTuple> = q
         .then_order_by(initiatives::id.asc())
         .offset(page.offset)
         .limit(page.limit)
