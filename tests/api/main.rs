@@ -10,6 +10,7 @@
 mod api_keys;
 mod auth;
 mod errors;
+mod geography;
 mod health;
 mod helpers;
 mod openapi;
