@@ -30,6 +30,8 @@ pub const API_KEY: &str = "apiKeyAuth";
         (name = "users", description = "User accounts (administrators)"),
         (name = "serviceAccounts", description = "Accounts and API keys for municipal and GBO systems (administrators)"),
         (name = "regions", description = "The regional platforms of Sterk Sociaal Werk"),
+        (name = "municipalities", description = "Municipalities by NIS code, with validity dates (reference data)"),
+        (name = "primaryCareZones", description = "Primary care zones (eerstelijnszones) and their municipalities (reference data)"),
         (name = "operations", description = "Health and metrics")
     )
 )]

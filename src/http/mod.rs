@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod docs;
 pub mod extract;
+pub mod geography;
 pub mod health;
 pub mod idempotency;
 pub mod initiatives;
@@ -39,6 +40,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(audit::routes)
             .configure(organisations::routes)
             .configure(regions::routes)
+            .configure(geography::routes)
             .configure(docs::routes),
     )
     .configure(health::routes);

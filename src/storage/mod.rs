@@ -2,6 +2,7 @@
 //! aggregate. Nothing here knows about HTTP; functions return [`StorageResult`].
 
 pub mod audit;
+pub mod geography;
 pub mod idempotency;
 pub mod initiatives;
 pub mod organisations;
@@ -157,6 +158,10 @@ fn unique_message(constraint: &str) -> String {
         "organisations_external_id_key" => {
             "an organisation with this externalId already exists".into()
         }
+        "regions_pkey" => "a region with this id already exists".into(),
+        "regions_nis_code_key" => "a region with this NIS code already exists".into(),
+        "municipalities_pkey" => "a municipality with this NIS code already exists".into(),
+        "primary_care_zones_code_key" => "a primary care zone with this code already exists".into(),
         other => format!("a record with the same unique value already exists ({other})"),
     }
 }

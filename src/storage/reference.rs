@@ -1,5 +1,6 @@
 //! Reference data: regions and the organisations principals are scoped to.
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -15,11 +16,14 @@ pub struct RegionRow {
     pub nis_code: String,
     pub flanders_wide: bool,
     pub sort_order: i32,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 pub async fn list_regions(conn: &mut AsyncPgConnection) -> StorageResult<Vec<RegionRow>> {
     Ok(regions::table
-        .order(regions::sort_order.asc())
+        .order((regions::sort_order.asc(), regions::id.asc()))
         .select(RegionRow::as_select())
         .load(conn)
         .await?)

@@ -8,6 +8,9 @@ diesel::table! {
         nis_code -> Text,
         flanders_wide -> Bool,
         sort_order -> Int4,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 

@@ -21,7 +21,7 @@ async fn a_wrong_method_is_a_405_problem_with_allow() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.headers()["allow"], "GET, HEAD, OPTIONS");
+    assert_eq!(response.headers()["allow"], "GET, POST, HEAD, OPTIONS");
     assert_problem(
         response,
         StatusCode::METHOD_NOT_ALLOWED,

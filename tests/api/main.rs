@@ -12,6 +12,7 @@ mod audit;
 mod auth;
 mod errors;
 mod fixtures;
+mod geography;
 mod health;
 mod helpers;
 mod initiatives;

@@ -1,0 +1,4 @@
+ALTER TABLE regions
+    DROP COLUMN version,
+    DROP COLUMN created_at,
+    DROP COLUMN updated_at;
