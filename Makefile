@@ -1,11 +1,13 @@
 # make run   set up PostgreSQL, build, migrate, seed and serve on http://127.0.0.1:8080
 # make test  set up PostgreSQL and run the whole test suite
+# make bench release build, data set, load with wrk against pgbench -S; writes bench/RESULTS.md
 # make stop  stop the private PostgreSQL cluster; make clean removes its data (asks first)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 DB := scripts/db.sh
 BIN := $(or $(CARGO_TARGET_DIR),target)/debug/ssw-api
+RELEASE_BIN := $(or $(CARGO_TARGET_DIR),target)/release/ssw-api
 DATA_DIR = $(shell $(DB) datadir)
 ADMIN_EMAIL ?= admin@example.org
 SKIP_DEMO ?= 0
@@ -18,6 +20,7 @@ help:
 	@echo "make test    set up PostgreSQL and run the whole test suite"
 	@echo "make lint    cargo fmt --check, clippy -D warnings, OpenAPI lint"
 	@echo "make openapi regenerate openapi/openapi.json"
+	@echo "make bench   release build, benchmark data set, wrk against pgbench -S; writes bench/RESULTS.md"
 	@echo "make stop    stop the private PostgreSQL cluster"
 	@echo "make clean   remove the cluster and its data (asks first)"
 
@@ -61,3 +64,10 @@ stop:
 clean:
 	@read -r -p "Remove the database cluster and all its data in $(DATA_DIR)? [y/N] " answer; \
 	  if [ "$$answer" = y ] || [ "$$answer" = Y ]; then $(DB) stop; rm -rf "$(DATA_DIR)"; echo removed; else echo kept; fi
+
+bench:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk >/dev/null; } || { echo "install wrk (apt-get install wrk)"; exit 1; }
+	@command -v python3 >/dev/null || { echo "python3 is needed"; exit 1; }
+	@$(DB) start
+	cargo build --release --bins
+	BIN=$(RELEASE_BIN) python3 bench/run.py

@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""The benchmark: a realistic data set, the server in release mode, load with
+wrk, and the limit of the same PostgreSQL cluster measured with pgbench -S.
+
+Run it with `make bench`; it expects the release binary and the private
+cluster (scripts/db.sh) to be there. It prints a table and writes
+bench/RESULTS.md.
+"""
+
+import json
+import os
+import platform
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DB = [str(ROOT / "scripts" / "db.sh")]
+BIN = os.environ.get("BIN", str(ROOT / "target" / "release" / "ssw-api"))
+PORT = int(os.environ.get("SSW_BENCH_PORT", "18080"))
+DURATION = int(os.environ.get("SSW_BENCH_SECONDS", "15"))
+CONNECTIONS = [int(c) for c in os.environ.get("SSW_BENCH_CONNECTIONS", "32,64,256").split(",")]
+PASSWORD = "bench password " + secrets.token_hex(8)
+WORK = ROOT / "target" / "bench"
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+def sh(args, **kw):
+    return subprocess.run(args, check=True, text=True, capture_output=True, **kw).stdout
+
+
+def db_url(name):
+    return sh(DB + ["url", name]).strip()
+
+
+def psql(database, *args, **kw):
+    return sh(DB + ["psql", database, "-v", "ON_ERROR_STOP=1", "-qAt", *args], **kw)
+
+
+def prepare_database():
+    print("data set: creating database ssw_bench", flush=True)
+    subprocess.run(DB + ["dropdb", "ssw_bench"], capture_output=True)
+    sh(DB + ["createdb", "ssw_bench"])
+    url = db_url("ssw_bench")
+    sh([BIN, "migrate", "--database-url", url])
+    env = dict(os.environ, DATABASE_URL=url, SSW_NEW_USER_PASSWORD=PASSWORD)
+    sh([BIN, "create-user", "--email", "bench-template@example.org", "--role", "admin"], env=env)
+    started = time.time()
+    psql("ssw_bench", "-f", str(ROOT / "bench" / "seed.sql"))
+    counts = psql(
+        "ssw_bench",
+        "-c",
+        "SELECT (SELECT count(*) FROM actions), (SELECT count(*) FROM initiatives),"
+        " (SELECT count(*) FROM organisations), (SELECT count(*) FROM progress_updates),"
+        " (SELECT count(*) FROM users)",
+    ).strip()
+    print(f"data set: actions|initiatives|organisations|progress updates|users = {counts}"
+          f" ({time.time() - started:.0f} s)", flush=True)
+    print("limit: pgbench -i -s 10", flush=True)
+    subprocess.run(DB + ["dropdb", "ssw_pgbench"], capture_output=True)
+    sh(DB + ["createdb", "ssw_pgbench"])
+    sh(["pgbench", "-i", "-q", "-s", "10", db_url("ssw_pgbench")])
+    return url, counts
+
+
+class Server:
+    def __init__(self, url):
+        env = dict(
+            os.environ,
+            DATABASE_URL=url,
+            SSW_BIND=f"127.0.0.1:{PORT}",
+            SSW_JWT_SECRET=secrets.token_hex(32),
+            SSW_ACCESS_TOKEN_TTL_SECONDS="7200",
+            SSW_LOGIN_MAX_FAILURES_PER_CLIENT="1000000",
+            RUST_LOG="warn",
+        )
+        env.setdefault("SSW_DB_POOL_SIZE", "32")
+        self.log = open(WORK / "server.log", "w")
+        self.proc = subprocess.Popen([BIN, "serve"], env=env, stdout=self.log, stderr=self.log)
+        self.peak_rss_kb = 0
+        self._stop = threading.Event()
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{BASE}/health/ready", timeout=1)
+                break
+            except Exception:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("the server did not become ready; see target/bench/server.log")
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def rss_kb(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
+
+    def _sample(self):
+        while not self._stop.is_set() and self.proc.poll() is None:
+            self.window_peak = max(getattr(self, "window_peak", 0), self.rss_kb())
+            self.peak_rss_kb = max(self.peak_rss_kb, self.window_peak)
+            time.sleep(0.05)
+
+    def reset_window(self):
+        self.window_peak = 0
+
+    def stop(self):
+        self._stop.set()
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=60)
+
+
+def login(email):
+    body = json.dumps({"email": email, "password": PASSWORD}).encode()
+    req = urllib.request.Request(f"{BASE}/api/v1/auth/login", body, {"Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(req))["accessToken"]
+
+
+def wrk(script, connections, args=(), env=None, seconds=DURATION):
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+           "-s", f"bench/wrk/{script}.lua", BASE, "--", *args]
+    out = subprocess.run(cmd, cwd=ROOT, text=True, capture_output=True, env=dict(os.environ, **(env or {})))
+    match = re.search(r"^RESULT (.*)$", out.stdout, re.M)
+    if not match:
+        raise SystemExit(f"wrk {script} failed:\n{out.stdout}\n{out.stderr}")
+    r = json.loads(match.group(1))
+    r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
+    socket = r["connect"] + r["read"] + r["write"] + r["timeout"]
+    r["errors"] = socket + r["status"] - r.get("conflicts", 0)
+    return r
+
+
+def pgbench(clients, seconds=DURATION):
+    out = sh(["pgbench", "-n", "-S", "-M", "prepared", "-c", str(clients), "-j", "2",
+              "-T", str(seconds), db_url("ssw_pgbench")])
+    tps = float(re.search(r"tps = ([0-9.]+) \(without initial connection time\)", out).group(1))
+    latency = float(re.search(r"latency average = ([0-9.]+) ms", out).group(1))
+    return {"rps": tps, "latency_ms": latency}
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except Exception:
+        pass
+    mem = 0
+    with open("/proc/meminfo") as f:
+        mem = int(next(l for l in f if l.startswith("MemTotal")).split()[1]) // 1024 // 1024
+    pg = sh(["pgbench", "--version"]).strip()
+    return f"{os.cpu_count()} cores ({cpu}), {mem} GiB RAM, {platform.system()} {platform.release()}, {pg}"
+
+
+def main():
+    WORK.mkdir(parents=True, exist_ok=True)
+    url, counts = prepare_database()
+    plan = psql("ssw_bench", "-c", "SELECT id FROM plans WHERE code = 'ssw-2020-2024'").strip()
+    ids_file = WORK / "initiative-ids.txt"
+    ids_file.write_text(psql("ssw_bench", "-c", "SELECT id FROM initiatives ORDER BY external_id"))
+    limits = {c: pgbench(c) for c in sorted(set(CONNECTIONS))}
+    server = Server(url)
+    rows = []
+    try:
+        reader = login("reader-1@bench.example.org")
+        steering = login("steering-1@bench.example.org")
+        base_env = {"SSW_BENCH_TOKEN": reader, "SSW_BENCH_PLAN": plan, "SSW_BENCH_PASSWORD": PASSWORD}
+        wrk("get_by_id", 32, [str(ids_file)], base_env, seconds=5)  # warm-up
+        run = 0
+        for c in CONNECTIONS:
+            scenarios = [
+                ("GET initiative by id", "get_by_id", [str(ids_file)], base_env),
+                ("filtered page of 50", "page", [], base_env),
+                ("plan progress roll-up", "rollup", [], base_env),
+                ("90/10 read/write, If-Match", "mix", [str(ids_file), str(run)], dict(base_env, SSW_BENCH_TOKEN=steering)),
+            ]
+            run += 1
+            for name, script, args, env in scenarios:
+                server.reset_window()
+                r = wrk(script, c, args, env)
+                r.update(name=name, connections=c, rss_mb=server.window_peak / 1024, limit=limits[c]["rps"])
+                rows.append(r)
+                print(format_row(r), flush=True)
+            # The read load again, with logins (argon2id) beside it.
+            server.reset_window()
+            box = {}
+            flood = threading.Thread(target=lambda: box.update(r=wrk("login", 8, [], base_env)))
+            flood.start()
+            time.sleep(0.5)
+            r = wrk("get_by_id", c, [str(ids_file), "1"], base_env, seconds=DURATION - 1)
+            flood.join()
+            r.update(name="GET by id during a login flood", connections=c, rss_mb=server.window_peak / 1024,
+                     limit=limits[c]["rps"], logins=box["r"])
+            rows.append(r)
+            print(format_row(r), f"(logins: {box['r']['rps']:.0f}/s, errors {box['r']['errors']})", flush=True)
+    finally:
+        server.stop()
+    write_results(rows, limits, counts, server.peak_rss_kb / 1024)
+
+
+def format_row(r):
+    return (f"| {r['name']} | {r['connections']} | {r['rps']:,.0f} | {r['p50_us'] / 1000:.1f} | "
+            f"{r['p99_us'] / 1000:.1f} | {r['errors']} | {r['rss_mb']:.0f} | {r['limit']:,.0f} | "
+            f"{r['rps'] / r['limit']:.2f} |")
+
+
+def write_results(rows, limits, counts, peak_mb):
+    by = {(r["name"], r["connections"]): r for r in rows}
+    checks = []
+
+    def check(label, ok, figure):
+        checks.append(f"| {label} | {figure} | {'met' if ok else 'missed'} |")
+
+    for c in CONNECTIONS:
+        g = by.get(("GET initiative by id", c))
+        p = by.get(("filtered page of 50", c))
+        f = by.get(("GET by id during a login flood", c))
+        if g:
+            check(f"GET by id ≥ 0.8 × pgbench -S ({c} connections)", g["rps"] >= 0.8 * g["limit"], f"{g['rps'] / g['limit']:.2f}×")
+        if p:
+            check(f"filtered page ≥ 0.5 × pgbench -S ({c} connections)", p["rps"] >= 0.5 * p["limit"], f"{p['rps'] / p['limit']:.2f}×")
+        if g and f:
+            check(f"reads during login flood ≥ 50 % ({c} connections)", f["rps"] >= 0.5 * g["rps"], f"{f['rps'] / g['rps'] * 100:.0f} %")
+    g64 = by.get(("GET initiative by id", 64))
+    if g64:
+        check("p99 < 20 ms at 64 connections (GET by id)", g64["p99_us"] < 20000, f"{g64['p99_us'] / 1000:.1f} ms")
+    errors = sum(r["errors"] for r in rows)
+    check("zero errors, 256 connections included", errors == 0, str(errors))
+    check("server RSS < 100 MB under load", peak_mb < 100, f"{peak_mb:.0f} MB")
+
+    header = ("| scenario | connections | requests/s | p50 ms | p99 ms | errors | server RSS MB | "
+              "pgbench -S tps | ratio to limit |\n|---|---|---|---|---|---|---|---|---|")
+    table = "\n".join([header] + [format_row(r) for r in rows])
+    conflicts = [f"{r['connections']} connections: {r.get('writes', 0)} writes, {r.get('conflicts', 0)} answered 412"
+                 for r in rows if r["name"].startswith("90/10")]
+    logins = [f"{r['connections']} connections: {r['logins']['rps']:.0f} logins/s (8 connections), "
+              f"{r['logins']['errors']} errors" for r in rows if "logins" in r]
+    text = f"""# Benchmark results
+
+Latest run: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}, `make bench`.
+
+Machine: {machine()}. The server (release build, {os.environ.get('SSW_WORKERS', 'one worker per core')}),
+PostgreSQL and the load generator share the machine. Each scenario runs {DURATION} s with `wrk -t2`
+and an authenticated caller (a reader; a steering member for writes).
+
+Data set: the 2020-2024 plan with its 8 challenges; actions | initiatives | organisations |
+progress updates | users = {counts.replace('|', ' | ')}. Initiatives run in the six regional
+platforms (every tenth in two).
+
+The limit: `pgbench -S -M prepared` (one primary-key SELECT per transaction) on the same
+cluster with the same number of clients.
+
+{table}
+
+Writes in the read/write mix: {'; '.join(conflicts)}. A 412 is a correct answer to a stale
+`If-Match` and is not counted as an error.
+
+Logins beside the read load: {'; '.join(logins)}.
+
+Peak server RSS over the whole run: {peak_mb:.0f} MB.
+
+## Targets
+
+| target | measured | |
+|---|---|---|
+{chr(10).join(checks)}
+"""
+    notes = ROOT / "bench" / "NOTES.md"
+    if notes.exists():
+        text += "\n" + notes.read_text()
+    (ROOT / "bench" / "RESULTS.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
