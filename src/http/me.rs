@@ -1,6 +1,7 @@
 //! `/me`: the caller's own account.
 
 use actix_web::{HttpResponse, get, post, web};
+use diesel_async::AsyncConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -123,6 +124,7 @@ impl RequestBody for PasswordChange {}
 )]
 #[post("/me/password")]
 async fn change_password(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     body: Body<PasswordChange>,
@@ -172,9 +174,25 @@ async fn change_password(
         .hash(new_password.expose().to_owned())
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let actor = super::write::actor(&req, &principal);
     let mut conn = storage::connection(&state.pool).await?;
-    principals::set_password(&mut conn, user.id, &hash).await?;
-    sessions::revoke_all_for_user(&mut conn, user.id, principal.session_id, "password changed")
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        principals::set_password(conn, user.id, &hash).await?;
+        sessions::revoke_all_for_user(conn, user.id, principal.session_id, "password changed")
+            .await?;
+        let before = serde_json::json!({"passwordChangedAt": user.password_changed_at});
+        let after = serde_json::json!({"passwordChangedAt": "changed by the user"});
+        storage::audit::record(
+            conn,
+            &actor,
+            "user",
+            &user.id.to_string(),
+            Some(&before),
+            Some(&after),
+        )
         .await?;
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
