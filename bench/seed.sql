@@ -84,7 +84,7 @@ FROM generate_series(1, 50) AS g,
 -- Ten progress updates per initiative.
 INSERT INTO progress_updates (initiative_id, date, status, progress, narrative, author_id,
                               author_kind, author_name, created_at)
-SELECT i.id, DATE '2020-03-01' + (i.n % 1000) + k * 40,
+SELECT i.id, DATE '2020-03-01' + (i.n % 1000)::int + k * 40,
        (ARRAY['planned','inProgress','inProgress','delayed','inProgress'])[1 + (i.n + k) % 5],
        CASE WHEN (i.n + k) % 5 IN (1, 2) THEN LEAST(100, k * 10) END,
        'Voorbeeld: stand van zaken ' || k,

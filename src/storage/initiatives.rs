@@ -4,14 +4,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bool, Double, Integer, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Bool, Double, Integer, Nullable, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::principals::Page;
 use super::schema::{
-    action_challenges, actions, initiative_municipalities, initiative_partners, initiative_regions,
-    initiatives, plans, progress_updates, service_accounts, users,
+    action_challenges, actions, initiative_details, initiative_municipalities, initiative_partners,
+    initiative_regions, initiatives, plans, progress_updates, service_accounts, users,
 };
 use super::{StorageResult, escape_like};
 
@@ -90,62 +90,83 @@ pub struct InitiativeLinks<'a> {
     pub municipalities: Option<&'a [String]>,
 }
 
-type InitiativeSelect = (
-    diesel::helper_types::AsSelect<InitiativeRow, diesel::pg::Pg>,
-    diesel::expression::SqlLiteral<Array<Text>>,
-    diesel::expression::SqlLiteral<Array<SqlUuid>>,
-    diesel::expression::SqlLiteral<Array<Text>>,
-);
-
-fn initiative_select() -> InitiativeSelect {
-    (
-        InitiativeRow::as_select(),
-        sql::<Array<Text>>(
-            "ARRAY(SELECT r.region_id FROM initiative_regions r \
-             WHERE r.initiative_id = initiatives.id ORDER BY r.region_id)",
-        ),
-        sql::<Array<SqlUuid>>(
-            "ARRAY(SELECT p.organisation_id FROM initiative_partners p \
-             WHERE p.initiative_id = initiatives.id ORDER BY p.organisation_id)",
-        ),
-        sql::<Array<Text>>(
-            "ARRAY(SELECT m.nis_code FROM initiative_municipalities m \
-             WHERE m.initiative_id = initiatives.id ORDER BY m.nis_code)",
-        ),
-    )
+/// A row of the `initiative_details` view: the initiative and its lists.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = initiative_details)]
+struct DetailRow {
+    id: Uuid,
+    plan_id: Uuid,
+    action_id: Uuid,
+    code: String,
+    title: String,
+    description: String,
+    lead_organisation_id: Uuid,
+    primary_care_zone_id: Option<Uuid>,
+    status: String,
+    progress: Option<i16>,
+    effective_progress: Option<i16>,
+    weight: f64,
+    start_date: Option<NaiveDate>,
+    end_date: Option<NaiveDate>,
+    external_id: Option<String>,
+    last_progress_on: Option<NaiveDate>,
+    version: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    region_ids: Vec<String>,
+    partner_ids: Vec<Uuid>,
+    municipality_codes: Vec<String>,
 }
 
-type RecordTuple = (InitiativeRow, Vec<String>, Vec<Uuid>, Vec<String>);
-/// A record with the size of the whole filtered set.
-type CountedTuple = (InitiativeRow, Vec<String>, Vec<Uuid>, Vec<String>, i64);
-
-fn record((row, regions, partner_ids, municipalities): RecordTuple) -> InitiativeRecord {
-    InitiativeRecord {
-        row,
-        regions,
-        partner_ids,
-        municipalities,
+impl From<DetailRow> for InitiativeRecord {
+    fn from(d: DetailRow) -> Self {
+        InitiativeRecord {
+            row: InitiativeRow {
+                id: d.id,
+                plan_id: d.plan_id,
+                action_id: d.action_id,
+                code: d.code,
+                title: d.title,
+                description: d.description,
+                lead_organisation_id: d.lead_organisation_id,
+                primary_care_zone_id: d.primary_care_zone_id,
+                status: d.status,
+                progress: d.progress,
+                effective_progress: d.effective_progress,
+                weight: d.weight,
+                start_date: d.start_date,
+                end_date: d.end_date,
+                external_id: d.external_id,
+                last_progress_on: d.last_progress_on,
+                version: d.version,
+                created_at: d.created_at,
+                updated_at: d.updated_at,
+            },
+            regions: d.region_ids,
+            partner_ids: d.partner_ids,
+            municipalities: d.municipality_codes,
+        }
     }
 }
 
 pub async fn get(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<InitiativeRecord> {
-    Ok(initiatives::table
+    Ok(initiative_details::table
         .find(id)
-        .select(initiative_select())
+        .select(DetailRow::as_select())
         .first(conn)
         .await
-        .map(record)?)
+        .map(InitiativeRecord::from)?)
 }
 
-/// Reads and locks the initiative for the rest of the transaction.
+/// Locks the initiative for the rest of the transaction and reads it.
 pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<InitiativeRecord> {
-    Ok(initiatives::table
+    initiatives::table
         .find(id)
         .for_update()
-        .select(initiative_select())
-        .first(conn)
-        .await
-        .map(record)?)
+        .select(initiatives::id)
+        .first::<Uuid>(conn)
+        .await?;
+    get(conn, id).await
 }
 
 #[derive(Debug, Default)]
@@ -258,8 +279,8 @@ fn filtered(filter: &InitiativeFilter) -> initiatives::BoxedQuery<'_, diesel::pg
     q
 }
 
-/// A page of initiatives and the size of the whole filtered set, in one round
-/// trip (a window count) unless the page is past the end.
+/// A page of initiatives and the size of the whole filtered set (a window
+/// count), in two round trips; a third counts when the page is past the end.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &InitiativeFilter,
@@ -283,30 +304,34 @@ pub async fn list(
         "-endDate" => q.order(initiatives::end_date.desc().nulls_last()),
         _ => q.order(initiatives::code.asc()),
     };
-    let rows: Vec<CountedTuple> = q
+    // The page's ids and the total first, the details of those ids after: the
+    // per-row arrays are then built for one page, not for every match.
+    let page_ids: Vec<(Uuid, i64)> = q
         .then_order_by(initiatives::id.asc())
         .offset(page.offset)
         .limit(page.limit)
-        .select((
-            InitiativeRow::as_select(),
-            initiative_select().1,
-            initiative_select().2,
-            initiative_select().3,
-            sql::<BigInt>("count(*) OVER ()"),
-        ))
+        .select((initiatives::id, sql::<BigInt>("count(*) OVER ()")))
         .load(conn)
         .await?;
-    let total = match rows.as_slice().first() {
-        Some(first) => first.4,
+    let total = match page_ids.as_slice().first() {
+        Some((_, total)) => *total,
         None if page.offset == 0 => 0,
         None => filtered(filter).count().get_result(conn).await?,
     };
-    let records = rows
-        .into_iter()
-        .map(|(row, regions, partners, municipalities, _)| {
-            record((row, regions, partners, municipalities))
-        })
-        .collect();
+    let ids: Vec<Uuid> = page_ids.iter().map(|(id, _)| *id).collect();
+    let mut records: Vec<InitiativeRecord> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        initiative_details::table
+            .filter(initiative_details::id.eq_any(&ids))
+            .select(DetailRow::as_select())
+            .load(conn)
+            .await?
+            .into_iter()
+            .map(InitiativeRecord::from)
+            .collect()
+    };
+    records.sort_by_key(|r| ids.iter().position(|id| *id == r.row.id));
     Ok((records, total))
 }
 

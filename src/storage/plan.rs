@@ -1,15 +1,14 @@
 //! Plans, their challenges and their actions.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::principals::Page;
 use super::schema::{
-    action_challenges, action_leads, actions, challenges, initiatives, plans, progress_updates,
+    action_challenges, action_details, action_leads, actions, challenges, initiatives, plans,
+    progress_updates,
 };
 use super::{StorageResult, escape_like};
 
@@ -395,54 +394,79 @@ pub async fn challenges_not_in_plan(
 
 // ---- actions ----
 
-type ActionSelect = (
-    diesel::helper_types::AsSelect<ActionRow, diesel::pg::Pg>,
-    diesel::expression::SqlLiteral<Array<SqlUuid>>,
-    diesel::expression::SqlLiteral<Array<SqlUuid>>,
-);
-
-fn action_select() -> ActionSelect {
-    (
-        ActionRow::as_select(),
-        sql::<Array<SqlUuid>>(
-            "ARRAY(SELECT c.challenge_id FROM action_challenges c \
-             JOIN challenges ch ON ch.id = c.challenge_id \
-             WHERE c.action_id = actions.id ORDER BY ch.number)",
-        ),
-        sql::<Array<SqlUuid>>(
-            "ARRAY(SELECT l.organisation_id FROM action_leads l \
-             WHERE l.action_id = actions.id ORDER BY l.organisation_id)",
-        ),
-    )
+/// A row of the `action_details` view: the action and its lists.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = action_details)]
+struct DetailRow {
+    id: Uuid,
+    plan_id: Uuid,
+    code: String,
+    number: i32,
+    title: String,
+    description: String,
+    origin: String,
+    proposed_by_region_id: Option<String>,
+    status: String,
+    progress: Option<i16>,
+    effective_progress: Option<i16>,
+    weight: f64,
+    start_date: Option<NaiveDate>,
+    end_date: Option<NaiveDate>,
+    last_progress_on: Option<NaiveDate>,
+    version: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    challenge_ids: Vec<Uuid>,
+    lead_ids: Vec<Uuid>,
 }
 
-fn action_record(
-    (row, challenge_ids, lead_organisation_ids): (ActionRow, Vec<Uuid>, Vec<Uuid>),
-) -> ActionRecord {
-    ActionRecord {
-        row,
-        challenge_ids,
-        lead_organisation_ids,
+impl From<DetailRow> for ActionRecord {
+    fn from(d: DetailRow) -> Self {
+        ActionRecord {
+            row: ActionRow {
+                id: d.id,
+                plan_id: d.plan_id,
+                code: d.code,
+                number: d.number,
+                title: d.title,
+                description: d.description,
+                origin: d.origin,
+                proposed_by_region_id: d.proposed_by_region_id,
+                status: d.status,
+                progress: d.progress,
+                effective_progress: d.effective_progress,
+                weight: d.weight,
+                start_date: d.start_date,
+                end_date: d.end_date,
+                last_progress_on: d.last_progress_on,
+                version: d.version,
+                created_at: d.created_at,
+                updated_at: d.updated_at,
+            },
+            challenge_ids: d.challenge_ids,
+            lead_organisation_ids: d.lead_ids,
+        }
     }
 }
 
 pub async fn get_action(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<ActionRecord> {
-    Ok(actions::table
+    Ok(action_details::table
         .find(id)
-        .select(action_select())
+        .select(DetailRow::as_select())
         .first(conn)
         .await
-        .map(action_record)?)
+        .map(ActionRecord::from)?)
 }
 
+/// Locks the action for the rest of the transaction and reads it.
 pub async fn lock_action(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<ActionRecord> {
-    Ok(actions::table
+    actions::table
         .find(id)
         .for_update()
-        .select(action_select())
-        .first(conn)
-        .await
-        .map(action_record)?)
+        .select(actions::id)
+        .first::<Uuid>(conn)
+        .await?;
+    get_action(conn, id).await
 }
 
 #[derive(Debug, Default)]
@@ -461,13 +485,13 @@ pub async fn list_actions(
     page: &Page,
 ) -> StorageResult<(Vec<ActionRecord>, i64)> {
     let query = || {
-        let mut q = actions::table.into_boxed();
+        let mut q = action_details::table.into_boxed();
         if !filter.plan.is_empty() {
-            q = q.filter(actions::plan_id.eq_any(filter.plan.clone()));
+            q = q.filter(action_details::plan_id.eq_any(filter.plan.clone()));
         }
         if !filter.challenge.is_empty() {
             q = q.filter(
-                actions::id.eq_any(
+                action_details::id.eq_any(
                     action_challenges::table
                         .filter(action_challenges::challenge_id.eq_any(filter.challenge.clone()))
                         .select(action_challenges::action_id),
@@ -475,19 +499,19 @@ pub async fn list_actions(
             );
         }
         if !filter.status.is_empty() {
-            q = q.filter(actions::status.eq_any(filter.status.clone()));
+            q = q.filter(action_details::status.eq_any(filter.status.clone()));
         }
         if let Some(text) = &filter.q {
             let pattern = escape_like(text);
             q = q.filter(
-                actions::title
+                action_details::title
                     .ilike(pattern.clone())
-                    .or(actions::code.ilike(pattern)),
+                    .or(action_details::code.ilike(pattern)),
             );
         }
         if filter.published_only {
             q = q.filter(
-                actions::plan_id.eq_any(
+                action_details::plan_id.eq_any(
                     plans::table
                         .filter(plans::status.ne("draft"))
                         .select(plans::id),
@@ -498,36 +522,36 @@ pub async fn list_actions(
     };
     let total = query().count().get_result(conn).await?;
     let q = match sort {
-        "-number" => query().order(actions::number.desc()),
-        "code" => query().order(actions::code.asc()),
-        "-code" => query().order(actions::code.desc()),
-        "title" => query().order(actions::title.asc()),
-        "-title" => query().order(actions::title.desc()),
-        "updatedAt" => query().order(actions::updated_at.asc()),
-        "-updatedAt" => query().order(actions::updated_at.desc()),
-        _ => query().order(actions::number.asc()),
+        "-number" => query().order(action_details::number.desc()),
+        "code" => query().order(action_details::code.asc()),
+        "-code" => query().order(action_details::code.desc()),
+        "title" => query().order(action_details::title.asc()),
+        "-title" => query().order(action_details::title.desc()),
+        "updatedAt" => query().order(action_details::updated_at.asc()),
+        "-updatedAt" => query().order(action_details::updated_at.desc()),
+        _ => query().order(action_details::number.asc()),
     };
     let rows = q
-        .then_order_by(actions::id.asc())
+        .then_order_by(action_details::id.asc())
         .offset(page.offset)
         .limit(page.limit)
-        .select(action_select())
+        .select(DetailRow::as_select())
         .load(conn)
         .await?;
-    Ok((rows.into_iter().map(action_record).collect(), total))
+    Ok((rows.into_iter().map(ActionRecord::from).collect(), total))
 }
 
 pub async fn actions_of_plan(
     conn: &mut AsyncPgConnection,
     plan_id: Uuid,
 ) -> StorageResult<Vec<ActionRecord>> {
-    let rows = actions::table
-        .filter(actions::plan_id.eq(plan_id))
-        .order(actions::number.asc())
-        .select(action_select())
+    let rows = action_details::table
+        .filter(action_details::plan_id.eq(plan_id))
+        .order(action_details::number.asc())
+        .select(DetailRow::as_select())
         .load(conn)
         .await?;
-    Ok(rows.into_iter().map(action_record).collect())
+    Ok(rows.into_iter().map(ActionRecord::from).collect())
 }
 
 pub async fn insert_action(conn: &mut AsyncPgConnection, new: NewAction) -> StorageResult<Uuid> {

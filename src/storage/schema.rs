@@ -295,6 +295,59 @@ diesel::table! {
     }
 }
 
+// Views (migrations/2026-11-22-000004_detail_views): a record with its lists.
+diesel::table! {
+    initiative_details (id) {
+        id -> Uuid,
+        plan_id -> Uuid,
+        action_id -> Uuid,
+        code -> Text,
+        title -> Text,
+        description -> Text,
+        lead_organisation_id -> Uuid,
+        primary_care_zone_id -> Nullable<Uuid>,
+        status -> Text,
+        progress -> Nullable<Int2>,
+        effective_progress -> Nullable<Int2>,
+        weight -> Float8,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        external_id -> Nullable<Text>,
+        last_progress_on -> Nullable<Date>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        region_ids -> Array<Text>,
+        partner_ids -> Array<Uuid>,
+        municipality_codes -> Array<Text>,
+    }
+}
+
+diesel::table! {
+    action_details (id) {
+        id -> Uuid,
+        plan_id -> Uuid,
+        code -> Text,
+        number -> Int4,
+        title -> Text,
+        description -> Text,
+        origin -> Text,
+        proposed_by_region_id -> Nullable<Text>,
+        status -> Text,
+        progress -> Nullable<Int2>,
+        effective_progress -> Nullable<Int2>,
+        weight -> Float8,
+        start_date -> Nullable<Date>,
+        end_date -> Nullable<Date>,
+        last_progress_on -> Nullable<Date>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        challenge_ids -> Array<Uuid>,
+        lead_ids -> Array<Uuid>,
+    }
+}
+
 diesel::joinable!(actions -> plans (plan_id));
 diesel::joinable!(action_challenges -> actions (action_id));
 diesel::joinable!(action_challenges -> challenges (challenge_id));
@@ -348,4 +401,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     initiative_municipalities,
     progress_updates,
     audit_log,
+    initiative_details,
+    action_details,
 );

@@ -1,0 +1,2 @@
+DROP VIEW action_details;
+DROP VIEW initiative_details;
