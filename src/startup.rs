@@ -28,6 +28,8 @@ pub struct AppState {
     pub settings: ServerSettings,
     pub registry: Registry,
     pub pool_metrics: PoolMetrics,
+    /// Recent plan roll-ups, shared between requests for a moment.
+    pub rollups: crate::http::progress::RollupCache,
 }
 
 pub struct Application {
@@ -94,6 +96,7 @@ impl Application {
             settings,
             registry,
             pool_metrics,
+            rollups: Default::default(),
         });
 
         let mut server = HttpServer::new(move || {
@@ -189,4 +192,21 @@ fn app(
         .wrap(Logger::new(r#"%{x-request-id}i %a "%r" %s %b %Dms"#))
         .wrap(metrics)
         .wrap(from_fn(telemetry::request_id))
+        .wrap(from_fn(note_writes))
+}
+
+/// After any request that may have written, cached roll-ups are outdated.
+async fn note_writes(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let safe = req.method().is_safe();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let res = next.call(req).await;
+    if !safe {
+        if let Some(state) = state {
+            state.rollups.written();
+        }
+    }
+    res
 }

@@ -469,7 +469,7 @@ async fn read_progress_update(
 // ---- roll-up ----
 
 /// A rolled-up progress figure and what it was computed from.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Figure {
     /// Weighted mean progress (0-100, two decimals): `Σ(weight × progress) / Σ weight`
@@ -519,7 +519,7 @@ impl From<Basis> for RollupBasis {
 }
 
 /// An action in a roll-up.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionRollup {
     /// The action.
@@ -540,7 +540,7 @@ pub struct ActionRollup {
 }
 
 /// A challenge in a roll-up: the weighted mean of the actions that serve it.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChallengeRollup {
     /// The challenge.
@@ -553,7 +553,7 @@ pub struct ChallengeRollup {
 }
 
 /// A region in a roll-up: the plan's rule run on that region's initiatives only.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegionRollup {
     /// The region.
@@ -574,7 +574,7 @@ pub struct RegionRollup {
 /// region the same rule runs on that region's initiatives only: an initiative in
 /// several regions counts fully in each, and an action without initiatives in a
 /// region is left out of that region. With nothing counted a progress is absent.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanProgress {
     /// The plan.
@@ -582,6 +582,10 @@ pub struct PlanProgress {
     /// URL of this report.
     #[serde(rename = "self")]
     pub self_link: String,
+    /// When the figures were computed. A report may be shared between requests
+    /// for up to 2 seconds while nothing is written; a write made through
+    /// another instance of the service may show that much later.
+    pub computed_at: DateTime<Utc>,
     /// The plan as a whole, over its actions.
     pub plan: Figure,
     /// Every action, by number.
@@ -614,6 +618,62 @@ async fn plan_progress(
     if !plan::plan_visible(&mut conn, id, audience == PlanAudience::Public).await? {
         return Err(ApiError::NotFound);
     }
+    drop(conn);
+    let mut reports = state.rollups.reports.lock().await;
+    let generation = state.rollups.generation();
+    if let Some(cached) = reports.get(&id) {
+        if cached.generation == generation && cached.at.elapsed() < ROLLUP_MAX_AGE {
+            return Ok(web::Json(cached.report.clone()));
+        }
+    }
+    // Computed under the lock: concurrent requests for a stale report wait
+    // for this one instead of running the same aggregation side by side.
+    let report = compute_plan_progress(&state, id).await?;
+    reports.insert(
+        id,
+        CachedRollup {
+            at: std::time::Instant::now(),
+            generation,
+            report: report.clone(),
+        },
+    );
+    Ok(web::Json(report))
+}
+
+/// How long a plan's roll-up is shared between requests when nothing is
+/// written through this instance; another instance's writes show after at most
+/// this long.
+pub const ROLLUP_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(2);
+
+struct CachedRollup {
+    at: std::time::Instant,
+    generation: u64,
+    report: PlanProgress,
+}
+
+/// Roll-ups computed recently, per plan. Any write request handled by this
+/// instance starts a new generation, and a report of an older generation is
+/// computed again.
+#[derive(Default)]
+pub struct RollupCache {
+    generation: std::sync::atomic::AtomicU64,
+    reports: tokio::sync::Mutex<HashMap<Uuid, CachedRollup>>,
+}
+
+impl RollupCache {
+    fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Marks every cached report as outdated.
+    pub fn written(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+async fn compute_plan_progress(state: &AppState, id: Uuid) -> ApiResult<PlanProgress> {
+    let mut conn = storage::connection(&state.pool).await?;
     let actions = plan::actions_of_plan(&mut conn, id).await?;
     let challenges = plan::challenges_of_plan(&mut conn, id).await?;
     let regions = reference::list_regions(&mut conn).await?;
@@ -653,9 +713,10 @@ async fn plan_progress(
     let region_ids: Vec<String> = regions.iter().map(|r| r.id.clone()).collect();
     let figures =
         rollup::plan_figures(&inputs, &challenge_ids, &by_action, &by_region, &region_ids);
-    Ok(web::Json(PlanProgress {
+    Ok(PlanProgress {
         plan_id: id,
         self_link: format!("{}/plans/{id}/progress", super::API_BASE),
+        computed_at: Utc::now(),
         plan: figures.plan.into(),
         actions: actions
             .iter()
@@ -688,7 +749,7 @@ async fn plan_progress(
                 figure: s.into(),
             })
             .collect(),
-    }))
+    })
 }
 
 /// An initiative in an action's roll-up.

@@ -304,21 +304,21 @@ pub async fn list(
         "-endDate" => q.order(initiatives::end_date.desc().nulls_last()),
         _ => q.order(initiatives::code.asc()),
     };
-    // The page's ids and the total first, the details of those ids after: the
-    // per-row arrays are then built for one page, not for every match.
-    let page_ids: Vec<(Uuid, i64)> = q
+    // The total, then the page's ids, then the details of those ids: the
+    // per-row lists are built for one page only, and the page query can stop
+    // after `limit` matches in sort order.
+    let ids_query = q
         .then_order_by(initiatives::id.asc())
         .offset(page.offset)
         .limit(page.limit)
-        .select((initiatives::id, sql::<BigInt>("count(*) OVER ()")))
-        .load(conn)
-        .await?;
-    let total = match page_ids.as_slice().first() {
-        Some((_, total)) => *total,
-        None if page.offset == 0 => 0,
-        None => filtered(filter).count().get_result(conn).await?,
+        .select(initiatives::id);
+    let count_query = filtered(filter).count();
+    let total: i64 = count_query.get_result(conn).await?;
+    let ids: Vec<Uuid> = if total > page.offset {
+        ids_query.load(conn).await?
+    } else {
+        Vec::new()
     };
-    let ids: Vec<Uuid> = page_ids.iter().map(|(id, _)| *id).collect();
     let mut records: Vec<InitiativeRecord> = if ids.is_empty() {
         Vec::new()
     } else {
