@@ -76,7 +76,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Migrate(settings) => migrate(&settings.database_url),
         Command::CreateUser(args) => create_user(args),
         Command::Seed(settings) => seed(&settings),
-        Command::Openapi => serde_json::to_string_pretty(&crate::openapi::build())
+        Command::Openapi => crate::openapi::document()
+            .and_then(|doc| serde_json::to_string_pretty(&doc))
             .map(|json| println!("{json}"))
             .map_err(|e| e.to_string()),
     };

@@ -62,6 +62,11 @@ pub fn base() -> OpenApiDoc {
 }
 
 /// The complete document, as served at `/api/v1/openapi.json`.
+pub fn document() -> serde_json::Result<serde_json::Value> {
+    refine(build())
+}
+
+/// The document as utoipa builds it from the handlers, before [`refine`].
 pub fn build() -> OpenApiDoc {
     let (_, mut doc) = App::new()
         .into_utoipa_app()
@@ -70,6 +75,179 @@ pub fn build() -> OpenApiDoc {
         .split_for_parts();
     add_problem_responses(&mut doc);
     doc
+}
+
+/// One line of text: no control characters.
+const LINE: &str = r"^[^\u0000-\u001F\u007F-\u009F]*$";
+/// One line with at least one visible character (not only spaces).
+const NON_BLANK_LINE: &str = r"^[^\u0000-\u001F\u007F-\u009F]*[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u001F\u007F-\u009F]*$";
+/// Longer text: line breaks and tabs, no other control characters.
+const LONG_TEXT: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
+/// Free text above this length is a description or narrative ([`LONG_TEXT`]).
+const LONG_TEXT_FROM: u64 = 1000;
+
+/// What the service takes for an e-mail address (surrounding spaces are ignored).
+const EMAIL: &str = r"^\s*[^@\s\u0000-\u001F\u007F-\u009F]{1,64}@[^@.\s\u0000-\u001F\u007F-\u009F][^@\s\u0000-\u001F\u007F-\u009F]*\.[^@\s\u0000-\u001F\u007F-\u009F]*[^@.\s\u0000-\u001F\u007F-\u009F]\s*$";
+/// Lists whose items may not repeat.
+const UNIQUE_LISTS: &[&str] = &[
+    "regions",
+    "municipalities",
+    "partnerOrganisationIds",
+    "challengeIds",
+    "leadOrganisationIds",
+];
+const REGION_ID: &str = "^[a-z][a-z0-9-]{1,39}$";
+const NIS_CODE: &str = "^[0-9]{5}$";
+
+/// The form of fields and parameters by name, wherever they occur: the rules
+/// the service checks, so that the document states them once.
+fn named_form(name: &str) -> Option<serde_json::Value> {
+    use serde_json::json;
+    Some(match name {
+        "If-Match" => json!({"type": "string", "pattern": crate::http::extract::IF_MATCH_PATTERN}),
+        "Idempotency-Key" => {
+            json!({"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"})
+        }
+        "enterpriseNumber" => {
+            json!({"type": "string", "pattern": crate::domain::plan::ENTERPRISE_NUMBER_PATTERN})
+        }
+        "ovoCode" => json!({"type": "string", "pattern": "^OVO[0-9]{6}$"}),
+        "website" => json!({"type": "string", "maxLength": 500, "pattern": "^https?://[!-~]+$"}),
+        "regionId" | "regions" | "region" | "id@regions" => {
+            json!({"type": "string", "pattern": REGION_ID})
+        }
+        "nisCode" | "municipality" | "municipalities" | "province" | "provinceNisCode" => {
+            json!({"type": "string", "pattern": NIS_CODE})
+        }
+        "externalId" => {
+            json!({"type": "string", "minLength": 1, "maxLength": 200, "pattern": NON_BLANK_LINE})
+        }
+        "email" => json!({"type": "string", "maxLength": 254, "pattern": EMAIL}),
+        "resource" => json!({"type": "string", "enum": crate::http::audit::RESOURCES}),
+        "resourceId" => {
+            json!({"type": "string", "minLength": 1, "maxLength": 100, "pattern": LINE})
+        }
+        _ => return None,
+    })
+}
+
+/// Writes the service's text rules into every string schema: a named form
+/// where the name has one, else a pattern by kind of text for bounded strings.
+fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
+    let mut value = serde_json::to_value(&doc)?;
+    if let Some(schemas) = value
+        .pointer_mut("/components/schemas")
+        .and_then(|s| s.as_object_mut())
+    {
+        for schema in schemas.values_mut() {
+            refine_properties(schema);
+        }
+    }
+    if let Some(import) = value.pointer_mut(
+        "/paths/~1api~1v1~1municipalities~1import/post/requestBody/content/application~1json/schema",
+    ) {
+        import["minItems"] = 1.into();
+        import["maxItems"] = crate::http::geography::MAX_IMPORT.into();
+    }
+    if let Some(paths) = value.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for operation in item.values_mut() {
+                let Some(parameters) = operation
+                    .get_mut("parameters")
+                    .and_then(|p| p.as_array_mut())
+                else {
+                    continue;
+                };
+                for parameter in parameters {
+                    let name = parameter["name"].as_str().unwrap_or_default().to_owned();
+                    // Regions are the one resource named by a text id.
+                    let name = if name == "id" && path.starts_with("/api/v1/regions/") {
+                        "id@regions".to_owned()
+                    } else if name == "id" && path.starts_with("/api/v1/municipalities/") {
+                        "nisCode".to_owned()
+                    } else {
+                        name
+                    };
+                    if let Some(schema) = parameter.get_mut("schema") {
+                        refine_schema(schema, Some(&name));
+                    }
+                }
+            }
+        }
+    }
+    Ok(value)
+}
+
+fn refine_properties(schema: &mut serde_json::Value) {
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(parts) = schema.get_mut(key).and_then(|p| p.as_array_mut()) {
+            parts.iter_mut().for_each(refine_properties);
+        }
+    }
+    if let Some(properties) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
+        for (name, property) in properties.iter_mut() {
+            refine_schema(property, Some(name));
+        }
+    }
+}
+
+fn is_string(schema: &serde_json::Value) -> bool {
+    match &schema["type"] {
+        serde_json::Value::String(t) => t == "string",
+        serde_json::Value::Array(types) => types.iter().any(|t| t == "string"),
+        _ => false,
+    }
+}
+
+fn refine_schema(schema: &mut serde_json::Value, name: Option<&str>) {
+    if let Some(items) = schema.get_mut("items") {
+        refine_schema(items, name);
+        if name.is_some_and(|n| UNIQUE_LISTS.contains(&n)) {
+            schema["uniqueItems"] = true.into();
+        }
+        return;
+    }
+    if !is_string(schema) {
+        refine_properties(schema);
+        return;
+    }
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    if ["pattern", "format", "enum", "const"]
+        .iter()
+        .any(|k| object.contains_key(*k))
+    {
+        return;
+    }
+    if let Some(serde_json::Value::Object(form)) = name.and_then(named_form) {
+        for (key, value) in form {
+            if key == "type" && !name.is_some_and(|n| n.contains('-')) {
+                // A header or a required field is never null; keep what the schema says.
+                continue;
+            }
+            object.entry(key).or_insert(value);
+        }
+        return;
+    }
+    let Some(max) = object.get("maxLength").and_then(|m| m.as_u64()) else {
+        return;
+    };
+    let min = object
+        .get("minLength")
+        .and_then(|m| m.as_u64())
+        .unwrap_or(0);
+    let pattern = if max > LONG_TEXT_FROM {
+        LONG_TEXT
+    } else if min >= 1 {
+        NON_BLANK_LINE
+    } else {
+        LINE
+    };
+    object.insert("pattern".into(), pattern.into());
 }
 
 /// Every operation may answer with a problem document: `default` on all of

@@ -85,7 +85,9 @@ impl Application {
 
         let spec = openapi::build();
         let routes = web::Data::new(RouteTable::from_openapi(&spec));
-        let spec_json = serde_json::to_vec(&spec).map_err(|e| StartError::Other(e.to_string()))?;
+        let spec_json = openapi::document()
+            .and_then(|doc| serde_json::to_vec(&doc))
+            .map_err(|e| StartError::Other(e.to_string()))?;
         let spec = web::Data::new(http::docs::SpecJson(spec_json.into()));
         let workers = settings.workers;
         let shutdown = settings.shutdown_timeout_seconds;

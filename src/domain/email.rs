@@ -11,14 +11,14 @@ impl Email {
         if value.is_empty() {
             return Err("must not be empty");
         }
-        if value.len() > 254 {
+        if value.chars().count() > 254 {
             return Err("must be at most 254 characters");
         }
         let Some((local, domain)) = value.split_once('@') else {
             return Err("not a valid e-mail address");
         };
         let plausible = !local.is_empty()
-            && local.len() <= 64
+            && local.chars().count() <= 64
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')

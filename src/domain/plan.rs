@@ -137,14 +137,27 @@ pub struct EnterpriseNumber(String);
 impl EnterpriseNumber {
     /// Accepts `0123456749`, `0123.456.749`, `BE0123456749` and `BE 0123.456.749`.
     pub fn parse(input: &str) -> Result<Self, &'static str> {
-        let trimmed = input.trim();
-        let rest = trimmed
+        let rest = input
             .strip_prefix("BE")
-            .or_else(|| trimmed.strip_prefix("be"))
-            .unwrap_or(trimmed);
-        let digits: String = rest.chars().filter(|c| !matches!(c, '.' | ' ')).collect();
-        if digits.len() != 10 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err("must be 10 digits, as in 0123456749, 0123.456.749 or BE0123456749");
+            .or_else(|| input.strip_prefix("be"))
+            .unwrap_or(input);
+        let rest = rest.strip_prefix(' ').unwrap_or(rest);
+        // Groups of 4, 3 and 3 digits, each of the two separators an optional '.' or ' '.
+        let mut digits = String::with_capacity(10);
+        let mut chars = rest.chars().peekable();
+        for (i, group) in [4, 3, 3].into_iter().enumerate() {
+            if i > 0 {
+                chars.next_if(|c| matches!(c, '.' | ' '));
+            }
+            for _ in 0..group {
+                match chars.next_if(char::is_ascii_digit) {
+                    Some(d) => digits.push(d),
+                    None => return Err(ENTERPRISE_NUMBER_FORM),
+                }
+            }
+        }
+        if chars.next().is_some() {
+            return Err(ENTERPRISE_NUMBER_FORM);
         }
         if !digits.starts_with(['0', '1']) {
             return Err("must start with 0 or 1");
@@ -161,6 +174,12 @@ impl EnterpriseNumber {
         &self.0
     }
 }
+
+const ENTERPRISE_NUMBER_FORM: &str =
+    "must be 10 digits, as in 0123456749, 0123.456.749 or BE0123456749";
+
+/// The forms of an enterprise number that are accepted, as the OpenAPI document states them.
+pub const ENTERPRISE_NUMBER_PATTERN: &str = r"^(BE|be)? ?[01][0-9]{3}[. ]?[0-9]{3}[. ]?[0-9]{3}$";
 
 /// A NIS code: five digits.
 pub fn check_nis_code(code: &str) -> Result<(), &'static str> {
@@ -196,8 +215,8 @@ pub fn check_code(code: &str) -> Result<(), &'static str> {
 
 /// A title or name: 1 to `max` characters, no control characters.
 pub fn check_text(text: &str, max: usize) -> Result<(), String> {
-    let len = text.trim().chars().count();
-    if len == 0 || len > max || text.chars().any(char::is_control) {
+    let len = text.chars().count();
+    if text.trim().is_empty() || len > max || text.chars().any(char::is_control) {
         Err(format!(
             "must be 1 to {max} characters without control characters"
         ))

@@ -346,9 +346,11 @@ pub async fn visible_action(
 pub struct ActionQuery {
     /// Only actions of these plans; repeat for several.
     #[serde(default)]
+    #[param(max_items = 50)]
     pub plan: Vec<Uuid>,
     /// Only actions that serve one of these challenges; repeat for several.
     #[serde(default)]
+    #[param(max_items = 50)]
     pub challenge: Vec<Uuid>,
     /// Only actions with these statuses; repeat for several.
     #[serde(default)]

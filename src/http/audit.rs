@@ -255,7 +255,22 @@ async fn history(
     query: HistoryQuery,
 ) -> ApiResult<web::Json<Paged<AuditEntry>>> {
     permissions::require(&caller.0, Resource::Audit, Operation::Read)?;
-    write::text_values("id", std::slice::from_ref(&id), 1)?;
+    // Regions and municipalities are named by their code, the others by UUID.
+    match collection {
+        "regions" => write::checked_values(
+            "id",
+            std::slice::from_ref(&id),
+            1,
+            super::regions::check_region_id,
+        )?,
+        "municipalities" => write::checked_values(
+            "id",
+            std::slice::from_ref(&id),
+            1,
+            crate::domain::plan::check_nis_code,
+        )?,
+        _ => write::text_values("id", std::slice::from_ref(&id), 1)?,
+    }
     let base = format!("{}/{collection}/{id}/history", super::API_BASE);
     let filter = AuditFilter {
         resource: vec![resource.to_owned()],

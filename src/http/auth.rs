@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::{Body, RequestBody};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, InputIssue, Problem};
 use crate::startup::AppState;
 use crate::storage::{self, principals, sessions, throttle};
 
@@ -34,10 +34,29 @@ impl RequestBody for LoginRequest {}
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RefreshRequest {
     /// The refresh token from the last login or refresh.
-    #[schema(max_length = 256)]
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,256}$")]
     pub refresh_token: String,
 }
 impl RequestBody for RefreshRequest {}
+
+impl RefreshRequest {
+    /// Refresh tokens are base64url text; anything else is malformed, not unknown.
+    fn token(&self) -> ApiResult<&str> {
+        let token = self.refresh_token.as_str();
+        if (1..=256).contains(&token.len())
+            && token
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            Ok(token)
+        } else {
+            Err(ApiError::validation(InputIssue::body(
+                "refreshToken",
+                "must be a refresh token: 1 to 256 letters, digits, '_' or '-'",
+            )))
+        }
+    }
+}
 
 /// Tokens for a session.
 #[derive(Debug, Serialize, ToSchema)]
@@ -183,8 +202,9 @@ async fn refresh(
     state: web::Data<AppState>,
     body: Body<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
+    let token = body.0.token()?;
     let mut conn = storage::connection(&state.pool).await?;
-    match sessions::rotate(&mut conn, &body.0.refresh_token).await? {
+    match sessions::rotate(&mut conn, token).await? {
         sessions::Rotation::Rotated { user_id, session } => tokens(&state, user_id, session),
         sessions::Rotation::Reused => {
             log::warn!("a retired refresh token was presented; its session is revoked");
@@ -213,7 +233,8 @@ async fn refresh(
 )]
 #[post("/auth/logout")]
 async fn logout(state: web::Data<AppState>, body: Body<RefreshRequest>) -> ApiResult<HttpResponse> {
+    let token = body.0.token()?;
     let mut conn = storage::connection(&state.pool).await?;
-    sessions::revoke_by_token(&mut conn, &body.0.refresh_token).await?;
+    sessions::revoke_by_token(&mut conn, token).await?;
     Ok(HttpResponse::NoContent().finish())
 }

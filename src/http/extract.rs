@@ -29,7 +29,27 @@ fn describe(error: &serde_json::Error) -> String {
     }
 }
 
-pub fn from_value<T: RequestBody>(value: Value) -> Result<T, ApiError> {
+/// JSON has one number type: `3.0` is the integer 3 (as JSON Schema's
+/// `integer` says), so integral numbers are made integers before the typed
+/// fields see them.
+fn integral_numbers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64() {
+                // Exactly representable integers only; anything else stays a float.
+                if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+                    *value = Value::from(f as i64);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
+}
+
+pub fn from_value<T: RequestBody>(mut value: Value) -> Result<T, ApiError> {
+    integral_numbers(&mut value);
     let Value::Object(map) = &value else {
         return Err(ApiError::validation(InputIssue::body(
             "",
@@ -106,6 +126,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
 }
 
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    // An empty value is not "absent": `sort=` or `page=` is refused by name.
+    // Only the search text `q` may be empty (no search).
+    if let Some((name, _)) = form_urlencoded::parse(query.as_bytes())
+        .find(|(name, value)| value.is_empty() && name != "q")
+    {
+        return Err(ApiError::validation(InputIssue::query(
+            name.into_owned(),
+            "must not be empty; leave the parameter out instead",
+        )));
+    }
     // Repeated parameters (`region=a&region=b`) fill a list: OR within a parameter.
     let deserializer = serde_html_form::Deserializer::from_bytes(query.as_bytes());
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
@@ -120,17 +150,25 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     })
 }
 
+/// The form of an `If-Match` value, as the OpenAPI document states it.
+pub const IF_MATCH_PATTERN: &str = r#"^"[1-9][0-9]{0,8}"$"#;
+
 /// The `If-Match` precondition of a write: the version the client last saw.
 pub fn if_match(req: &HttpRequest) -> Result<i32, ApiError> {
     let Some(value) = req.headers().get(actix_web::http::header::IF_MATCH) else {
         return Err(ApiError::PreconditionRequired);
     };
+    // Exactly `IF_MATCH_PATTERN`: a quoted positive number of at most 9 digits.
     let parsed = value
         .to_str()
         .ok()
-        .map(str::trim)
         .and_then(|v| v.strip_prefix('"'))
         .and_then(|v| v.strip_suffix('"'))
+        .filter(|v| {
+            (1..=9).contains(&v.len())
+                && !v.starts_with('0')
+                && v.bytes().all(|b| b.is_ascii_digit())
+        })
         .and_then(|v| v.parse::<i32>().ok())
         .filter(|v| *v > 0);
     parsed.ok_or_else(|| {

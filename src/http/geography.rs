@@ -51,7 +51,7 @@ const ZONE: &str = "primaryCareZone";
 const PROVINCES: &[&str] = &["10000", "20001", "30000", "40000", "70000"];
 
 /// Most municipalities one import may hold.
-const MAX_IMPORT: usize = 1000;
+pub const MAX_IMPORT: usize = 1000;
 
 /// Most municipalities one primary care zone may hold.
 const MAX_ZONE_MUNICIPALITIES: usize = 100;
@@ -166,7 +166,7 @@ pub struct MunicipalityPatch {
     pub name: Option<String>,
     /// French name.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
     pub name_fr: Option<Option<String>>,
     /// NIS code of its province.
     #[serde(default, deserialize_with = "nullable")]
@@ -296,6 +296,12 @@ fn check_municipality(issues: &mut Vec<InputIssue>, prefix: &str, m: &Municipali
     check_period(issues, prefix, m.valid_from, m.valid_to);
 }
 
+/// `/municipalities/import` is the import, not a municipality: another method
+/// on it is a 405, not a malformed NIS code.
+fn not_the_import(ctx: &actix_web::guard::GuardContext<'_>) -> bool {
+    !ctx.head().uri.path().ends_with("/municipalities/import")
+}
+
 /// A NIS code in the path.
 fn path_nis_code(code: &str) -> ApiResult<()> {
     check_nis_code(code).map_err(|e| {
@@ -323,9 +329,11 @@ pub struct MunicipalityQuery {
     pub q: Option<String>,
     /// Only municipalities of these regions; repeat for several.
     #[serde(default)]
+    #[param(max_items = 20)]
     pub region: Vec<String>,
     /// Only municipalities of these provinces (NIS codes); repeat for several.
     #[serde(default)]
+    #[param(max_items = 10)]
     pub province: Vec<String>,
     /// Only municipalities that exist on this day (`yyyy-MM-dd`).
     pub valid_on: Option<NaiveDate>,
@@ -364,8 +372,13 @@ async fn list_municipalities(
     .validate()?;
     let sort = write::sort_key(query.sort.as_deref(), &["nisCode", "name"], "nisCode")?;
     let q = write::search_text(query.q.as_deref())?;
-    write::text_values("region", &query.region, 20)?;
-    write::text_values("province", &query.province, 10)?;
+    write::checked_values("region", &query.region, 20, super::regions::check_region_id)?;
+    write::checked_values(
+        "province",
+        &query.province,
+        10,
+        crate::domain::plan::check_nis_code,
+    )?;
     if let Some(code) = query.province.iter().find(|c| check_nis_code(c).is_err()) {
         return Err(ApiError::validation(
             InputIssue::query("province", "must be a NIS code of five digits")
@@ -659,7 +672,7 @@ async fn run_import(
     ),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
-#[get("/municipalities/{nisCode}")]
+#[get("/municipalities/{nisCode}", guard = "not_the_import")]
 async fn read_municipality(
     state: web::Data<AppState>,
     _caller: MaybeCaller,
@@ -691,7 +704,7 @@ async fn read_municipality(
     ),
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
-#[patch("/municipalities/{nisCode}")]
+#[patch("/municipalities/{nisCode}", guard = "not_the_import")]
 async fn update_municipality(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -786,7 +799,7 @@ async fn update_municipality(
     ),
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
-#[delete("/municipalities/{nisCode}")]
+#[delete("/municipalities/{nisCode}", guard = "not_the_import")]
 async fn delete_municipality(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -975,9 +988,11 @@ pub struct PrimaryCareZoneQuery {
     pub q: Option<String>,
     /// Only zones of these regions; repeat for several.
     #[serde(default)]
+    #[param(max_items = 20)]
     pub region: Vec<String>,
     /// Only zones holding one of these municipalities (NIS codes); repeat for several.
     #[serde(default)]
+    #[param(max_items = 100)]
     pub municipality: Vec<String>,
     /// Sort key: `code`, `name`; prefix `-` for descending.
     #[param(pattern = "^-?(code|name)$")]
@@ -1014,8 +1029,13 @@ async fn list_zones(
     .validate()?;
     let sort = write::sort_key(query.sort.as_deref(), &["code", "name"], "code")?;
     let q = write::search_text(query.q.as_deref())?;
-    write::text_values("region", &query.region, 20)?;
-    write::text_values("municipality", &query.municipality, 100)?;
+    write::checked_values("region", &query.region, 20, super::regions::check_region_id)?;
+    write::checked_values(
+        "municipality",
+        &query.municipality,
+        100,
+        crate::domain::plan::check_nis_code,
+    )?;
     let filter = ZoneFilter {
         q: q.clone(),
         region: query.region.clone(),

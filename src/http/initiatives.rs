@@ -442,9 +442,11 @@ pub struct InitiativeQuery {
     pub challenge: Vec<Uuid>,
     /// Only initiatives running in one of these regions.
     #[serde(default)]
+    #[param(max_items = 20)]
     pub region: Vec<String>,
     /// Only initiatives running in one of these municipalities (NIS codes).
     #[serde(default)]
+    #[param(max_items = 300)]
     pub municipality: Vec<String>,
     /// Only initiatives one of these organisations leads or takes part in.
     #[serde(default)]
@@ -520,8 +522,13 @@ async fn list_initiatives(
     .validate()?;
     let sort = write::sort_key(query.sort.as_deref(), SORTS, "code")?;
     let q = write::search_text(query.q.as_deref())?;
-    write::text_values("region", &query.region, 20)?;
-    write::text_values("municipality", &query.municipality, 300)?;
+    write::checked_values("region", &query.region, 20, super::regions::check_region_id)?;
+    write::checked_values(
+        "municipality",
+        &query.municipality,
+        300,
+        crate::domain::plan::check_nis_code,
+    )?;
     for (name, len) in [
         ("plan", query.plan.len()),
         ("action", query.action.len()),

@@ -188,7 +188,7 @@ fn check_website(url: &str) -> Result<(), &'static str> {
 }
 
 pub fn check_external_id(id: &str) -> Result<(), &'static str> {
-    if !id.is_empty() && id.chars().count() <= 200 && !id.chars().any(char::is_control) {
+    if !id.trim().is_empty() && id.chars().count() <= 200 && !id.chars().any(char::is_control) {
         Ok(())
     } else {
         Err("must be 1 to 200 characters without control characters")
@@ -273,9 +273,11 @@ pub struct OrganisationQuery {
     pub kind: Vec<OrganisationKind>,
     /// Only these regions; repeat for several.
     #[serde(default)]
+    #[param(max_items = 20)]
     pub region: Vec<String>,
     /// Only organisations in these municipalities (NIS codes); repeat for several.
     #[serde(default)]
+    #[param(max_items = 100)]
     pub municipality: Vec<String>,
     /// The organisation with this enterprise number (any accepted notation).
     pub enterprise_number: Option<String>,
@@ -321,8 +323,13 @@ async fn list_organisations(
         "name",
     )?;
     let q = write::search_text(query.q.as_deref())?;
-    write::text_values("region", &query.region, 20)?;
-    write::text_values("municipality", &query.municipality, 100)?;
+    write::checked_values("region", &query.region, 20, super::regions::check_region_id)?;
+    write::checked_values(
+        "municipality",
+        &query.municipality,
+        100,
+        crate::domain::plan::check_nis_code,
+    )?;
     let enterprise_number = match &query.enterprise_number {
         Some(n) => Some(
             EnterpriseNumber::parse(n)

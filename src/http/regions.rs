@@ -105,7 +105,7 @@ pub struct RegionPatch {
 impl RequestBody for RegionPatch {}
 
 /// A region id: `^[a-z][a-z0-9-]{1,39}$`.
-fn check_region_id(id: &str) -> Result<(), &'static str> {
+pub fn check_region_id(id: &str) -> Result<(), &'static str> {
     let mut bytes = id.bytes();
     let first_ok = bytes.next().is_some_and(|b| b.is_ascii_lowercase());
     if first_ok

@@ -126,8 +126,8 @@ impl RequestBody for UserPatch {
 }
 
 pub fn display_name_issue(name: &str, field: &str) -> Option<InputIssue> {
-    let len = name.trim().chars().count();
-    if len == 0 || len > 200 || name.chars().any(char::is_control) {
+    let len = name.chars().count();
+    if name.trim().is_empty() || len > 200 || name.chars().any(char::is_control) {
         Some(InputIssue::body(
             field,
             "must be 1 to 200 characters without control characters",
@@ -239,20 +239,11 @@ async fn list_users(
                 .with_value(sort.into()),
         ));
     }
-    if query
-        .q
-        .as_ref()
-        .is_some_and(|q| q.chars().count() > 200 || q.contains('\0'))
-    {
-        return Err(ApiError::validation(InputIssue::query(
-            "q",
-            "must be at most 200 characters without NUL",
-        )));
-    }
+    let q = super::write::search_text(query.q.as_deref())?;
     let filter = UserFilter {
         role: query.role.map(|r| r.as_str().to_owned()),
         active: query.active,
-        q: query.q.clone(),
+        q,
     };
     let mut conn = storage::connection(&state.pool).await?;
     let (rows, total) = principals::list_users(

@@ -96,7 +96,7 @@ pub fn text_values(name: &str, values: &[String], max_items: usize) -> ApiResult
     }
     match values
         .iter()
-        .find(|v| v.is_empty() || v.len() > 100 || v.chars().any(char::is_control))
+        .find(|v| v.is_empty() || v.chars().count() > 100 || v.chars().any(char::is_control))
     {
         Some(v) => Err(ApiError::validation(
             InputIssue::query(
@@ -107,6 +107,29 @@ pub fn text_values(name: &str, values: &[String], max_items: usize) -> ApiResult
         )),
         None => Ok(()),
     }
+}
+
+/// Values of a repeated parameter that must each pass `check`.
+pub fn checked_values(
+    name: &str,
+    values: &[String],
+    max_items: usize,
+    check: fn(&str) -> Result<(), &'static str>,
+) -> ApiResult<()> {
+    if values.len() > max_items {
+        return Err(ApiError::validation(InputIssue::query(
+            name,
+            format!("may be repeated at most {max_items} times"),
+        )));
+    }
+    for value in values {
+        if let Err(detail) = check(value) {
+            return Err(ApiError::validation(
+                InputIssue::query(name, detail).with_value(value.clone().into()),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a request whose issues are not empty.

@@ -225,3 +225,116 @@ async fn no_internal_detail_leaks_into_problems() {
         assert!(!text.contains(leak), "{leak} in {text}");
     }
 }
+
+#[actix_web::test]
+async fn an_empty_query_value_is_refused_by_name_but_an_empty_search_is_none() {
+    let app = TestApp::spawn().await;
+    let (_, token) = app.token_for(Role::Reader).await;
+    for (query, name) in [("sort=", "sort"), ("page=", "page"), ("region=", "region")] {
+        let response = app
+            .get(&format!("/api/v1/organisations?{query}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        let body = assert_problem(response, StatusCode::BAD_REQUEST, "validation").await;
+        assert_eq!(body["issues"][0]["name"], name, "{query}");
+    }
+    let response = app
+        .get("/api/v1/organisations?q=")
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn filters_take_only_the_documented_forms() {
+    let app = TestApp::spawn().await;
+    let (_, token) = app.token_for(Role::Reader).await;
+    for (path, name) in [
+        ("/api/v1/organisations?region=Limburg", "region"),
+        ("/api/v1/organisations?municipality=7101", "municipality"),
+        ("/api/v1/users?q=%C2%84", "q"),
+        ("/api/v1/audit?resource=nothing", "resource"),
+    ] {
+        let (_, admin) = app.token_for(Role::Admin).await;
+        let token = if path.contains("users") || path.contains("audit") {
+            &admin
+        } else {
+            &token
+        };
+        let response = app.get(path).bearer_auth(token).send().await.unwrap();
+        let body = assert_problem(response, StatusCode::BAD_REQUEST, "validation").await;
+        assert_eq!(body["issues"][0]["name"], name, "{path}");
+    }
+}
+
+#[actix_web::test]
+async fn an_integral_number_with_a_fraction_of_zero_is_an_integer() {
+    let app = TestApp::spawn().await;
+    let (_, token) = app.token_for(Role::Steering).await;
+    let response = app
+        .post_json(
+            "/api/v1/plans",
+            &json!({"code": "float-years", "title": "Plan", "startYear": 2025.0, "endYear": 2029}),
+        )
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["startYear"], 2025);
+    let response = app
+        .post_json(
+            "/api/v1/plans",
+            &json!({"code": "half-years", "title": "Plan", "startYear": 2025.5, "endYear": 2029}),
+        )
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, StatusCode::BAD_REQUEST, "validation").await;
+}
+
+#[actix_web::test]
+async fn if_match_takes_exactly_a_quoted_version() {
+    let app = TestApp::spawn().await;
+    let (_, token) = app.token_for(Role::Steering).await;
+    let plans = app.get_json("/api/v1/plans", &token).await;
+    let id = plans["items"][0]["id"].as_str().unwrap().to_owned();
+    for value in ["\"01\"", "1", "W/\"1\"", "*", "\"1234567890\"", "\"0\""] {
+        let response = app
+            .request(Method::PATCH, &format!("/api/v1/plans/{id}"))
+            .bearer_auth(&token)
+            .header("if-match", value)
+            .header("content-type", "application/merge-patch+json")
+            .body(r#"{"title": "Ander"}"#)
+            .send()
+            .await
+            .unwrap();
+        let body = assert_problem(response, StatusCode::BAD_REQUEST, "validation").await;
+        assert_eq!(body["issues"][0]["name"], "If-Match", "{value}");
+    }
+}
+
+#[actix_web::test]
+async fn another_method_on_the_municipality_import_is_a_405() {
+    let app = TestApp::spawn().await;
+    let (_, token) = app.token_for(Role::Admin).await;
+    let response = app
+        .request(Method::GET, "/api/v1/municipalities/import")
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["allow"], "POST, OPTIONS");
+    assert_problem(
+        response,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+    )
+    .await;
+}

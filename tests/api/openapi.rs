@@ -74,3 +74,56 @@ async fn swagger_ui_is_served_from_built_in_assets() {
         .unwrap();
     assert!(init.contains("/api/v1/openapi.json"));
 }
+
+/// Every bounded text in the document says which characters it takes, so that
+/// clients (and the fuzzer) know what the service refuses.
+#[actix_web::test]
+async fn every_bounded_text_states_its_characters() {
+    fn visit(schema: &Value, at: &str, missing: &mut Vec<String>) {
+        match schema {
+            Value::Object(map) => {
+                let string = map.get("type").is_some_and(|t| {
+                    t == "string"
+                        || t.as_array()
+                            .is_some_and(|a| a.iter().any(|t| t == "string"))
+                });
+                if string
+                    && map.contains_key("maxLength")
+                    && !["pattern", "format", "enum"]
+                        .iter()
+                        .any(|k| map.contains_key(*k))
+                {
+                    missing.push(at.to_owned());
+                }
+                for (key, value) in map {
+                    visit(value, &format!("{at}/{key}"), missing);
+                }
+            }
+            Value::Array(items) => {
+                for (i, value) in items.iter().enumerate() {
+                    visit(value, &format!("{at}/{i}"), missing);
+                }
+            }
+            _ => {}
+        }
+    }
+    let app = TestApp::spawn().await;
+    let spec: Value = app
+        .get("/api/v1/openapi.json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut missing = Vec::new();
+    visit(&spec, "", &mut missing);
+    assert!(missing.is_empty(), "{missing:#?}");
+    let if_match = spec["paths"]["/api/v1/plans/{id}"]["patch"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "If-Match")
+        .unwrap();
+    assert!(if_match["schema"]["pattern"].is_string());
+}

@@ -1,0 +1,80 @@
+"""Schemathesis hooks for fuzz/run.sh.
+
+The service refuses some schema-valid input for reasons that JSON Schema
+cannot state: references to records that do not exist, rules between fields,
+dates relative to today, check digits, the state of a record (its version, an
+Idempotency-Key already used). Schemathesis' own `positive_data_acceptance`
+check is told to expect those statuses (schemathesis.toml); this check then
+looks inside every such refusal of schema-valid input and fails unless each
+reason given is one of the rules below. A refusal for any other reason means
+the OpenAPI document is looser than the service, which is a bug in one of them.
+"""
+
+import re
+
+import schemathesis
+
+# The reasons (problem `issues[].detail`) that are rules beyond the schema.
+BUSINESS_RULES = [
+    # references to records that must exist
+    r"^no such [a-z ]+$",
+    r"^no known municipality has this NIS code$",
+    r"^is not a challenge of the action's plan$",
+    r"^lies outside the initiative's regions$",
+    r"^must be the NIS code of a province",
+    # rules between fields
+    r"^must not be (before|below|after|above) [A-Za-z]+$",
+    r"^dropped work has no progress; leave it out$",
+    r"^completed work has progress 100; leave it out or send 100$",
+    r"^is only for actions whose origin is regionalProposal$",
+    r"^is required for (a regional proposal|contributors|coordinators)$",
+    r"^is only for (coordinators|contributors)",
+    r"^a Flanders-wide initiative has no other regions",
+    # dates relative to today or to the data's era
+    r"^must be a (day|date) from \d{4}",
+    # check digits
+    r"^check digits do not match$",
+    # fields a role may not set (scope it does not control): a 400 that names them
+    r"^(coordinators|contributors) cannot ",
+    # a path value that is not of the document's `format: uuid` (stateful
+    # links can carry another resource's id into a UUID path)
+    r"^UUID parsing failed",
+    # the caller's own secret
+    r"^is not the current password$",
+]
+
+# Statuses that depend on the state of the data, not on the request's form.
+STATE_TYPES = {
+    412: "urn:problem-type:ssw:precondition-failed",
+    422: "urn:problem-type:ssw:unprocessable",
+}
+
+
+@schemathesis.check
+def refusals_of_valid_input_name_a_business_rule(ctx, response, case):
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive:
+        return None
+    status = response.status_code
+    if status not in (400, 412, 422):
+        return None
+    try:
+        problem = response.json()
+    except Exception:
+        raise AssertionError(f"a {status} without a problem document")
+    if status in STATE_TYPES:
+        if problem.get("type") != STATE_TYPES[status]:
+            raise AssertionError(f"a {status} of unexpected type {problem.get('type')}")
+        return None
+    issues = problem.get("issues") or []
+    unexplained = [
+        issue
+        for issue in issues
+        if not any(re.search(rule, issue.get("detail", "")) for rule in BUSINESS_RULES)
+    ]
+    if not issues or unexplained:
+        raise AssertionError(
+            "schema-valid input refused for a reason the OpenAPI document does not state: "
+            f"{unexplained or problem}"
+        )
+    return None
