@@ -8,6 +8,7 @@
 )]
 
 mod api_keys;
+mod attacks;
 mod audit;
 mod auth;
 mod errors;

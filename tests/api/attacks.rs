@@ -1,0 +1,633 @@
+//! The role × operation matrix, built from the served OpenAPI document: every
+//! operation, called by every role and anonymously, on its own region's (or
+//! own organisation's, or own account's) record and on another's. `TABLE`
+//! states who may do what, as the README's permission tables do; an operation
+//! without a row fails the test, as does any unexpected allow or deny.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use ssw_api::domain::Role;
+
+use crate::fixtures::{World, id_of};
+use crate::helpers::PASSWORD;
+
+/// Who may call an operation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Rule {
+    /// Anyone, anonymous callers too.
+    Anyone,
+    /// Every signed-in caller.
+    SignedIn,
+    /// Administrators.
+    Admin,
+    /// Steering and administrators.
+    Steering,
+    /// Administrators, and every caller for their own account (another's is a 404).
+    OwnAccount,
+    /// Steering and administrators any; coordinators in their own region.
+    Regional,
+    /// As `Regional`, and contributors on work their organisation leads.
+    RegionalOrLead,
+    /// As `Regional`, and contributors on their own organisation.
+    RegionalOrOwnOrganisation,
+}
+
+/// Whether the operation's target can be the caller's own or another's.
+fn scoped(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::OwnAccount | Rule::Regional | Rule::RegionalOrLead | Rule::RegionalOrOwnOrganisation
+    )
+}
+
+const TABLE: &[(&str, Rule)] = &[
+    ("POST /api/v1/auth/login", Rule::Anyone),
+    ("POST /api/v1/auth/refresh", Rule::Anyone),
+    ("POST /api/v1/auth/logout", Rule::Anyone),
+    ("GET /api/v1/me", Rule::SignedIn),
+    ("POST /api/v1/me/password", Rule::SignedIn),
+    ("GET /api/v1/users", Rule::Admin),
+    ("POST /api/v1/users", Rule::Admin),
+    ("GET /api/v1/users/{id}", Rule::OwnAccount),
+    ("PATCH /api/v1/users/{id}", Rule::Admin),
+    ("GET /api/v1/service-accounts", Rule::Admin),
+    ("POST /api/v1/service-accounts", Rule::Admin),
+    ("GET /api/v1/service-accounts/{id}", Rule::Admin),
+    ("PATCH /api/v1/service-accounts/{id}", Rule::Admin),
+    ("GET /api/v1/service-accounts/{id}/api-keys", Rule::Admin),
+    ("POST /api/v1/service-accounts/{id}/api-keys", Rule::Admin),
+    (
+        "DELETE /api/v1/service-accounts/{id}/api-keys/{keyId}",
+        Rule::Admin,
+    ),
+    ("GET /api/v1/plans", Rule::SignedIn),
+    ("POST /api/v1/plans", Rule::Steering),
+    ("GET /api/v1/plans/{id}", Rule::SignedIn),
+    ("PATCH /api/v1/plans/{id}", Rule::Steering),
+    ("DELETE /api/v1/plans/{id}", Rule::Steering),
+    ("GET /api/v1/plans/{id}/history", Rule::Steering),
+    ("GET /api/v1/plans/{id}/progress", Rule::SignedIn),
+    ("GET /api/v1/challenges", Rule::SignedIn),
+    ("POST /api/v1/challenges", Rule::Steering),
+    ("GET /api/v1/challenges/{id}", Rule::SignedIn),
+    ("PATCH /api/v1/challenges/{id}", Rule::Steering),
+    ("DELETE /api/v1/challenges/{id}", Rule::Steering),
+    ("GET /api/v1/challenges/{id}/history", Rule::Steering),
+    ("GET /api/v1/actions", Rule::SignedIn),
+    ("POST /api/v1/actions", Rule::Steering),
+    ("GET /api/v1/actions/{id}", Rule::SignedIn),
+    ("PATCH /api/v1/actions/{id}", Rule::Steering),
+    ("DELETE /api/v1/actions/{id}", Rule::Steering),
+    ("GET /api/v1/actions/{id}/history", Rule::Steering),
+    ("GET /api/v1/actions/{id}/progress", Rule::SignedIn),
+    ("GET /api/v1/actions/{id}/progressUpdates", Rule::SignedIn),
+    ("POST /api/v1/actions/{id}/progressUpdates", Rule::Steering),
+    ("GET /api/v1/initiatives", Rule::SignedIn),
+    ("POST /api/v1/initiatives", Rule::Regional),
+    ("GET /api/v1/initiatives/{id}", Rule::SignedIn),
+    ("PATCH /api/v1/initiatives/{id}", Rule::Regional),
+    ("DELETE /api/v1/initiatives/{id}", Rule::Regional),
+    ("GET /api/v1/initiatives/{id}/history", Rule::Steering),
+    ("GET /api/v1/initiatives/{id}/progressUpdates", Rule::SignedIn),
+    (
+        "POST /api/v1/initiatives/{id}/progressUpdates",
+        Rule::RegionalOrLead,
+    ),
+    ("GET /api/v1/progressUpdates/{id}", Rule::SignedIn),
+    ("GET /api/v1/organisations", Rule::SignedIn),
+    ("POST /api/v1/organisations", Rule::Regional),
+    ("GET /api/v1/organisations/{id}", Rule::SignedIn),
+    (
+        "PATCH /api/v1/organisations/{id}",
+        Rule::RegionalOrOwnOrganisation,
+    ),
+    ("DELETE /api/v1/organisations/{id}", Rule::Steering),
+    ("GET /api/v1/organisations/{id}/history", Rule::Steering),
+    ("GET /api/v1/audit", Rule::Steering),
+    ("GET /api/v1/regions", Rule::Anyone),
+    ("POST /api/v1/regions", Rule::Admin),
+    ("GET /api/v1/regions/{id}", Rule::Anyone),
+    ("PATCH /api/v1/regions/{id}", Rule::Admin),
+    ("DELETE /api/v1/regions/{id}", Rule::Admin),
+    ("GET /api/v1/regions/{id}/history", Rule::Steering),
+    ("GET /api/v1/municipalities", Rule::Anyone),
+    ("POST /api/v1/municipalities", Rule::Admin),
+    ("POST /api/v1/municipalities/import", Rule::Admin),
+    ("GET /api/v1/municipalities/{nisCode}", Rule::Anyone),
+    ("PATCH /api/v1/municipalities/{nisCode}", Rule::Admin),
+    ("DELETE /api/v1/municipalities/{nisCode}", Rule::Admin),
+    ("GET /api/v1/municipalities/{id}/history", Rule::Steering),
+    ("GET /api/v1/primaryCareZones", Rule::Anyone),
+    ("POST /api/v1/primaryCareZones", Rule::Admin),
+    ("GET /api/v1/primaryCareZones/{id}", Rule::Anyone),
+    ("PATCH /api/v1/primaryCareZones/{id}", Rule::Admin),
+    ("DELETE /api/v1/primaryCareZones/{id}", Rule::Admin),
+    ("GET /api/v1/primaryCareZones/{id}/history", Rule::Steering),
+    ("GET /api/v1/openapi.json", Rule::Anyone),
+    ("GET /health/live", Rule::Anyone),
+    ("GET /health/ready", Rule::Anyone),
+    ("GET /metrics", Rule::Anyone),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Caller {
+    Anonymous,
+    Reader,
+    /// For the Limburg organisation, which leads the Limburg work.
+    Contributor,
+    /// Of Limburg.
+    Coordinator,
+    Steering,
+    Admin,
+}
+
+const CALLERS: [Caller; 6] = [
+    Caller::Anonymous,
+    Caller::Reader,
+    Caller::Contributor,
+    Caller::Coordinator,
+    Caller::Steering,
+    Caller::Admin,
+];
+
+/// The record an operation acts on: the caller's own (Limburg, the Limburg
+/// organisation, the caller's account) or another's (Antwerpen, another account).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Scope {
+    Own,
+    Other,
+}
+
+/// What the table says should happen: allowed (a 2xx), or the refusal.
+fn expected(rule: Rule, caller: Caller, scope: Scope) -> Option<u16> {
+    use Caller::*;
+    let own = scope == Scope::Own;
+    let allowed = match rule {
+        Rule::Anyone => true,
+        _ if caller == Anonymous => return Some(401),
+        Rule::SignedIn => true,
+        Rule::Admin => caller == Admin,
+        Rule::Steering => matches!(caller, Steering | Admin),
+        Rule::OwnAccount => {
+            if caller == Admin || own {
+                true
+            } else {
+                return Some(404);
+            }
+        }
+        Rule::Regional => matches!(caller, Steering | Admin) || (caller == Coordinator && own),
+        Rule::RegionalOrLead | Rule::RegionalOrOwnOrganisation => {
+            matches!(caller, Steering | Admin) || (matches!(caller, Coordinator | Contributor) && own)
+        }
+    };
+    if allowed { None } else { Some(403) }
+}
+
+/// The operations of the served document, as `METHOD /path`.
+async fn operations(w: &World) -> BTreeSet<String> {
+    let spec = w.app.get_json("/api/v1/openapi.json", &w.admin).await;
+    let mut operations = BTreeSet::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("path item").keys() {
+            operations.insert(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    operations
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn next() -> u32 {
+    COUNTER.fetch_add(1, Ordering::Relaxed) + 1
+}
+
+/// Action and challenge numbers (1 to 999 in a plan), apart from the seeded ones.
+static NUMBERS: AtomicU32 = AtomicU32::new(100);
+
+fn number() -> u32 {
+    NUMBERS.fetch_add(1, Ordering::Relaxed)
+}
+
+struct Request {
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    /// The token to send instead of the caller's (an account made for this call).
+    token: Option<String>,
+}
+
+struct Matrix {
+    w: World,
+    reader: String,
+    contributor: String,
+    coordinator: String,
+}
+
+impl Matrix {
+    fn token(&self, caller: Caller) -> &str {
+        match caller {
+            Caller::Anonymous => "",
+            Caller::Reader => &self.reader,
+            Caller::Contributor => &self.contributor,
+            Caller::Coordinator => &self.coordinator,
+            Caller::Steering => &self.w.steering,
+            Caller::Admin => &self.w.admin,
+        }
+    }
+
+    async fn create(&self, path: &str, body: Value) -> String {
+        let created = self.w.app.create(path, &self.w.admin, body).await;
+        created["id"]
+            .as_str()
+            .or_else(|| created["nisCode"].as_str())
+            .expect("id")
+            .to_owned()
+    }
+
+    fn region(scope: Scope) -> &'static str {
+        match scope {
+            Scope::Own => "limburg",
+            Scope::Other => "antwerpen",
+        }
+    }
+
+    fn organisation(&self, scope: Scope) -> uuid::Uuid {
+        match scope {
+            Scope::Own => self.w.org_limburg,
+            Scope::Other => self.w.org_antwerpen,
+        }
+    }
+
+    async fn initiative(&self, scope: Scope) -> String {
+        let n = next();
+        self.create(
+            "/api/v1/initiatives",
+            json!({"actionId": self.w.action_id, "code": format!("X{n}"), "title": "Matrix",
+                   "leadOrganisationId": self.organisation(scope), "regions": [Self::region(scope)]}),
+        )
+        .await
+    }
+
+    async fn action(&self) -> String {
+        self.create(
+            "/api/v1/actions",
+            json!({"planId": self.w.plan_id, "number": number(), "title": "Actie",
+                   "challengeIds": [self.w.challenge_ids[0]]}),
+        )
+        .await
+    }
+
+    async fn fresh_login(&self) -> Value {
+        let user = self.w.app.create_user(Role::Reader, None, None).await;
+        self.w.app.login(&user).await
+    }
+
+    async fn service_account(&self) -> String {
+        self.create(
+            "/api/v1/service-accounts",
+            json!({"name": format!("Systeem {}", next()), "role": "reader"}),
+        )
+        .await
+    }
+
+    /// A fresh record of the collection at `kind` (the caller's or another's).
+    async fn record(&self, kind: &str, scope: Scope, caller: Caller) -> String {
+        let n = next();
+        match kind {
+            "plans" => {
+                self.create(
+                    "/api/v1/plans",
+                    json!({"code": format!("m{n}"), "title": "Plan", "startYear": 2025, "endYear": 2026}),
+                )
+                .await
+            }
+            "challenges" => {
+                self.create(
+                    "/api/v1/challenges",
+                    json!({"planId": self.w.plan_id, "code": format!("C{n}"), "number": number(), "title": "Uitdaging"}),
+                )
+                .await
+            }
+            "actions" => self.action().await,
+            "initiatives" => self.initiative(scope).await,
+            "progressUpdates" => {
+                let initiative = self.initiative(scope).await;
+                self.create(
+                    &format!("/api/v1/initiatives/{initiative}/progressUpdates"),
+                    json!({"date": "2024-06-01", "status": "inProgress"}),
+                )
+                .await
+            }
+            "organisations" => {
+                self.create(
+                    "/api/v1/organisations",
+                    json!({"name": format!("Org {n}"), "kind": "caw", "regionId": Self::region(scope)}),
+                )
+                .await
+            }
+            "regions" => {
+                self.create(
+                    "/api/v1/regions",
+                    json!({"id": format!("r-{n}"), "name": "Regio", "nisCode": format!("9{:04}", n % 10000)}),
+                )
+                .await
+            }
+            "municipalities" => {
+                self.create(
+                    "/api/v1/municipalities",
+                    json!({"nisCode": format!("6{:04}", n % 10000), "name": "Gemeente", "regionId": "limburg",
+                           "validFrom": "1977-01-01"}),
+                )
+                .await
+            }
+            "primaryCareZones" => {
+                self.create(
+                    "/api/v1/primaryCareZones",
+                    json!({"code": format!("z{n}"), "name": "Zone", "regionId": "limburg", "municipalities": []}),
+                )
+                .await
+            }
+            "users" => {
+                if scope == Scope::Own && caller != Caller::Anonymous {
+                    let me = self.w.app.get_json("/api/v1/me", self.token(caller)).await;
+                    me["id"].as_str().expect("own id").to_owned()
+                } else {
+                    let user = self.w.app.create_user(Role::Reader, None, None).await;
+                    user.id.to_string()
+                }
+            }
+            "service-accounts" => self.service_account().await,
+            other => panic!("no fixture for {other}"),
+        }
+    }
+
+    /// A valid request for `operation`, on the caller's own record or another's.
+    async fn request(&self, operation: &str, scope: Scope, caller: Caller) -> Request {
+        let (method, template) = operation.split_once(' ').expect("METHOD /path");
+        let method: Method = method.parse().expect("method");
+        let segments: Vec<&str> = template.split('/').collect();
+        let kind = segments.get(3).copied().unwrap_or_default();
+        let n = next();
+        let mut token = None;
+        let mut path = template.to_owned();
+        let body = match operation {
+            "POST /api/v1/auth/login" => {
+                let user = self.w.app.create_user(Role::Reader, None, None).await;
+                Some(json!({"email": user.email, "password": PASSWORD}))
+            }
+            "POST /api/v1/auth/refresh" | "POST /api/v1/auth/logout" => {
+                let login = self.fresh_login().await;
+                Some(json!({"refreshToken": login["refreshToken"]}))
+            }
+            "POST /api/v1/me/password" => {
+                if caller != Caller::Anonymous {
+                    let role = match caller {
+                        Caller::Admin => Role::Admin,
+                        Caller::Steering => Role::Steering,
+                        Caller::Coordinator => Role::Coordinator,
+                        Caller::Contributor => Role::Contributor,
+                        _ => Role::Reader,
+                    };
+                    token = Some(self.w.app.token_for(role).await.1);
+                }
+                Some(
+                    json!({"currentPassword": PASSWORD, "newPassword": "another long pass phrase"}),
+                )
+            }
+            "POST /api/v1/users" => Some(json!({
+                "email": format!("matrix-{n}@example.org"), "displayName": "Matrix",
+                "password": PASSWORD, "role": "reader"})),
+            "PATCH /api/v1/users/{id}" => Some(json!({"displayName": format!("Naam {n}")})),
+            "POST /api/v1/service-accounts" => {
+                Some(json!({"name": format!("Systeem {n}"), "role": "reader"}))
+            }
+            "PATCH /api/v1/service-accounts/{id}" => Some(json!({"name": format!("Ander {n}")})),
+            "POST /api/v1/service-accounts/{id}/api-keys" => Some(json!({"name": "sleutel"})),
+            "POST /api/v1/plans" => Some(
+                json!({"code": format!("n{n}"), "title": "Plan", "startYear": 2025, "endYear": 2026}),
+            ),
+            "POST /api/v1/challenges" => Some(json!({
+                "planId": self.w.plan_id, "code": format!("D{n}"), "number": number(), "title": "Uitdaging"})),
+            "POST /api/v1/actions" => Some(json!({
+                "planId": self.w.plan_id, "number": number(), "title": "Actie",
+                "challengeIds": [self.w.challenge_ids[0]]})),
+            "POST /api/v1/actions/{id}/progressUpdates"
+            | "POST /api/v1/initiatives/{id}/progressUpdates" => {
+                Some(json!({"date": "2024-06-01", "status": "inProgress"}))
+            }
+            "POST /api/v1/initiatives" => Some(json!({
+                "actionId": self.w.action_id, "code": format!("Y{n}"), "title": "Matrix",
+                "leadOrganisationId": self.organisation(scope), "regions": [Self::region(scope)]})),
+            "POST /api/v1/organisations" => Some(json!({
+                "name": format!("Org {n}"), "kind": "caw", "regionId": Self::region(scope)})),
+            "PATCH /api/v1/organisations/{id}" => Some(json!({"name": format!("Org {n}")})),
+            "POST /api/v1/regions" => Some(json!({
+                "id": format!("s-{n}"), "name": "Regio", "nisCode": format!("8{:04}", n % 10000)})),
+            "POST /api/v1/municipalities" => Some(json!({
+                "nisCode": format!("5{:04}", n % 10000), "name": "Gemeente", "regionId": "limburg",
+                "validFrom": "1977-01-01"})),
+            "POST /api/v1/municipalities/import" => Some(json!([{
+                "nisCode": format!("4{:04}", n % 10000), "name": "Gemeente", "regionId": "limburg",
+                "validFrom": "1977-01-01"}])),
+            "POST /api/v1/primaryCareZones" => Some(json!({
+                "code": format!("y{n}"), "name": "Zone", "regionId": "limburg", "municipalities": []})),
+            _ if method == Method::PATCH => Some(match kind {
+                "regions" | "municipalities" | "primaryCareZones" => json!({"name": "Ander"}),
+                _ => json!({"title": "Ander"}),
+            }),
+            _ => None,
+        };
+        // Fill the path's ids with fresh records.
+        if path.contains("{keyId}") {
+            let account = self.service_account().await;
+            let key = self
+                .w
+                .app
+                .create(
+                    &format!("/api/v1/service-accounts/{account}/api-keys"),
+                    &self.w.admin,
+                    json!({"name": "sleutel"}),
+                )
+                .await;
+            path = path
+                .replace("{id}", &account)
+                .replace("{keyId}", key["id"].as_str().expect("key id"));
+        } else if path.contains("{id}") || path.contains("{nisCode}") {
+            let id = match (operation, scope) {
+                // The organisation a contributor belongs to, or another one.
+                ("PATCH /api/v1/organisations/{id}", _) => self.organisation(scope).to_string(),
+                _ => self.record(kind, scope, caller).await,
+            };
+            path = path.replace("{id}", &id).replace("{nisCode}", &id);
+        }
+        Request {
+            method,
+            path,
+            body,
+            token,
+        }
+    }
+}
+
+#[actix_web::test]
+async fn every_operation_of_the_document_against_every_caller_and_scope() {
+    let w = World::new().await;
+    let contributor = w.contributor.clone();
+    let coordinator = w.coordinator.clone();
+    let reader = w.reader.clone();
+    let m = Matrix {
+        w,
+        reader,
+        contributor,
+        coordinator,
+    };
+    let documented = operations(&m.w).await;
+    let tabled: BTreeSet<String> = TABLE.iter().map(|(op, _)| (*op).to_owned()).collect();
+    let untabled: Vec<&String> = documented.difference(&tabled).collect();
+    assert!(
+        untabled.is_empty(),
+        "operations without a row in TABLE: {untabled:?}"
+    );
+    let stale: Vec<&String> = tabled.difference(&documented).collect();
+    assert!(stale.is_empty(), "rows for undocumented operations: {stale:?}");
+
+    let mut unexpected = Vec::new();
+    let mut calls = 0;
+    for (operation, rule) in TABLE {
+        let scopes: &[Scope] = if scoped(*rule) {
+            &[Scope::Own, Scope::Other]
+        } else {
+            &[Scope::Own]
+        };
+        for scope in scopes {
+            for caller in CALLERS {
+                let request = m.request(operation, *scope, caller).await;
+                let token = request
+                    .token
+                    .clone()
+                    .unwrap_or_else(|| m.token(caller).to_owned());
+                let if_match = if matches!(request.method, Method::PATCH | Method::DELETE) {
+                    let current = m
+                        .w
+                        .app
+                        .call(Method::GET, &request.path, &m.w.admin, None, None)
+                        .await;
+                    Some(current.body["version"].as_i64().unwrap_or(1))
+                } else {
+                    None
+                };
+                let answer = m
+                    .w
+                    .app
+                    .call(
+                        request.method.clone(),
+                        &request.path,
+                        &token,
+                        request.body.as_ref(),
+                        if_match,
+                    )
+                    .await;
+                calls += 1;
+                let got = answer.status.as_u16();
+                let ok = match expected(*rule, caller, *scope) {
+                    None => answer.status.is_success(),
+                    Some(refusal) => got == refusal,
+                };
+                if !ok {
+                    let want = expected(*rule, caller, *scope)
+                        .map_or("2xx".to_owned(), |s| s.to_string());
+                    unexpected.push(format!(
+                        "{caller:?} / {operation} ({scope:?}): expected {want}, got {got} {}",
+                        answer.body
+                    ));
+                }
+            }
+        }
+    }
+    assert!(calls > 400, "{calls} calls");
+    assert!(
+        unexpected.is_empty(),
+        "{} unexpected answers:\n{}",
+        unexpected.len(),
+        unexpected.join("\n")
+    );
+}
+
+/// Another region's records named in bodies and filters, and protected fields
+/// in bodies: refused, and nothing changes.
+#[actix_web::test]
+async fn another_regions_ids_in_bodies_and_filters_and_protected_fields_are_refused() {
+    let w = World::new().await;
+    let app = &w.app;
+    let own = w.initiative("B1", &["limburg"], None).await;
+    let other = w.initiative("B2", &["antwerpen"], Some(w.org_antwerpen)).await;
+    let own_path = format!("/api/v1/initiatives/{}", id_of(&own));
+    let other_path = format!("/api/v1/initiatives/{}", id_of(&other));
+
+    // A coordinator moving its own initiative into another region.
+    let answer = app
+        .patch_current(&own_path, &w.coordinator, json!({"regions": ["antwerpen"]}))
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.body);
+    // A coordinator moving its region's organisation away.
+    let answer = app
+        .patch_current(
+            &format!("/api/v1/organisations/{}", w.org_limburg),
+            &w.coordinator,
+            json!({"regionId": "antwerpen"}),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.body);
+    // A contributor posting progress on another organisation's work.
+    let answer = app
+        .call(
+            Method::POST,
+            &format!("{other_path}/progressUpdates"),
+            &w.contributor,
+            Some(&json!({"date": "2024-06-01", "status": "completed"})),
+            None,
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    // Filters on another's records where the caller may not list at all.
+    for path in [
+        format!("/api/v1/audit?resourceId={}", id_of(&other)),
+        format!("/api/v1/audit?resource=initiative&resourceId={}", id_of(&own)),
+        format!("{other_path}/history"),
+        "/api/v1/users?q=example.org".to_owned(),
+        "/api/v1/service-accounts".to_owned(),
+    ] {
+        let answer = app.call(Method::GET, &path, &w.coordinator, None, None).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    // Protected fields in a body are refused by name, for every role.
+    for (token, path, field, value) in [
+        (&w.steering, own_path.as_str(), "version", json!(99)),
+        (&w.steering, own_path.as_str(), "createdAt", json!("2020-01-01T00:00:00Z")),
+        (&w.coordinator, own_path.as_str(), "id", json!(uuid::Uuid::new_v4())),
+        (&w.steering, own_path.as_str(), "progress", json!(100)),
+        (&w.steering, own_path.as_str(), "status", json!("completed")),
+    ] {
+        let answer = app.patch_current(path, token, json!({ field: value })).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{field}");
+        assert_eq!(answer.body["issues"][0]["name"], field, "{}", answer.body);
+    }
+    let (user, _) = app.token_for(Role::Reader).await;
+    let answer = app
+        .patch_current(
+            &format!("/api/v1/users/{}", user.id),
+            &w.admin,
+            json!({"email": "x@example.org"}),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    // Nothing changed.
+    let after = app.get_json(&own_path, &w.admin).await;
+    assert_eq!(after["regions"], json!(["limburg"]));
+    assert_eq!(after["version"], own["version"]);
+    let other_after = app.get_json(&other_path, &w.admin).await;
+    assert_eq!(other_after["version"], other["version"]);
+}
