@@ -104,6 +104,15 @@ pub struct RegionPatch {
 }
 impl RequestBody for RegionPatch {}
 
+/// A region id in the path.
+fn path_region_id(id: &str) -> ApiResult<()> {
+    check_region_id(id).map_err(|e| {
+        ApiError::validation(
+            crate::error::InputIssue::path("id", e).with_value(id.to_owned().into()),
+        )
+    })
+}
+
 /// A region id: `^[a-z][a-z0-9-]{1,39}$`.
 pub fn check_region_id(id: &str) -> Result<(), &'static str> {
     let mut bytes = id.bytes();
@@ -232,6 +241,7 @@ async fn read_region(
     _caller: MaybeCaller,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
+    path_region_id(&id)?;
     let mut conn = storage::connection(&state.pool).await?;
     let row = reference::get_region(&mut conn, &id).await?;
     Ok(respond(StatusCode::OK, Region::from(row)))
@@ -267,6 +277,7 @@ async fn update_region(
 ) -> ApiResult<HttpResponse> {
     permissions::require(&caller.0, Resource::ReferenceData, Operation::Write)?;
     let id = id.into_inner();
+    path_region_id(&id)?;
     let expected = if_match(&req)?;
     let patch = body.0;
     let mut issues = Vec::new();
@@ -337,6 +348,7 @@ async fn delete_region(
 ) -> ApiResult<HttpResponse> {
     permissions::require(&caller.0, Resource::ReferenceData, Operation::Write)?;
     let id = id.into_inner();
+    path_region_id(&id)?;
     let expected = if_match(&req)?;
     let actor = write::actor(&req, &caller.0);
     let mut conn = storage::connection(&state.pool).await?;

@@ -120,6 +120,13 @@ impl From<DieselError> for StorageError {
                     | DatabaseErrorKind::UnableToSendCommand => {
                         StorageError::Unavailable(info.message().to_owned())
                     }
+                    // A NUL in text that validation did not catch: the input's fault.
+                    _ if info.message().starts_with("invalid byte sequence") => {
+                        StorageError::Invalid(InputIssue::body(
+                            "",
+                            "contains a character that cannot be stored (NUL)",
+                        ))
+                    }
                     _ if is_unavailable_message(info.message()) => {
                         StorageError::Unavailable(info.message().to_owned())
                     }

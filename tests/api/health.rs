@@ -159,3 +159,138 @@ async fn with_the_database_gone_the_api_answers_503_and_recovers_by_itself() {
         "the service did not recover after the database came back"
     );
 }
+
+/// A write load while the database goes away and comes back: every answer is a
+/// 201 or a 503 with `Retry-After` within the pool timeout (never a 500, never
+/// a hang), writes succeed again within seconds without a restart, and every
+/// acknowledged write is in the database afterwards.
+#[actix_web::test]
+async fn acknowledged_writes_survive_a_database_outage_under_load() {
+    let direct = TestApp::spawn().await;
+    let url = reqwest::Url::parse(&direct.database_url).unwrap();
+    let proxy = Proxy::start(format!(
+        "{}:{}",
+        url.host_str().unwrap(),
+        url.port().unwrap_or(5432)
+    ))
+    .await;
+    let mut proxied_url = url.clone();
+    proxied_url.set_port(Some(proxy.port)).unwrap();
+    let proxied_url = proxied_url.to_string();
+    let app = Arc::new(TestApp::spawn_with(move |s| s.database.database_url = proxied_url).await);
+    // The account lives in the database behind the proxy; the proxied service signs the token.
+    let user = direct.create_user(Role::Steering, None, None).await;
+    let token = app.login(&user).await["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut writers = Vec::new();
+    for writer in 0..4 {
+        let (app, token, stop) = (app.clone(), token.clone(), stop.clone());
+        writers.push(actix_web::rt::spawn(async move {
+            let mut acknowledged = Vec::new();
+            let mut refused = 0;
+            let mut problems = Vec::new();
+            let mut n = 0;
+            while !stop.load(Ordering::SeqCst) {
+                n += 1;
+                let started = std::time::Instant::now();
+                let body = serde_json::json!({"name": format!("Load {writer}-{n}"), "kind": "caw", "regionId": "limburg"});
+                let response = app
+                    .post_json("/api/v1/organisations", &body)
+                    .bearer_auth(&token)
+                    .timeout(Duration::from_secs(10))
+                    .send()
+                    .await;
+                let elapsed = started.elapsed();
+                match response {
+                    Ok(r) if r.status() == StatusCode::CREATED => {
+                        let created: serde_json::Value = r.json().await.unwrap();
+                        acknowledged.push(created["id"].as_str().unwrap().to_owned());
+                    }
+                    Ok(r) if r.status() == StatusCode::SERVICE_UNAVAILABLE => {
+                        refused += 1;
+                        if !r.headers().contains_key("retry-after") {
+                            problems.push("a 503 without Retry-After".to_owned());
+                        }
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                    }
+                    Ok(r) => problems.push(format!("unexpected {}", r.status())),
+                    Err(e) => problems.push(format!("no answer: {e}")),
+                }
+                // The pool waits at most its timeout (2 s here) for a connection.
+                if elapsed > Duration::from_secs(5) {
+                    problems.push(format!("an answer took {elapsed:?}"));
+                }
+            }
+            (acknowledged, refused, problems)
+        }));
+    }
+
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    proxy.down();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    proxy.restore();
+    let restored = std::time::Instant::now();
+    // Writes are accepted again without a restart.
+    let mut recovered = None;
+    while restored.elapsed() < Duration::from_secs(15) {
+        let response = app
+            .post_json(
+                "/api/v1/organisations",
+                &serde_json::json!({"name": "Probe", "kind": "caw", "regionId": "limburg"}),
+            )
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        if response.status() == StatusCode::CREATED {
+            recovered = Some(restored.elapsed());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, Ordering::SeqCst);
+
+    let mut acknowledged = Vec::new();
+    let mut refused = 0;
+    let mut problems = Vec::new();
+    for writer in writers {
+        let (a, r, p) = writer.await.unwrap();
+        acknowledged.extend(a);
+        refused += r;
+        problems.extend(p);
+    }
+    assert!(problems.is_empty(), "{problems:?}");
+    let recovered = recovered.expect("writes did not recover after the database came back");
+    assert!(recovered < Duration::from_secs(10), "{recovered:?}");
+    assert!(refused > 0, "the outage refused no write");
+    assert!(
+        acknowledged.len() > 4,
+        "too few writes: {}",
+        acknowledged.len()
+    );
+    eprintln!(
+        "{} writes acknowledged, {refused} refused with 503, writes again {recovered:?} after the database returned",
+        acknowledged.len()
+    );
+
+    // Every acknowledged write is there, read straight from the database.
+    let (_, admin) = direct.token_for(Role::Admin).await;
+    for id in &acknowledged {
+        let response = direct
+            .get(&format!("/api/v1/organisations/{id}"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "acknowledged {id} is missing"
+        );
+    }
+}
