@@ -135,6 +135,9 @@ def wrk(script, connections, args=(), env=None, seconds=DURATION):
     r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
     socket = r["connect"] + r["read"] + r["write"] + r["timeout"]
     r["errors"] = socket + r["status"] - r.get("conflicts", 0)
+    kinds = {k: r[k] for k in ("connect", "read", "write", "timeout")}
+    kinds["status"] = r["status"] - r.get("conflicts", 0)
+    r["error_kinds"] = ", ".join(f"{n} {k}" for k, n in kinds.items() if n)
     return r
 
 
@@ -208,7 +211,8 @@ def main():
 
 def format_row(r):
     return (f"| {r['name']} | {r['connections']} | {r['rps']:,.0f} | {r['p50_us'] / 1000:.1f} | "
-            f"{r['p99_us'] / 1000:.1f} | {r['errors']} | {r['rss_mb']:.0f} | {r['limit']:,.0f} | "
+            f"{r['p99_us'] / 1000:.1f} | {r['errors']}{' (' + r['error_kinds'] + ')' if r['errors'] else ''} | "
+            f"{r['rss_mb']:.0f} | {r['limit']:,.0f} | "
             f"{r['rps'] / r['limit']:.2f} |")
 
 

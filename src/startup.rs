@@ -30,6 +30,8 @@ pub struct AppState {
     pub pool_metrics: PoolMetrics,
     /// Recent plan roll-ups, shared between requests for a moment.
     pub rollups: crate::http::progress::RollupCache,
+    /// Callers of recently checked sessions.
+    pub principals: crate::auth::extractor::PrincipalCache,
 }
 
 pub struct Application {
@@ -99,6 +101,7 @@ impl Application {
             registry,
             pool_metrics,
             rollups: Default::default(),
+            principals: Default::default(),
         });
 
         let mut server = HttpServer::new(move || {
@@ -197,17 +200,29 @@ fn app(
         .wrap(from_fn(note_writes))
 }
 
-/// After any request that may have written, cached roll-ups are outdated.
+/// After any request that may have written, cached roll-ups are outdated, and
+/// after one on accounts or sessions, so are the cached callers.
 async fn note_writes(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
     let safe = req.method().is_safe();
+    let accounts = [
+        "/api/v1/auth/",
+        "/api/v1/me",
+        "/api/v1/users",
+        "/api/v1/service-accounts",
+    ]
+    .iter()
+    .any(|prefix| req.path().starts_with(prefix));
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let res = next.call(req).await;
     if !safe {
         if let Some(state) = state {
             state.rollups.written();
+            if accounts {
+                state.principals.clear();
+            }
         }
     }
     res

@@ -13,6 +13,34 @@ use crate::error::ApiError;
 use crate::startup::AppState;
 use crate::storage::{self, principals, sessions};
 
+/// How long a checked session is trusted without asking the database again.
+/// Logout, deactivation, a password or role change through this instance take
+/// effect at once (see [`PrincipalCache::clear`]); through another instance,
+/// within this time.
+pub const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The callers of recently checked sessions, by session id: an authenticated
+/// read then needs one database round trip, not two.
+pub struct PrincipalCache(moka::sync::Cache<uuid::Uuid, Principal>);
+
+impl Default for PrincipalCache {
+    fn default() -> Self {
+        Self(
+            moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(SESSION_RECHECK)
+                .build(),
+        )
+    }
+}
+
+impl PrincipalCache {
+    /// Forgets every session: after any write to accounts or sessions.
+    pub fn clear(&self) {
+        self.0.invalidate_all();
+    }
+}
+
 /// An authenticated caller; extracting it answers 401 when there is none.
 #[derive(Debug, Clone)]
 pub struct Caller(pub Principal);
@@ -67,18 +95,25 @@ async fn authenticate(state: &AppState, credentials: Credentials) -> Result<Prin
                 TokenError::Expired => ApiError::Unauthenticated("the access token has expired"),
                 TokenError::Invalid => ApiError::Unauthenticated("invalid access token"),
             })?;
+            if let Some(principal) = state.principals.0.get(&claims.sid) {
+                if principal.id == claims.sub {
+                    return Ok(principal);
+                }
+            }
             let mut conn = storage::connection(&state.pool).await?;
             let user = sessions::user_for_access(&mut conn, claims.sub, claims.sid)
                 .await?
                 .ok_or(ApiError::Unauthenticated("the session has ended"))?;
-            Ok(Principal {
+            let principal = Principal {
                 id: user.id,
                 kind: PrincipalKind::User,
                 role: role_of(&user.role)?,
                 region_id: user.region_id,
                 organisation_id: user.organisation_id,
                 session_id: Some(claims.sid),
-            })
+            };
+            state.principals.0.insert(claims.sid, principal.clone());
+            Ok(principal)
         }
         Credentials::ApiKey(key) => {
             let prefix =

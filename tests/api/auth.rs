@@ -365,3 +365,68 @@ async fn changing_my_password_needs_the_current_one_and_ends_my_other_sessions()
         StatusCode::OK
     );
 }
+
+/// A session just used (and so remembered by the service for a moment) still
+/// ends at once on logout, and a role change shows at once.
+#[actix_web::test]
+async fn a_session_in_use_ends_at_once_and_sees_a_new_role_at_once() {
+    let app = TestApp::spawn().await;
+    let (_, admin) = app.token_for(Role::Admin).await;
+    let user = app.create_user(Role::Reader, None, None).await;
+    let tokens = app.login(&user).await;
+    let access = tokens["accessToken"].as_str().unwrap();
+    let status = |path: &'static str| {
+        let request = app.get(path).bearer_auth(access);
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(status("/api/v1/me").await, StatusCode::OK);
+    assert_eq!(status("/api/v1/users").await, StatusCode::FORBIDDEN);
+
+    let current = app
+        .get_json(&format!("/api/v1/users/{}", user.id), &admin)
+        .await;
+    let response = app
+        .request(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/users/{}", user.id),
+        )
+        .bearer_auth(&admin)
+        .header("if-match", format!("\"{}\"", current["version"]))
+        .json(&json!({"role": "admin"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let users = status("/api/v1/users").await;
+    // A role change ends the user's sessions, or the session sees the new role.
+    assert!(
+        users == StatusCode::OK || users == StatusCode::UNAUTHORIZED,
+        "{users}"
+    );
+
+    let tokens = app.login(&user).await;
+    let access = tokens["accessToken"].as_str().unwrap().to_owned();
+    let me = app
+        .get("/api/v1/me")
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+    let response = app
+        .post_json(
+            "/api/v1/auth/logout",
+            &json!({"refreshToken": tokens["refreshToken"]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let me = app
+        .get("/api/v1/me")
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+}

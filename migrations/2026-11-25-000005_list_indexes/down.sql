@@ -1,0 +1,2 @@
+DROP INDEX initiatives_progress_idx;
+DROP INDEX initiatives_status_idx;
