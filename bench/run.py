@@ -180,6 +180,7 @@ def main():
         run = 0
         for c in CONNECTIONS:
             scenarios = [
+                ("HTTP only: GET /health/live", "live", [], base_env),
                 ("GET initiative by id", "get_by_id", [str(ids_file)], base_env),
                 ("filtered page of 50", "page", [], base_env),
                 ("plan progress roll-up", "rollup", [], base_env),
@@ -260,7 +261,9 @@ progress updates | users = {counts.replace('|', ' | ')}. Initiatives run in the 
 platforms (every tenth in two).
 
 The limit: `pgbench -S -M prepared` (one primary-key SELECT per transaction) on the same
-cluster with the same number of clients.
+cluster with the same number of clients. `GET /health/live` (no token, no database) shows what
+the HTTP stack alone serves beside the load generator on this machine: no scenario that also
+verifies a token and reads the database can exceed it.
 
 {table}
 
