@@ -245,6 +245,7 @@ def write_results(rows, limits, counts, peak_mb):
               "pgbench -S tps | ratio to limit |\n|---|---|---|---|---|---|---|---|---|")
     table = "\n".join([header] + [format_row(r) for r in rows])
     conflicts = [f"{r['connections']} connections: {r.get('writes', 0)} writes, {r.get('conflicts', 0)} answered 412"
+                 + (f", other refusals: {r['unexpected']}" if r.get("unexpected") else "")
                  for r in rows if r["name"].startswith("90/10")]
     logins = [f"{r['connections']} connections: {r['logins']['rps']:.0f} logins/s (8 connections), "
               f"{r['logins']['errors']} errors" for r in rows if "logins" in r]

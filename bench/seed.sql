@@ -69,6 +69,8 @@ SELECT i.id, r.id FROM bench_initiatives i JOIN bench_regions r ON r.n = (i.n + 
 WHERE i.n % 10 = 0;
 INSERT INTO initiative_partners (initiative_id, organisation_id)
 SELECT i.id, o.id FROM bench_initiatives i JOIN bench_orgs o ON o.n = (i.n * 11 + 3) % 5000
+JOIN initiatives ii ON ii.id = i.id
+WHERE o.id <> ii.lead_organisation_id -- the lead is never also a partner
 ON CONFLICT DO NOTHING;
 
 -- 50 users of every role, all with the template user's password.

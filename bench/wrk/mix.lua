@@ -16,6 +16,7 @@ function init(args)
   load_ids(args[1])
   local run, slice = tonumber(args[2]), 1000
   mine, versions, next_write, conflicts, writes = {}, {}, 0, 0, 0
+  unexpected = ""
   local first = (run * 2 + tid) * slice
   for i = 1, slice do
     mine[i] = ids[(first + i - 1) % #ids + 1]
@@ -45,6 +46,9 @@ function response(status, headers, body)
     conflicts = conflicts + 1
     return
   end
+  if status >= 400 and #unexpected < 200 then
+    unexpected = unexpected .. status .. " " .. (body:match('"issues":%[(.-)%]') or body:sub(1, 80)) .. "; "
+  end
   local id = body:match('"id":"([%x%-]+)"')
   local version = body:match('"version":(%d+)')
   if id and version then
@@ -53,10 +57,13 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local total_conflicts, total_writes = 0, 0
+  local total_conflicts, total_writes, seen = 0, 0, ""
   for _, t in ipairs(threads) do
     total_conflicts = total_conflicts + t:get("conflicts")
     total_writes = total_writes + t:get("writes")
+    seen = seen .. t:get("unexpected")
   end
-  report(summary, latency, string.format(',"conflicts":%d,"writes":%d', total_conflicts, total_writes))
+  seen = seen:gsub('[\\"]', "")
+  report(summary, latency, string.format(',"conflicts":%d,"writes":%d,"unexpected":"%s"',
+    total_conflicts, total_writes, seen))
 end
