@@ -106,6 +106,12 @@ pub struct ServerSettings {
     /// Seconds in-flight requests get to finish after SIGTERM.
     #[arg(long, env = "SSW_SHUTDOWN_TIMEOUT_SECONDS", default_value_t = 30)]
     pub shutdown_timeout_seconds: u64,
+
+    /// Password hashes (argon2id, 19 MiB and tens of milliseconds of CPU each)
+    /// that may run at once; 0 means half the cores, at least one. The rest of
+    /// the cores stay free for requests during a login burst.
+    #[arg(long, env = "SSW_PASSWORD_HASHES", default_value_t = 0)]
+    pub password_hashes: usize,
 }
 
 /// Why the server refuses to start.

@@ -64,11 +64,12 @@ impl Application {
             i64::try_from(settings.access_token_ttl_seconds).unwrap_or(i64::MAX / 2),
             i64::try_from(settings.refresh_token_ttl_seconds).unwrap_or(i64::MAX / 2),
         );
-        let cores = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2);
+        let hashes = match settings.password_hashes {
+            0 => std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1)),
+            n => n,
+        };
         let passwords =
-            PasswordService::new(cores).map_err(|e| StartError::Other(e.to_string()))?;
+            PasswordService::new(hashes).map_err(|e| StartError::Other(e.to_string()))?;
         let registry = Registry::new();
         let pool_metrics =
             PoolMetrics::register(&registry).map_err(|e| StartError::Other(e.to_string()))?;

@@ -70,6 +70,7 @@ pub fn settings(database_url: &str) -> ServerSettings {
         trust_proxy: false,
         public_read: false,
         shutdown_timeout_seconds: 5,
+        password_hashes: 0,
     }
 }
 
