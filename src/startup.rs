@@ -207,7 +207,8 @@ async fn note_writes(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
 ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
-    let safe = req.method().is_safe();
+    // A login only adds a session: it changes no record and ends no session.
+    let safe = req.method().is_safe() || req.path() == "/api/v1/auth/login";
     let accounts = [
         "/api/v1/auth/",
         "/api/v1/me",
