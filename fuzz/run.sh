@@ -92,7 +92,7 @@ st --config-file fuzz/schemathesis.toml run openapi/openapi.json \
   --phases examples,coverage,fuzzing,stateful \
   --seed "$SEED" \
   --max-examples "$MAX_EXAMPLES" \
-  --workers 2 \
+  --workers 1 \
   --request-timeout 10 \
   --no-color \
   --generation-database none \

@@ -149,6 +149,7 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
         import["minItems"] = 1.into();
         import["maxItems"] = crate::http::geography::MAX_IMPORT.into();
     }
+    add_links(&mut value);
     if let Some(paths) = value.get_mut("paths").and_then(|p| p.as_object_mut()) {
         for (path, item) in paths.iter_mut() {
             let Some(item) = item.as_object_mut() else {
@@ -179,6 +180,100 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
         }
     }
     Ok(value)
+}
+
+/// Links from each create to what can be done with the created record: the
+/// operations on its path (the id, and the `ETag` as `If-Match`), and the
+/// records reached by a nested create (a progress update, an API key).
+fn add_links(doc: &mut serde_json::Value) {
+    use serde_json::{Value, json};
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return;
+    };
+    let mut links: Vec<(String, String, Value)> = Vec::new();
+    for (collection, item) in paths {
+        let Some(create) = item
+            .get("post")
+            .filter(|op| op["responses"].get("201").is_some())
+        else {
+            continue;
+        };
+        let created_from = create["operationId"].as_str().unwrap_or_default();
+        // The operations on the created record's own path and below it.
+        let mut targets: Vec<&Value> = Vec::new();
+        for (path, other) in paths {
+            if let Some(rest) = path.strip_prefix(&format!("{collection}/{{")) {
+                if rest.matches('{').count() == 0 {
+                    targets.extend(other.as_object().into_iter().flat_map(|ops| ops.values()));
+                }
+            }
+        }
+        // Progress updates are created under their initiative or action and read on their own.
+        if matches!(
+            created_from,
+            "create_initiative_update" | "create_action_update"
+        ) {
+            if let Some(op) = paths
+                .get("/api/v1/progressUpdates/{id}")
+                .and_then(|i| i.get("get"))
+            {
+                targets.push(op);
+            }
+        }
+        // Municipalities are named by their NIS code, the other records by `id`.
+        let key = if collection.ends_with("/municipalities") {
+            "$response.body#/nisCode"
+        } else {
+            "$response.body#/id"
+        };
+        for op in targets {
+            let Some(operation_id) = op["operationId"].as_str() else {
+                continue;
+            };
+            let mut parameters = serde_json::Map::new();
+            for parameter in op["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().unwrap_or_default();
+                match (parameter["in"].as_str(), name) {
+                    (Some("path"), "nisCode") => {
+                        parameters.insert("path.nisCode".into(), key.into());
+                    }
+                    (Some("path"), "keyId") => {
+                        parameters.insert("path.keyId".into(), "$response.body#/id".into());
+                    }
+                    (Some("path"), "id") if created_from == "create_key" => {
+                        parameters.insert("path.id".into(), "$request.path.id".into());
+                    }
+                    (Some("path"), "id") => {
+                        parameters.insert("path.id".into(), key.into());
+                    }
+                    (Some("header"), "If-Match") => {
+                        parameters.insert("header.If-Match".into(), "$response.header.ETag".into());
+                    }
+                    _ => {}
+                }
+            }
+            if parameters.is_empty() {
+                continue;
+            }
+            links.push((
+                collection.clone(),
+                operation_id.to_owned(),
+                json!({"operationId": operation_id, "parameters": parameters}),
+            ));
+        }
+    }
+    for (collection, name, link) in links {
+        if let Some(response) = doc
+            .pointer_mut(&format!(
+                "/paths/{}/post/responses/201",
+                collection.replace('~', "~0").replace('/', "~1")
+            ))
+            .and_then(Value::as_object_mut)
+        {
+            let entry = response.entry("links").or_insert_with(|| json!({}));
+            entry[name] = link;
+        }
+    }
 }
 
 fn refine_properties(schema: &mut serde_json::Value) {

@@ -127,3 +127,34 @@ async fn every_bounded_text_states_its_characters() {
         .unwrap();
     assert!(if_match["schema"]["pattern"].is_string());
 }
+
+/// Every create links to the operations on the record it creates, so that
+/// clients (and stateful fuzzing) can follow them.
+#[actix_web::test]
+async fn every_create_links_to_its_records_operations() {
+    let app = TestApp::spawn().await;
+    let spec: Value = app
+        .get("/api/v1/openapi.json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut unlinked = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        let Some(created) = item["post"]["responses"].get("201") else {
+            continue;
+        };
+        if created["links"].as_object().is_none_or(|l| l.is_empty()) {
+            unlinked.push(path.clone());
+        }
+    }
+    assert!(unlinked.is_empty(), "creates without links: {unlinked:?}");
+    let link = &spec["paths"]["/api/v1/initiatives"]["post"]["responses"]["201"]["links"]["update_initiative"];
+    assert_eq!(link["parameters"]["path.id"], "$response.body#/id");
+    assert_eq!(
+        link["parameters"]["header.If-Match"],
+        "$response.header.ETag"
+    );
+}
