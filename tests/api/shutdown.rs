@@ -53,7 +53,7 @@ async fn sigterm_lets_in_flight_requests_finish_and_the_process_exits_cleanly() 
     // requests. A client of their own, so that none of them lands on the idle
     // keep-alive connection of the probe above, which shutdown may close first.
     let login_client = reqwest::Client::new();
-    let mut logins: FuturesUnordered<_> = (0..12)
+    let handles: Vec<_> = (0..12)
         .map(|_| {
             let request = login_client
                 .post(format!("{base}/api/v1/auth/login"))
@@ -62,6 +62,7 @@ async fn sigterm_lets_in_flight_requests_finish_and_the_process_exits_cleanly() 
             actix_web::rt::spawn(request)
         })
         .collect();
+    let mut logins: FuturesUnordered<_> = handles.into_iter().collect();
     // When the first answer arrives, the server has accepted every connection
     // (they were all sent before it), and most requests are still running.
     let mut answers = vec![logins.next().await.unwrap().unwrap()];
@@ -70,6 +71,26 @@ async fn sigterm_lets_in_flight_requests_finish_and_the_process_exits_cleanly() 
         .status()
         .unwrap();
     assert!(killed.success());
+    // While the logins finish, new connections are refused (as soon as the
+    // server has taken in the signal).
+    let mut refused_in_flight = false;
+    for _ in 0..40 {
+        let in_flight_before = logins.iter().filter(|h| !h.is_finished()).count();
+        let attempt = reqwest::Client::new()
+            .get(format!("{base}/health/live"))
+            .timeout(Duration::from_secs(2))
+            .send()
+            .await;
+        if attempt.is_err() {
+            refused_in_flight = in_flight_before > 0;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        refused_in_flight,
+        "no new connection was refused while requests were in flight"
+    );
     while let Some(answer) = logins.next().await {
         answers.push(answer.unwrap());
     }
