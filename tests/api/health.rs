@@ -93,12 +93,9 @@ impl Proxy {
     }
 }
 
-#[actix_web::test]
-async fn with_the_database_gone_the_api_answers_503_and_recovers_by_itself() {
-    let direct = TestApp::spawn().await;
-    let (_, token) = direct.token_for(Role::Admin).await;
-    drop(token);
-    // A second application on the same database, reached through the proxy.
+/// A second application on `direct`'s database, reached through a proxy the
+/// test can cut.
+async fn behind_proxy(direct: &TestApp) -> (Proxy, TestApp) {
     let url = reqwest::Url::parse(&direct.database_url).unwrap();
     let proxy = Proxy::start(format!(
         "{}:{}",
@@ -110,6 +107,16 @@ async fn with_the_database_gone_the_api_answers_503_and_recovers_by_itself() {
     proxied_url.set_port(Some(proxy.port)).unwrap();
     let proxied_url = proxied_url.to_string();
     let app = TestApp::spawn_with(move |s| s.database.database_url = proxied_url).await;
+    (proxy, app)
+}
+
+#[actix_web::test]
+async fn with_the_database_gone_the_api_answers_503_and_recovers_by_itself() {
+    let direct = TestApp::spawn().await;
+    let (_, token) = direct.token_for(Role::Admin).await;
+    drop(token);
+    // A second application on the same database, reached through the proxy.
+    let (proxy, app) = behind_proxy(&direct).await;
     assert_eq!(
         app.get("/health/ready").send().await.unwrap().status(),
         StatusCode::OK
@@ -167,17 +174,8 @@ async fn with_the_database_gone_the_api_answers_503_and_recovers_by_itself() {
 #[actix_web::test]
 async fn acknowledged_writes_survive_a_database_outage_under_load() {
     let direct = TestApp::spawn().await;
-    let url = reqwest::Url::parse(&direct.database_url).unwrap();
-    let proxy = Proxy::start(format!(
-        "{}:{}",
-        url.host_str().unwrap(),
-        url.port().unwrap_or(5432)
-    ))
-    .await;
-    let mut proxied_url = url.clone();
-    proxied_url.set_port(Some(proxy.port)).unwrap();
-    let proxied_url = proxied_url.to_string();
-    let app = Arc::new(TestApp::spawn_with(move |s| s.database.database_url = proxied_url).await);
+    let (proxy, app) = behind_proxy(&direct).await;
+    let app = Arc::new(app);
     // The account lives in the database behind the proxy; the proxied service signs the token.
     let user = direct.create_user(Role::Steering, None, None).await;
     let token = app.login(&user).await["accessToken"]

@@ -3,17 +3,20 @@ use serde_json::Value;
 
 use crate::helpers::TestApp;
 
-#[actix_web::test]
-async fn the_served_openapi_document_equals_the_committed_one() {
-    let app = TestApp::spawn().await;
-    let served: Value = app
-        .get("/api/v1/openapi.json")
+async fn served(app: &TestApp) -> Value {
+    app.get("/api/v1/openapi.json")
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn the_served_openapi_document_equals_the_committed_one() {
+    let app = TestApp::spawn().await;
+    let served = served(&app).await;
     let committed: Value =
         serde_json::from_str(include_str!("../../openapi/openapi.json")).unwrap();
     assert!(
@@ -25,14 +28,7 @@ async fn the_served_openapi_document_equals_the_committed_one() {
 #[actix_web::test]
 async fn every_operation_documents_a_default_problem_and_its_security() {
     let app = TestApp::spawn().await;
-    let spec: Value = app
-        .get("/api/v1/openapi.json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let spec = served(&app).await;
     assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
     assert!(spec["components"]["securitySchemes"]["bearerAuth"].is_object());
     assert!(spec["components"]["securitySchemes"]["apiKeyAuth"].is_object());
@@ -108,14 +104,7 @@ async fn every_bounded_text_states_its_characters() {
         }
     }
     let app = TestApp::spawn().await;
-    let spec: Value = app
-        .get("/api/v1/openapi.json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let spec = served(&app).await;
     let mut missing = Vec::new();
     visit(&spec, "", &mut missing);
     assert!(missing.is_empty(), "{missing:#?}");
@@ -133,14 +122,7 @@ async fn every_bounded_text_states_its_characters() {
 #[actix_web::test]
 async fn every_create_links_to_its_records_operations() {
     let app = TestApp::spawn().await;
-    let spec: Value = app
-        .get("/api/v1/openapi.json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let spec = served(&app).await;
     let mut unlinked = Vec::new();
     for (path, item) in spec["paths"].as_object().unwrap() {
         let Some(created) = item["post"]["responses"].get("201") else {
