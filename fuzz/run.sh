@@ -89,6 +89,7 @@ st --config-file fuzz/schemathesis.toml run openapi/openapi.json \
   --url "http://127.0.0.1:$PORT" \
   --auth-wfc "$OUT/auth.json" \
   --checks all \
+  --exclude-checks use_after_free \
   --phases examples,coverage,fuzzing,stateful \
   --seed "$SEED" \
   --max-examples "$MAX_EXAMPLES" \

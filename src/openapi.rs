@@ -123,6 +123,10 @@ fn named_form(name: &str) -> Option<serde_json::Value> {
             json!({"type": "string", "minLength": 1, "maxLength": 200, "pattern": NON_BLANK_LINE})
         }
         "email" => json!({"type": "string", "maxLength": 254, "pattern": EMAIL}),
+        // Any character but NUL.
+        "password" | "currentPassword" | "newPassword" => {
+            json!({"type": "string", "pattern": "^[^\\u0000]*$"})
+        }
         "resource" => json!({"type": "string", "enum": crate::http::audit::RESOURCES}),
         "resourceId" => {
             json!({"type": "string", "minLength": 1, "maxLength": 100, "pattern": LINE})
@@ -312,7 +316,7 @@ fn refine_schema(schema: &mut serde_json::Value, name: Option<&str>) {
     let Some(object) = schema.as_object_mut() else {
         return;
     };
-    if ["pattern", "format", "enum", "const"]
+    if ["pattern", "enum", "const"]
         .iter()
         .any(|k| object.contains_key(*k))
     {
@@ -326,6 +330,9 @@ fn refine_schema(schema: &mut serde_json::Value, name: Option<&str>) {
             }
             object.entry(key).or_insert(value);
         }
+        return;
+    }
+    if object.contains_key("format") {
         return;
     }
     let Some(max) = object.get("maxLength").and_then(|m| m.as_u64()) else {

@@ -128,9 +128,9 @@ pub struct ServiceAccountPatch {
 impl RequestBody for ServiceAccountPatch {}
 
 fn description_issue(description: &str) -> Option<crate::error::InputIssue> {
-    (description.chars().count() > 2000 || description.contains('\0')).then(|| {
-        crate::error::InputIssue::body("description", "must be at most 2000 characters without NUL")
-    })
+    crate::domain::plan::check_long_text(description, 2000)
+        .err()
+        .map(|detail| crate::error::InputIssue::body("description", detail))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

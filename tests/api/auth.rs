@@ -104,12 +104,13 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 async fn an_unknown_email_costs_a_password_hash_like_a_known_one() {
     // Without the dummy hash an unknown address answers in about a millisecond
     // against tens of milliseconds for a known one; the bound below is loose on
-    // purpose and only catches that difference.
+    // purpose (the suite runs tests side by side on few cores) and only
+    // catches that difference.
     let app = TestApp::spawn_with(|s| s.login_max_failures_per_account = 1000).await;
     let user = app.create_user(Role::Reader, None, None).await;
     let mut known = Vec::new();
     let mut unknown = Vec::new();
-    for i in 0..5 {
+    for i in 0..9 {
         let start = Instant::now();
         app.login_raw(&user.email, "wrong password here").await;
         known.push(start.elapsed());
@@ -120,7 +121,7 @@ async fn an_unknown_email_costs_a_password_hash_like_a_known_one() {
     }
     let (known, unknown) = (median(known), median(unknown));
     assert!(
-        unknown * 3 > known,
+        unknown * 5 > known,
         "unknown {unknown:?} vs known {known:?}"
     );
 }
