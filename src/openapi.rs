@@ -187,74 +187,74 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
 }
 
 /// Links from each create to what can be done with the created record: the
-/// operations on its path (the id, and the `ETag` as `If-Match`), and the
-/// records reached by a nested create (a progress update, an API key).
+/// operations on the record's path and one level below it, under the
+/// collection and, for a record created under another (a progress update), at
+/// its own path. The record is named by the field its path names it by (`id`,
+/// `nisCode`), parameters of the collection's own path are the request's, and
+/// `If-Match` is the response's `ETag`.
 fn add_links(doc: &mut serde_json::Value) {
     use serde_json::{Value, json};
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         return;
     };
+    // The operations on paths `{prefix}{name}}…` with no further parameter.
+    let below = |prefix: &str| -> Vec<(String, &Value)> {
+        paths
+            .iter()
+            .filter_map(|(path, item)| {
+                let rest = path.strip_prefix(prefix)?;
+                (!rest.contains('{')).then_some(item)
+            })
+            .filter_map(Value::as_object)
+            .flat_map(|ops| ops.values())
+            .map(|op| (prefix.to_owned(), op))
+            .collect()
+    };
     let mut links: Vec<(String, String, Value)> = Vec::new();
     for (collection, item) in paths {
-        let Some(create) = item
-            .get("post")
-            .filter(|op| op["responses"].get("201").is_some())
-        else {
+        if item["post"]["responses"].get("201").is_none() {
             continue;
-        };
-        let created_from = create["operationId"].as_str().unwrap_or_default();
-        // The operations on the created record's own path and below it.
-        let mut targets: Vec<&Value> = Vec::new();
-        for (path, other) in paths {
-            if let Some(rest) = path.strip_prefix(&format!("{collection}/{{")) {
-                if rest.matches('{').count() == 0 {
-                    targets.extend(other.as_object().into_iter().flat_map(|ops| ops.values()));
-                }
-            }
         }
-        // Progress updates are created under their initiative or action and read on their own.
-        if matches!(
-            created_from,
-            "create_initiative_update" | "create_action_update"
-        ) {
-            if let Some(op) = paths
-                .get("/api/v1/progressUpdates/{id}")
-                .and_then(|i| i.get("get"))
-            {
-                targets.push(op);
-            }
+        let under = format!("{collection}/{{");
+        let last = collection.rsplit('/').next().unwrap_or_default();
+        let own = format!("{}/{last}/{{", crate::http::API_BASE);
+        let mut targets = below(&under);
+        if own != under {
+            targets.extend(below(&own));
         }
-        // Municipalities are named by their NIS code, the other records by `id`.
-        let key = if collection.ends_with("/municipalities") {
-            "$response.body#/nisCode"
-        } else {
-            "$response.body#/id"
-        };
-        for op in targets {
+        // The record is named by the created body's field that its path
+        // `{collection}/{key}` names (a municipality's `nisCode`), else by `id`.
+        let created =
+            item["post"]["responses"]["201"]["content"]["application/json"]["schema"]["$ref"]
+                .as_str()
+                .and_then(|r| r.rsplit('/').next())
+                .map(|name| &doc["components"]["schemas"][name]["properties"]);
+        let key = paths
+            .keys()
+            .find_map(|p| p.strip_prefix(&under)?.strip_suffix('}'))
+            .filter(|k| !k.contains(['/', '{']))
+            .filter(|k| created.is_some_and(|props| props.get(*k).is_some()))
+            .unwrap_or("id");
+        let key = format!("$response.body#/{key}");
+        for (prefix, op) in targets {
             let Some(operation_id) = op["operationId"].as_str() else {
                 continue;
             };
             let mut parameters = serde_json::Map::new();
             for parameter in op["parameters"].as_array().into_iter().flatten() {
                 let name = parameter["name"].as_str().unwrap_or_default();
-                match (parameter["in"].as_str(), name) {
-                    (Some("path"), "nisCode") => {
-                        parameters.insert("path.nisCode".into(), key.into());
+                let value = match parameter["in"].as_str() {
+                    Some("path")
+                        if prefix == under && collection.contains(&format!("{{{name}}}")) =>
+                    {
+                        format!("$request.path.{name}")
                     }
-                    (Some("path"), "keyId") => {
-                        parameters.insert("path.keyId".into(), "$response.body#/id".into());
-                    }
-                    (Some("path"), "id") if created_from == "create_key" => {
-                        parameters.insert("path.id".into(), "$request.path.id".into());
-                    }
-                    (Some("path"), "id") => {
-                        parameters.insert("path.id".into(), key.into());
-                    }
-                    (Some("header"), "If-Match") => {
-                        parameters.insert("header.If-Match".into(), "$response.header.ETag".into());
-                    }
-                    _ => {}
-                }
+                    Some("path") => key.clone(),
+                    Some("header") if name == "If-Match" => "$response.header.ETag".to_owned(),
+                    _ => continue,
+                };
+                let place = parameter["in"].as_str().unwrap_or_default();
+                parameters.insert(format!("{place}.{name}"), value.into());
             }
             if parameters.is_empty() {
                 continue;

@@ -252,25 +252,11 @@ async fn history(
     resource: &str,
     collection: &str,
     id: String,
+    check_id: fn(&str) -> Result<(), &'static str>,
     query: HistoryQuery,
 ) -> ApiResult<web::Json<Paged<AuditEntry>>> {
     permissions::require(&caller.0, Resource::Audit, Operation::Read)?;
-    // Regions and municipalities are named by their code, the others by UUID.
-    match collection {
-        "regions" => write::checked_values(
-            "id",
-            std::slice::from_ref(&id),
-            1,
-            super::regions::check_region_id,
-        )?,
-        "municipalities" => write::checked_values(
-            "id",
-            std::slice::from_ref(&id),
-            1,
-            crate::domain::plan::check_nis_code,
-        )?,
-        _ => write::text_values("id", std::slice::from_ref(&id), 1)?,
-    }
+    write::path_value("id", &id, check_id)?;
     let base = format!("{}/{collection}/{id}/history", super::API_BASE);
     let filter = AuditFilter {
         resource: vec![resource.to_owned()],
@@ -281,7 +267,8 @@ async fn history(
 }
 
 macro_rules! history_route {
-    ($name:ident, $path:literal, $resource:literal, $collection:literal, $id_type:ty, $id_doc:literal) => {
+    // Records named by a code rather than a UUID give the code's check.
+    ($name:ident, $path:literal, $resource:literal, $collection:literal, $id_type:ty, $id_doc:literal $(, $check:path)?) => {
         /// The history of one record: its audit entries, newest first, deleted
         /// records included. Steering and administrators.
         #[utoipa::path(
@@ -301,8 +288,17 @@ macro_rules! history_route {
             id: web::Path<$id_type>,
             query: Query<HistoryQuery>,
         ) -> ApiResult<web::Json<Paged<AuditEntry>>> {
-            history(&state, &caller, $resource, $collection, id.into_inner().to_string(), query.0).await
+            let id = id.into_inner().to_string();
+            let check: fn(&str) -> Result<(), &'static str> = history_route!(@check $($check)?);
+            history(&state, &caller, $resource, $collection, id, check, query.0).await
         }
+    };
+    // A UUID is checked by the path extractor already.
+    (@check) => {
+        |_| Ok(())
+    };
+    (@check $check:path) => {
+        $check
     };
 }
 
@@ -352,7 +348,8 @@ history_route!(
     "region",
     "regions",
     String,
-    "Region id"
+    "Region id",
+    super::regions::check_region_id
 );
 history_route!(
     municipality_history,
@@ -360,7 +357,8 @@ history_route!(
     "municipality",
     "municipalities",
     String,
-    "NIS code"
+    "NIS code",
+    crate::domain::plan::check_nis_code
 );
 history_route!(
     primary_care_zone_history,

@@ -304,9 +304,7 @@ fn not_the_import(ctx: &actix_web::guard::GuardContext<'_>) -> bool {
 
 /// A NIS code in the path.
 fn path_nis_code(code: &str) -> ApiResult<()> {
-    check_nis_code(code).map_err(|e| {
-        ApiError::validation(InputIssue::path("nisCode", e).with_value(code.to_owned().into()))
-    })
+    write::path_value("nisCode", code, check_nis_code)
 }
 
 fn respond_municipality(status: StatusCode, municipality: Municipality) -> HttpResponse {
@@ -372,13 +370,8 @@ async fn list_municipalities(
     .validate()?;
     let sort = write::sort_key(query.sort.as_deref(), &["nisCode", "name"], "nisCode")?;
     let q = write::search_text(query.q.as_deref())?;
-    write::checked_values("region", &query.region, 20, super::regions::check_region_id)?;
-    write::checked_values(
-        "province",
-        &query.province,
-        10,
-        crate::domain::plan::check_nis_code,
-    )?;
+    write::region_filter(&query.region)?;
+    write::nis_filter("province", &query.province, 10)?;
     if let Some(code) = query.province.iter().find(|c| check_nis_code(c).is_err()) {
         return Err(ApiError::validation(
             InputIssue::query("province", "must be a NIS code of five digits")
@@ -1029,13 +1022,8 @@ async fn list_zones(
     .validate()?;
     let sort = write::sort_key(query.sort.as_deref(), &["code", "name"], "code")?;
     let q = write::search_text(query.q.as_deref())?;
-    write::checked_values("region", &query.region, 20, super::regions::check_region_id)?;
-    write::checked_values(
-        "municipality",
-        &query.municipality,
-        100,
-        crate::domain::plan::check_nis_code,
-    )?;
+    write::region_filter(&query.region)?;
+    write::nis_filter("municipality", &query.municipality, 100)?;
     let filter = ZoneFilter {
         q: q.clone(),
         region: query.region.clone(),

@@ -522,13 +522,8 @@ async fn list_initiatives(
     .validate()?;
     let sort = write::sort_key(query.sort.as_deref(), SORTS, "code")?;
     let q = write::search_text(query.q.as_deref())?;
-    write::checked_values("region", &query.region, 20, super::regions::check_region_id)?;
-    write::checked_values(
-        "municipality",
-        &query.municipality,
-        300,
-        crate::domain::plan::check_nis_code,
-    )?;
+    write::region_filter(&query.region)?;
+    write::nis_filter("municipality", &query.municipality, 300)?;
     for (name, len) in [
         ("plan", query.plan.len()),
         ("action", query.action.len()),

@@ -323,13 +323,8 @@ async fn list_organisations(
         "name",
     )?;
     let q = write::search_text(query.q.as_deref())?;
-    write::checked_values("region", &query.region, 20, super::regions::check_region_id)?;
-    write::checked_values(
-        "municipality",
-        &query.municipality,
-        100,
-        crate::domain::plan::check_nis_code,
-    )?;
+    write::region_filter(&query.region)?;
+    write::nis_filter("municipality", &query.municipality, 100)?;
     let enterprise_number = match &query.enterprise_number {
         Some(n) => Some(
             EnterpriseNumber::parse(n)

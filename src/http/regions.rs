@@ -106,11 +106,7 @@ impl RequestBody for RegionPatch {}
 
 /// A region id in the path.
 fn path_region_id(id: &str) -> ApiResult<()> {
-    check_region_id(id).map_err(|e| {
-        ApiError::validation(
-            crate::error::InputIssue::path("id", e).with_value(id.to_owned().into()),
-        )
-    })
+    write::path_value("id", id, check_region_id)
 }
 
 /// A region id: `^[a-z][a-z0-9-]{1,39}$`.

@@ -88,25 +88,34 @@ pub fn search_text(q: Option<&str>) -> ApiResult<Option<String>> {
 
 /// Text values of a repeated parameter must be short and printable.
 pub fn text_values(name: &str, values: &[String], max_items: usize) -> ApiResult<()> {
-    if values.len() > max_items {
-        return Err(ApiError::validation(InputIssue::query(
-            name,
-            format!("may be repeated at most {max_items} times"),
-        )));
-    }
-    match values
-        .iter()
-        .find(|v| v.is_empty() || v.chars().count() > 100 || v.chars().any(char::is_control))
-    {
-        Some(v) => Err(ApiError::validation(
-            InputIssue::query(
-                name,
-                "must be 1 to 100 characters without control characters",
-            )
-            .with_value(v.clone().into()),
-        )),
-        None => Ok(()),
-    }
+    checked_values(name, values, max_items, |v| {
+        if v.is_empty() || v.chars().count() > 100 || v.chars().any(char::is_control) {
+            Err("must be 1 to 100 characters without control characters")
+        } else {
+            Ok(())
+        }
+    })
+}
+
+/// Region ids to filter by.
+pub fn region_filter(values: &[String]) -> ApiResult<()> {
+    checked_values("region", values, 20, super::regions::check_region_id)
+}
+
+/// NIS codes to filter by.
+pub fn nis_filter(name: &str, values: &[String], max_items: usize) -> ApiResult<()> {
+    checked_values(name, values, max_items, crate::domain::plan::check_nis_code)
+}
+
+/// A path parameter that must pass `check`.
+pub fn path_value(
+    name: &str,
+    value: &str,
+    check: fn(&str) -> Result<(), &'static str>,
+) -> ApiResult<()> {
+    check(value).map_err(|detail| {
+        ApiError::validation(InputIssue::path(name, detail).with_value(value.to_owned().into()))
+    })
 }
 
 /// Values of a repeated parameter that must each pass `check`.
