@@ -18,7 +18,7 @@ use crate::http;
 use crate::http::problems::RouteTable;
 use crate::openapi;
 use crate::storage::DbPool;
-use crate::telemetry::{self, PoolMetrics};
+use crate::telemetry::{self, InFlight, PoolMetrics};
 
 /// What every handler can reach.
 pub struct AppState {
@@ -73,6 +73,8 @@ impl Application {
         let registry = Registry::new();
         let pool_metrics =
             PoolMetrics::register(&registry).map_err(|e| StartError::Other(e.to_string()))?;
+        let in_flight =
+            InFlight::register(&registry).map_err(|e| StartError::Other(e.to_string()))?;
         let metrics = PrometheusMetricsBuilder::new("ssw")
             .registry(registry.clone())
             .mask_unmatched_patterns("UNMATCHED")
@@ -107,6 +109,8 @@ impl Application {
 
         let mut server = HttpServer::new(move || {
             app(state.clone(), spec.clone(), routes.clone(), metrics.clone())
+                .app_data(in_flight.clone())
+                .wrap(from_fn(telemetry::count_in_flight))
         })
         .shutdown_timeout(shutdown)
         .client_request_timeout(Duration::from_secs(10))

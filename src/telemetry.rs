@@ -54,6 +54,44 @@ pub async fn request_id(
     Ok(res)
 }
 
+/// The requests being handled right now, in the gauge `ssw_http_requests_in_flight`.
+#[derive(Clone)]
+pub struct InFlight(IntGauge);
+
+impl InFlight {
+    pub fn register(registry: &Registry) -> prometheus::Result<Self> {
+        let gauge = IntGauge::with_opts(
+            prometheus::Opts::new("http_requests_in_flight", "Requests being handled")
+                .namespace("ssw"),
+        )?;
+        registry.register(Box::new(gauge.clone()))?;
+        Ok(Self(gauge))
+    }
+}
+
+/// Counted while the gauge's request is handled, however it ends.
+struct Handling(IntGauge);
+
+impl Drop for Handling {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
+
+/// Counts each request in `ssw_http_requests_in_flight` until its response is ready.
+pub async fn count_in_flight(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let handling = req.app_data::<InFlight>().map(|InFlight(gauge)| {
+        gauge.inc();
+        Handling(gauge.clone())
+    });
+    let res = next.call(req).await;
+    drop(handling);
+    res
+}
+
 /// Pool gauges, refreshed when `/metrics` is scraped.
 #[derive(Clone)]
 pub struct PoolMetrics {

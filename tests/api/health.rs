@@ -42,6 +42,8 @@ async fn metrics_count_requests_by_route_and_show_the_pool() {
     );
     assert!(text.contains("ssw_http_requests_duration_seconds_bucket"));
     assert!(text.contains("ssw_db_pool_max_connections 4"));
+    // The scrape itself is the one request being handled.
+    assert!(text.contains("ssw_http_requests_in_flight 1\n"), "{text}");
 }
 
 /// A TCP proxy in front of PostgreSQL that the test can cut and restore.

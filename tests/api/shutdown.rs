@@ -3,8 +3,6 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use futures_util::StreamExt;
-use futures_util::stream::FuturesUnordered;
 use reqwest::StatusCode;
 use serde_json::json;
 use ssw_api::domain::Role;
@@ -51,7 +49,7 @@ async fn sigterm_lets_in_flight_requests_finish_and_the_process_exits_cleanly() 
 
     // Logins cost a password hash each and queue behind one another: slow
     // requests. A client of their own, so that none of them lands on the idle
-    // keep-alive connection of the probe above, which shutdown may close first.
+    // keep-alive connection of the probe above.
     let login_client = reqwest::Client::new();
     let handles: Vec<_> = (0..12)
         .map(|_| {
@@ -62,10 +60,22 @@ async fn sigterm_lets_in_flight_requests_finish_and_the_process_exits_cleanly() 
             actix_web::rt::spawn(request)
         })
         .collect();
-    let mut logins: FuturesUnordered<_> = handles.into_iter().collect();
-    // When the first answer arrives, the server has accepted every connection
-    // (they were all sent before it), and most requests are still running.
-    let mut answers = vec![logins.next().await.unwrap().unwrap()];
+    let logins: Vec<_> = handles.into_iter().collect();
+    // A request the server has not yet taken up when it stops is refused, as a
+    // connection arriving then would be. The signal goes once the server is
+    // handling every login that has not been answered: its in-flight gauge,
+    // less the scrape itself, equals the number of those logins.
+    let mut handling = 0;
+    for _ in 0..1000 {
+        let waiting = logins.iter().filter(|h| !h.is_finished()).count();
+        let in_flight = in_flight(&client, &base).await - 1;
+        if waiting > 0 && in_flight == waiting {
+            handling = waiting;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    assert!(handling > 1, "the server never handled the logins together");
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -90,11 +100,11 @@ async fn sigterm_lets_in_flight_requests_finish_and_the_process_exits_cleanly() 
     assert!(refused, "new connections were still served after SIGTERM");
     let in_flight = logins.iter().filter(|h| !h.is_finished()).count();
     assert!(attempt().await.is_err(), "a refused server served again");
-    eprintln!("new connections refused with {in_flight} requests in flight");
-    while let Some(answer) = logins.next().await {
-        answers.push(answer.unwrap());
-    }
-    for answer in answers {
+    eprintln!(
+        "signal sent with {handling} logins handled; new connections refused with {in_flight} in flight"
+    );
+    for login in logins {
+        let answer = login.await.unwrap();
         let response = answer.unwrap_or_else(|e| panic!("an in-flight request was cut off: {e:?}"));
         assert_eq!(response.status(), StatusCode::OK);
     }
@@ -111,4 +121,20 @@ async fn sigterm_lets_in_flight_requests_finish_and_the_process_exits_cleanly() 
             .await
             .is_err()
     );
+}
+
+/// The server's `ssw_http_requests_in_flight`, the scrape included.
+async fn in_flight(client: &reqwest::Client, base: &str) -> usize {
+    let text = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix("ssw_http_requests_in_flight "))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no in-flight gauge in {text}"))
 }
