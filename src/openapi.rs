@@ -146,6 +146,7 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
         for schema in schemas.values_mut() {
             refine_properties(schema);
         }
+        reference_page_items(schemas);
     }
     if let Some(import) = value.pointer_mut(
         "/paths/~1api~1v1~1municipalities~1import/post/requestBody/content/application~1json/schema",
@@ -184,6 +185,30 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
         }
     }
     Ok(value)
+}
+
+/// A page's items refer to their schema (`Paged_Plan` to `Plan`) instead of
+/// repeating it, so that generated clients get one type per resource.
+fn reference_page_items(schemas: &mut serde_json::Map<String, serde_json::Value>) {
+    let pages: Vec<String> = schemas
+        .keys()
+        .filter(|name| name.starts_with("Paged_"))
+        .cloned()
+        .collect();
+    for page in pages {
+        let item = &page["Paged_".len()..];
+        let Some(named) = schemas.get(item).cloned() else {
+            continue;
+        };
+        if let Some(items) = schemas
+            .get_mut(&page)
+            .and_then(|p| p.pointer_mut("/properties/items/items"))
+        {
+            if *items == named {
+                *items = serde_json::json!({ "$ref": format!("#/components/schemas/{item}") });
+            }
+        }
+    }
 }
 
 /// Links from each create to what can be done with the created record: the

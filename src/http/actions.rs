@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, if_match, nullable, versioned};
+use super::extract::{Body, Query, RequestBody, if_match, nullable, present, versioned};
 use super::pagination::{PageParams, Paged};
 use super::write::{
     self, LinkParams, PlanAudience, ProgressSource, check, check_list, check_period, ensure_valid,
@@ -179,20 +179,32 @@ impl RequestBody for ActionCreate {
 pub struct ActionPatch {
     /// Number.
     #[schema(minimum = 1, maximum = 999)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub number: Option<i32>,
     /// Code.
     #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub code: Option<String>,
     /// Title.
     #[schema(min_length = 1, max_length = 300)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub title: Option<String>,
     /// Description.
     #[schema(max_length = 20000)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub description: Option<String>,
     /// The challenges it serves: one or more.
     #[schema(min_items = 1, max_items = 50)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub challenge_ids: Option<Vec<Uuid>>,
     /// Origin.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub origin: Option<ActionOrigin>,
     /// The proposing region.
     #[serde(default, deserialize_with = "nullable")]
@@ -200,9 +212,13 @@ pub struct ActionPatch {
     pub proposed_by_region_id: Option<Option<String>>,
     /// Weight in roll-ups.
     #[schema(minimum = 0, maximum = 1000)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub weight: Option<f64>,
     /// The organisations that lead it.
     #[schema(max_items = 50)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub lead_organisation_ids: Option<Vec<Uuid>>,
     /// Start of the period.
     #[serde(default, deserialize_with = "nullable")]

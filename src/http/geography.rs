@@ -15,7 +15,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, from_value, if_match, nullable, versioned};
+use super::extract::{
+    Body, Query, RequestBody, from_value, if_match, nullable, present, versioned,
+};
 use super::idempotency::{BodyDigest, digest};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams, check, check_list, ensure_valid, snapshot};
@@ -163,6 +165,8 @@ impl MunicipalityCreate {
 pub struct MunicipalityPatch {
     /// Name (Dutch).
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     /// French name.
     #[serde(default, deserialize_with = "nullable")]
@@ -173,8 +177,12 @@ pub struct MunicipalityPatch {
     #[schema(value_type = Option<String>)]
     pub province_nis_code: Option<Option<String>>,
     /// The regional platform it belongs to.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub region_id: Option<String>,
     /// First day it exists.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub valid_from: Option<NaiveDate>,
     /// Last day it exists; set it when the municipality merges into another.
     #[serde(default, deserialize_with = "nullable")]
@@ -899,14 +907,22 @@ impl RequestBody for PrimaryCareZoneCreate {}
 pub struct PrimaryCareZonePatch {
     /// The zone's own code; unique.
     #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub code: Option<String>,
     /// Name.
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     /// The regional platform it belongs to.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub region_id: Option<String>,
     /// NIS codes of known municipalities, at most 100, none repeated.
     #[schema(max_items = 100)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub municipalities: Option<Vec<String>>,
 }
 impl RequestBody for PrimaryCareZonePatch {}

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, if_match, nullable, versioned};
+use super::extract::{Body, Query, RequestBody, if_match, nullable, present, versioned};
 use super::organisations::check_external_id;
 use super::pagination::{PageParams, Paged};
 use super::write::{
@@ -197,26 +197,42 @@ impl RequestBody for InitiativeCreate {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InitiativePatch {
     /// The action; may move to an action of another plan.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub action_id: Option<Uuid>,
     /// Code.
     #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub code: Option<String>,
     /// Title.
     #[schema(min_length = 1, max_length = 300)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub title: Option<String>,
     /// Description.
     #[schema(max_length = 20000)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub description: Option<String>,
     /// The lead organisation.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub lead_organisation_id: Option<Uuid>,
     /// Partner organisations.
     #[schema(max_items = 50)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub partner_organisation_ids: Option<Vec<Uuid>>,
     /// Regions.
     #[schema(min_items = 1, max_items = 7)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub regions: Option<Vec<String>>,
     /// Municipalities.
     #[schema(max_items = 300)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub municipalities: Option<Vec<String>>,
     /// Primary care zone.
     #[serde(default, deserialize_with = "nullable")]
@@ -224,6 +240,8 @@ pub struct InitiativePatch {
     pub primary_care_zone_id: Option<Option<Uuid>>,
     /// Weight in roll-ups.
     #[schema(minimum = 0, maximum = 1000)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub weight: Option<f64>,
     /// Start date.
     #[serde(default, deserialize_with = "nullable")]

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, if_match, nullable, versioned};
+use super::extract::{Body, Query, RequestBody, if_match, nullable, present, versioned};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams, check, ensure_valid, snapshot};
 use crate::auth::Caller;
@@ -138,8 +138,12 @@ impl RequestBody for OrganisationCreate {
 pub struct OrganisationPatch {
     /// Name.
     #[schema(min_length = 1, max_length = 300)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     /// Kind of organisation.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub kind: Option<OrganisationKind>,
     /// KBO enterprise number.
     #[serde(default, deserialize_with = "nullable")]

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, if_match, versioned};
+use super::extract::{Body, Query, RequestBody, if_match, present, versioned};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams, PlanAudience, check, ensure_valid, snapshot};
 use crate::auth::permissions::{self, Operation, Resource};
@@ -114,20 +114,32 @@ impl RequestBody for PlanCreate {}
 pub struct PlanPatch {
     /// Short code.
     #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,39}$")]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub code: Option<String>,
     /// Title.
     #[schema(min_length = 1, max_length = 300)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub title: Option<String>,
     /// Description.
     #[schema(max_length = 20000)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub description: Option<String>,
     /// First year.
     #[schema(minimum = 2000, maximum = 2100)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub start_year: Option<i32>,
     /// Last year.
     #[schema(minimum = 2000, maximum = 2100)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub end_year: Option<i32>,
     /// Status.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub status: Option<PlanStatus>,
 }
 impl RequestBody for PlanPatch {}
@@ -584,15 +596,23 @@ impl RequestBody for ChallengeCreate {}
 pub struct ChallengePatch {
     /// Code.
     #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub code: Option<String>,
     /// Number.
     #[schema(minimum = 1, maximum = 999)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub number: Option<i32>,
     /// Title.
     #[schema(min_length = 1, max_length = 300)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub title: Option<String>,
     /// Description.
     #[schema(max_length = 20000)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub description: Option<String>,
 }
 impl RequestBody for ChallengePatch {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::extract::{Body, RequestBody, if_match, versioned};
+use super::extract::{Body, RequestBody, if_match, present, versioned};
 use super::write::{self, check, ensure_valid, snapshot};
 use crate::auth::permissions::{self, Operation, Resource};
 use crate::auth::{Caller, MaybeCaller};
@@ -95,11 +95,17 @@ impl RequestBody for RegionCreate {
 pub struct RegionPatch {
     /// Name.
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     /// NIS code; unique.
     #[schema(pattern = "^[0-9]{5}$")]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub nis_code: Option<String>,
     /// `true` for a Flanders-wide pseudo-region.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub flanders_wide: Option<bool>,
 }
 impl RequestBody for RegionPatch {}

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, if_match, nullable, versioned};
+use super::extract::{Body, Query, RequestBody, if_match, nullable, present, versioned};
 use super::pagination::{PageParams, Paged};
 use super::users::{display_name_issue, scope_issues};
 use crate::auth::permissions::{self, Operation, Resource};
@@ -108,11 +108,17 @@ impl RequestBody for ServiceAccountCreate {}
 pub struct ServiceAccountPatch {
     /// Name.
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     /// Description.
     #[schema(max_length = 2000)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub description: Option<String>,
     /// Role.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub role: Option<Role>,
     /// Region; required for coordinators.
     #[serde(default, deserialize_with = "nullable")]
@@ -123,6 +129,8 @@ pub struct ServiceAccountPatch {
     #[schema(value_type = Option<Uuid>)]
     pub organisation_id: Option<Option<Uuid>>,
     /// `false` stops every key of the account from working.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub active: Option<bool>,
 }
 impl RequestBody for ServiceAccountPatch {}

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, if_match, nullable, versioned};
+use super::extract::{Body, Query, RequestBody, if_match, nullable, present, versioned};
 use super::pagination::{PageParams, Paged};
 use crate::auth::Caller;
 use crate::auth::permissions::{self, Operation, Resource};
@@ -103,8 +103,12 @@ impl RequestBody for UserCreate {}
 pub struct UserPatch {
     /// Name shown to other people.
     #[schema(min_length = 1, max_length = 200)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub display_name: Option<String>,
     /// Role.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub role: Option<Role>,
     /// Region; required for coordinators.
     #[serde(default, deserialize_with = "nullable")]
@@ -115,9 +119,13 @@ pub struct UserPatch {
     #[schema(value_type = Option<Uuid>)]
     pub organisation_id: Option<Option<Uuid>>,
     /// `false` deactivates the account and ends all its sessions.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub active: Option<bool>,
     /// A new password set by an administrator; ends all the user's sessions.
     #[schema(min_length = 12, max_length = 128, format = Password)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub password: Option<String>,
 }
 impl RequestBody for UserPatch {

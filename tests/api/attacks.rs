@@ -787,3 +787,91 @@ async fn hostile_values_in_every_field_are_4xx_and_change_nothing() {
         "a hostile request wrote something"
     );
 }
+
+/// A merge patch's `null` removes a member (RFC 7396). For every PATCH of the
+/// document and each member its schema does not let be null, `null` is a 400
+/// naming the member and the record stays as it was.
+#[actix_web::test]
+async fn null_for_a_member_that_cannot_be_removed_is_refused_by_name() {
+    let w = World::new().await;
+    let (reader, contributor, coordinator) = (
+        w.reader.clone(),
+        w.contributor.clone(),
+        w.coordinator.clone(),
+    );
+    let m = Matrix {
+        w,
+        reader,
+        contributor,
+        coordinator,
+    };
+    let spec = m.w.app.get_json("/api/v1/openapi.json", &m.w.admin).await;
+    let nullable = |schema: &Value| {
+        schema["type"]
+            .as_array()
+            .is_some_and(|types| types.contains(&json!("null")))
+            || ["oneOf", "anyOf"].iter().any(|k| {
+                schema[*k]
+                    .as_array()
+                    .is_some_and(|s| s.iter().any(|s| s["type"] == "null"))
+            })
+    };
+    let mut problems = Vec::new();
+    let mut refused = 0;
+    for (template, item) in spec["paths"].as_object().unwrap() {
+        let Some(operation) = item.get("patch") else {
+            continue;
+        };
+        let content = &operation["requestBody"]["content"];
+        let schema = &content
+            .get("application/merge-patch+json")
+            .or_else(|| content.get("application/json"))
+            .expect("a PATCH takes a body")["schema"];
+        let name = schema["$ref"]
+            .as_str()
+            .expect("a named body")
+            .rsplit('/')
+            .next();
+        let schema = &spec["components"]["schemas"][name.unwrap()];
+        let kind = template.split('/').nth(3).unwrap();
+        for (member, property) in schema["properties"].as_object().unwrap() {
+            if nullable(property) {
+                continue;
+            }
+            let id = m.record(kind, Scope::Own, Caller::Admin).await;
+            let path = template.replace("{id}", &id).replace("{nisCode}", &id);
+            let before =
+                m.w.app
+                    .call(Method::GET, &path, &m.w.admin, None, None)
+                    .await;
+            let version = before.body["version"].as_i64().expect("version");
+            let answer =
+                m.w.app
+                    .call(
+                        Method::PATCH,
+                        &path,
+                        &m.w.admin,
+                        Some(&json!({ member.as_str(): null })),
+                        Some(version),
+                    )
+                    .await;
+            let named = answer.body["issues"][0]["name"] == member.as_str();
+            if answer.status != StatusCode::BAD_REQUEST || !named {
+                problems.push(format!(
+                    "PATCH {template} {member}=null: {} {}",
+                    answer.status, answer.body
+                ));
+            }
+            let after =
+                m.w.app
+                    .call(Method::GET, &path, &m.w.admin, None, None)
+                    .await;
+            if after.body != before.body {
+                problems.push(format!("PATCH {template} {member}=null changed the record"));
+            }
+            refused += 1;
+        }
+    }
+    assert!(refused > 40, "{refused} members checked");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -1,5 +1,5 @@
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 
@@ -139,4 +139,27 @@ async fn every_create_links_to_its_records_operations() {
         link["parameters"]["header.If-Match"],
         "$response.header.ETag"
     );
+}
+
+#[actix_web::test]
+async fn every_page_refers_to_its_items_schema_and_every_schema_is_used() {
+    let app = TestApp::spawn().await;
+    let spec = served(&app).await;
+    let schemas = spec["components"]["schemas"].as_object().unwrap();
+    let pages: Vec<&String> = schemas.keys().filter(|n| n.starts_with("Paged_")).collect();
+    assert!(pages.len() > 10, "{pages:?}");
+    for page in pages {
+        let item = &page["Paged_".len()..];
+        assert_eq!(
+            schemas[page]["properties"]["items"]["items"],
+            json!({"$ref": format!("#/components/schemas/{item}")}),
+            "{page}"
+        );
+    }
+    let text = spec.to_string();
+    let unused: Vec<&String> = schemas
+        .keys()
+        .filter(|name| !text.contains(&format!("\"#/components/schemas/{name}\"")))
+        .collect();
+    assert!(unused.is_empty(), "schemas nothing refers to: {unused:?}");
 }
