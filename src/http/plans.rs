@@ -158,14 +158,17 @@ fn check_plan_code(code: &str) -> Result<(), &'static str> {
     }
 }
 
-fn check_years(issues: &mut Vec<InputIssue>, start: i32, end: i32) {
-    for (field, year) in [("startYear", start), ("endYear", end)] {
-        if !(2000..=2100).contains(&year) {
-            issues.push(
-                InputIssue::body(field, "must be a year from 2000 to 2100").with_value(year.into()),
-            );
-        }
+fn check_year(issues: &mut Vec<InputIssue>, field: &str, year: i32) {
+    if !(2000..=2100).contains(&year) {
+        issues.push(
+            InputIssue::body(field, "must be a year from 2000 to 2100").with_value(year.into()),
+        );
     }
+}
+
+fn check_years(issues: &mut Vec<InputIssue>, start: i32, end: i32) {
+    check_year(issues, "startYear", start);
+    check_year(issues, "endYear", end);
     if end < start {
         issues.push(
             InputIssue::body("endYear", "must not be before startYear").with_value(end.into()),
@@ -424,6 +427,13 @@ async fn update_plan(
             check_long_text(d, 20000),
             || serde_json::Value::Null,
         );
+    }
+    // Each year on its own is checked before the version; their order needs
+    // the stored plan.
+    for (field, year) in [("startYear", patch.start_year), ("endYear", patch.end_year)] {
+        if let Some(year) = year {
+            check_year(&mut issues, field, year);
+        }
     }
     ensure_valid(issues)?;
     let actor = write::actor(&req, &caller.0);

@@ -875,3 +875,78 @@ async fn null_for_a_member_that_cannot_be_removed_is_refused_by_name() {
     assert!(refused > 40, "{refused} members checked");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Input the document refuses is a 400 whatever the `If-Match`: a stale
+/// version does not hide that the request could never succeed. For every PATCH
+/// and each member with a range or a length, a value just outside it is sent
+/// with a stale version.
+#[actix_web::test]
+async fn out_of_range_input_is_a_400_even_with_a_stale_version() {
+    let w = World::new().await;
+    let (reader, contributor, coordinator) = (
+        w.reader.clone(),
+        w.contributor.clone(),
+        w.coordinator.clone(),
+    );
+    let m = Matrix {
+        w,
+        reader,
+        contributor,
+        coordinator,
+    };
+    let spec = m.w.app.get_json("/api/v1/openapi.json", &m.w.admin).await;
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (template, item) in spec["paths"].as_object().unwrap() {
+        let Some(operation) = item.get("patch") else {
+            continue;
+        };
+        let content = &operation["requestBody"]["content"];
+        let schema = &content
+            .get("application/merge-patch+json")
+            .or_else(|| content.get("application/json"))
+            .expect("a PATCH takes a body")["schema"];
+        let name = schema["$ref"]
+            .as_str()
+            .expect("a named body")
+            .rsplit('/')
+            .next();
+        let schema = &spec["components"]["schemas"][name.unwrap()];
+        let kind = template.split('/').nth(3).unwrap();
+        let id = m.record(kind, Scope::Own, Caller::Admin).await;
+        let path = template.replace("{id}", &id).replace("{nisCode}", &id);
+        for (member, property) in schema["properties"].as_object().unwrap() {
+            let mut outside = Vec::new();
+            if let Some(min) = property["minimum"].as_f64() {
+                outside.push(json!(min - 1.0));
+            }
+            if let Some(max) = property["maximum"].as_f64() {
+                outside.push(json!(max + 1.0));
+            }
+            if let Some(max) = property["maxLength"].as_u64() {
+                outside.push(json!("x".repeat(max as usize + 1)));
+            }
+            for value in outside {
+                let answer =
+                    m.w.app
+                        .call(
+                            Method::PATCH,
+                            &path,
+                            &m.w.admin,
+                            Some(&json!({ member.as_str(): value })),
+                            Some(999_999),
+                        )
+                        .await;
+                checked += 1;
+                if answer.status != StatusCode::BAD_REQUEST {
+                    problems.push(format!(
+                        "PATCH {template} {member}: {} {}",
+                        answer.status, answer.body
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 20, "{checked} values checked");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
