@@ -498,7 +498,9 @@ async fn check_region(
 /// created, or, when its NIS code exists, replaced by the values given (absent
 /// optional fields are cleared). It is all or nothing: when any item is
 /// invalid, nothing is written and the 400 names each problem as
-/// `[index].field`. Every created or changed municipality gets an audit entry.
+/// `[index].field`; an item that would move a municipality out of the regions
+/// of initiatives that name it is a 409 that names the item and them. Every
+/// created or changed municipality gets an audit entry.
 #[utoipa::path(
     tag = "municipalities",
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body within 24 hours get the first answer again"),),
@@ -507,7 +509,7 @@ async fn check_region(
         (status = 200, description = "All municipalities were loaded", body = MunicipalityImportResult),
         (status = 400, description = "Some items are invalid; nothing was written", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only administrators maintain municipalities", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A request with the same Idempotency-Key is running", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A request with the same Idempotency-Key is running, or an item would move a municipality out of the regions of initiatives that name it (the detail says which); nothing was written", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The Idempotency-Key was used with another request", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
@@ -527,6 +529,43 @@ async fn import_municipalities(
         run_import(&req, &state, &caller, body)
     })
     .await
+}
+
+/// A municipality moves to another region only when every initiative that
+/// names it still holds it: one of its regions is the new one or Flanders-wide.
+/// Otherwise a 409 that names them (and the import item, for an import).
+async fn check_move(
+    conn: &mut diesel_async::AsyncPgConnection,
+    current: &MunicipalityRow,
+    region: &str,
+    item: Option<usize>,
+) -> ApiResult<()> {
+    if current.region_id == region {
+        return Ok(());
+    }
+    let outside = store::initiatives_outside(conn, &current.nis_code, region).await?;
+    if outside.is_empty() {
+        return Ok(());
+    }
+    const SHOWN: usize = 10;
+    let mut codes = outside
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if outside.len() > SHOWN {
+        codes.push_str(&format!(" and {} more", outside.len() - SHOWN));
+    }
+    let subject = match item {
+        Some(index) => format!("item [{index}] moves municipality {}", current.nis_code),
+        None => "the municipality would move".to_owned(),
+    };
+    Err(ApiError::Conflict(format!(
+        "{subject} to region {region}, outside the regions of {} initiative(s) that name it: {codes}; \
+         change their regions or municipalities first",
+        outside.len()
+    )))
 }
 
 /// The import's items, checked one by one; issue names start with `[index].`.
@@ -618,11 +657,12 @@ async fn run_import(
                 updated: 0,
                 unchanged: 0,
             };
-            for item in items {
+            for (index, item) in items.into_iter().enumerate() {
                 let new = item.into_new();
                 match existing.get(&new.nis_code) {
                     Some(current) if new.same_as(current) => result.unchanged += 1,
                     Some(current) => {
+                        check_move(conn, current, &new.region_id, Some(index)).await?;
                         let before = snapshot(&Municipality::from(current.clone()))?;
                         let nis_code = new.nis_code.clone();
                         let row =
@@ -687,7 +727,9 @@ async fn read_municipality(
 
 /// Change a municipality (JSON merge patch). Administrators; needs `If-Match`
 /// with the current version. The NIS code cannot change: when municipalities
-/// merge, set `validTo` on the old ones and create the new one.
+/// merge, set `validTo` on the old ones and create the new one. A new region
+/// is refused (409) while initiatives that name the municipality would lie
+/// outside it (none of their regions is the new one or Flanders-wide).
 #[utoipa::path(
     tag = "municipalities",
     params(
@@ -700,6 +742,7 @@ async fn read_municipality(
         (status = 400, description = "Invalid input", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Only administrators maintain municipalities", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such municipality", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The new region would leave initiatives that name the municipality outside their regions; the detail says which", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The municipality has changed since the given version", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "If-Match is missing", body = Problem, content_type = "application/problem+json"),
     ),
@@ -750,6 +793,9 @@ async fn update_municipality(
                 check_region(conn, &mut issues, region).await?;
             }
             ensure_valid(issues)?;
+            if let Some(region) = &patch.region_id {
+                check_move(conn, &current, region, None).await?;
+            }
             let before = snapshot(&Municipality::from(current))?;
             let row = store::update_municipality(
                 conn,

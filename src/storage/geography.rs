@@ -316,6 +316,31 @@ pub async fn delete_municipality(
     Ok(())
 }
 
+/// The codes of the initiatives that name the municipality and whose regions
+/// would not hold it in `region` (none of them is that region or Flanders-wide).
+pub async fn initiatives_outside(
+    conn: &mut AsyncPgConnection,
+    nis_code: &str,
+    region: &str,
+) -> StorageResult<Vec<String>> {
+    let holding = initiative_regions::table
+        .inner_join(regions::table)
+        .filter(
+            initiative_regions::region_id
+                .eq(region.to_owned())
+                .or(regions::flanders_wide.eq(true)),
+        )
+        .select(initiative_regions::initiative_id);
+    Ok(initiatives::table
+        .inner_join(initiative_municipalities::table)
+        .filter(initiative_municipalities::nis_code.eq(nis_code))
+        .filter(initiatives::id.ne_all(holding))
+        .select(initiatives::code)
+        .order(initiatives::code)
+        .load(conn)
+        .await?)
+}
+
 /// What refers to a municipality, in words; empty when nothing does.
 pub async fn municipality_references(
     conn: &mut AsyncPgConnection,

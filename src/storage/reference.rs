@@ -114,6 +114,9 @@ pub async fn municipality_regions(
     Ok(municipalities::table
         .filter(municipalities::nis_code.eq_any(codes))
         .select((municipalities::nis_code, municipalities::region_id))
+        // Held until the writer's transaction ends: a municipality cannot move
+        // to another region between this check and the write that relies on it.
+        .for_share()
         .load(conn)
         .await?)
 }

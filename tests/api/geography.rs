@@ -1462,3 +1462,96 @@ async fn reference_data_writes_are_audited() {
         .unwrap();
     assert_problem(response, StatusCode::FORBIDDEN, "forbidden").await;
 }
+
+#[actix_web::test]
+async fn a_municipality_moves_region_only_while_the_initiatives_naming_it_still_hold_it() {
+    let w = crate::fixtures::World::new().await;
+    let (app, admin) = (&w.app, w.admin.as_str());
+    create_municipality(app, admin, &municipality("71901", "Grensdorp", "limburg")).await;
+    create_municipality(app, admin, &municipality("71902", "Tweedorp", "limburg")).await;
+    let initiative = |code: &str, regions: Value, nis: &str| {
+        json!({"actionId": w.action_id, "code": code, "title": "Buurtwerk",
+               "leadOrganisationId": w.org_limburg, "regions": regions, "municipalities": [nis]})
+    };
+    app.create(
+        "/api/v1/initiatives",
+        admin,
+        initiative("MV-1", json!(["limburg"]), "71901"),
+    )
+    .await;
+    // Flanders-wide work holds every municipality, wherever it lies.
+    app.create(
+        "/api/v1/initiatives",
+        admin,
+        initiative("MV-2", json!(["vlaanderen"]), "71902"),
+    )
+    .await;
+
+    let moved = json!({"regionId": "antwerpen"});
+    let response = send(
+        app,
+        Method::PATCH,
+        "/api/v1/municipalities/71901",
+        Some(admin),
+        Some("\"1\""),
+        Some(&moved),
+    )
+    .await;
+    let problem = json_of(response, StatusCode::CONFLICT).await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("MV-1") && detail.contains("antwerpen"),
+        "{detail}"
+    );
+    let kept = app.get_json("/api/v1/municipalities/71901", admin).await;
+    assert_eq!(
+        (kept["regionId"].as_str(), kept["version"].as_i64()),
+        (Some("limburg"), Some(1))
+    );
+
+    // The same move in an import: nothing of the import is written.
+    let import = json!([
+        municipality("71903", "Nieuwdorp", "limburg"),
+        municipality("71901", "Grensdorp", "antwerpen"),
+    ]);
+    let response = send(
+        app,
+        Method::POST,
+        "/api/v1/municipalities/import",
+        Some(admin),
+        None,
+        Some(&import),
+    )
+    .await;
+    let problem = json_of(response, StatusCode::CONFLICT).await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("[1]") && detail.contains("MV-1"),
+        "{detail}"
+    );
+    let response = send(
+        app,
+        Method::GET,
+        "/api/v1/municipalities/71903",
+        Some(admin),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+
+    // A municipality named only by Flanders-wide work moves freely.
+    let response = send(
+        app,
+        Method::PATCH,
+        "/api/v1/municipalities/71902",
+        Some(admin),
+        Some("\"1\""),
+        Some(&moved),
+    )
+    .await;
+    assert_eq!(
+        json_of(response, StatusCode::OK).await["regionId"],
+        "antwerpen"
+    );
+}
