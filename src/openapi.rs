@@ -155,6 +155,7 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
         import["maxItems"] = crate::http::geography::MAX_IMPORT.into();
     }
     add_links(&mut value);
+    add_conditional_reads(&mut value);
     if let Some(paths) = value.get_mut("paths").and_then(|p| p.as_object_mut()) {
         for (path, item) in paths.iter_mut() {
             let Some(item) = item.as_object_mut() else {
@@ -185,6 +186,37 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
         }
     }
     Ok(value)
+}
+
+/// Every read that answers an `ETag` takes `If-None-Match` and may answer 304.
+fn add_conditional_reads(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(get) = item.get_mut("get") else {
+            continue;
+        };
+        if get.pointer("/responses/200/headers/ETag").is_none() {
+            continue;
+        }
+        let parameter = json!({
+            "name": "If-None-Match",
+            "in": "header",
+            "required": false,
+            "description": "The ETag of the copy the client holds (`\"3\"`, or several separated by commas, or `*`): when it is still current, the answer is 304 without a body. A value that names no entity tag is ignored: the full answer is never wrong.",
+            "schema": {"type": "string"}
+        });
+        match get.get_mut("parameters").and_then(|p| p.as_array_mut()) {
+            Some(parameters) => parameters.push(parameter),
+            None => get["parameters"] = json!([parameter]),
+        }
+        get["responses"]["304"] = json!({
+            "description": "Not modified: the copy named in If-None-Match is current",
+            "headers": {"ETag": {"description": "Version", "schema": {"type": "string"}}}
+        });
+    }
 }
 
 /// A page's items refer to their schema (`Paged_Plan` to `Plan`) instead of

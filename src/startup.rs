@@ -192,6 +192,7 @@ fn app(
         .split_for_parts();
     app.configure(http::docs::swagger_ui)
         .default_service(web::to(http::problems::fallback))
+        .wrap(from_fn(http::conditional::not_modified))
         .wrap(ErrorHandlers::new().default_handler(http::problems::ensure_problem))
         .wrap(cors)
         .wrap(

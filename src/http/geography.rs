@@ -773,6 +773,7 @@ async fn update_municipality(
             valid_to: patch.valid_to.flatten(),
         },
     );
+    write::region_field(&mut issues, patch.region_id.as_deref());
     ensure_valid(issues)?;
     let actor = write::actor(&req, &caller.0);
     let mut conn = storage::connection(&state.pool).await?;
@@ -1248,6 +1249,7 @@ async fn update_zone(
         patch.name.as_deref(),
         patch.municipalities.as_deref(),
     );
+    write::region_field(&mut issues, patch.region_id.as_deref());
     ensure_valid(issues)?;
     let actor = write::actor(&req, &caller.0);
     let mut conn = storage::connection(&state.pool).await?;

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod audit;
 pub mod auth;
+pub mod conditional;
 pub mod docs;
 pub mod extract;
 pub mod geography;

@@ -549,6 +549,7 @@ async fn update_organisation(
         inner(&patch.website).as_deref(),
         inner(&patch.external_id).as_deref(),
     );
+    write::region_field(&mut issues, inner(&patch.region_id).as_deref());
     ensure_valid(issues)?;
     let actor = write::actor(&req, &caller.0);
     let mut conn = storage::connection(&state.pool).await?;

@@ -102,6 +102,19 @@ pub fn region_filter(values: &[String]) -> ApiResult<()> {
     checked_values("region", values, 20, super::regions::check_region_id)
 }
 
+/// A region id in a body has the form of one; whether the region exists is
+/// checked later, with the record.
+pub fn region_field(issues: &mut Vec<InputIssue>, value: Option<&str>) {
+    if let Some(region) = value {
+        check(
+            issues,
+            "regionId",
+            super::regions::check_region_id(region),
+            || region.to_owned().into(),
+        );
+    }
+}
+
 /// NIS codes to filter by.
 pub fn nis_filter(name: &str, values: &[String], max_items: usize) -> ApiResult<()> {
     checked_values(name, values, max_items, crate::domain::plan::check_nis_code)

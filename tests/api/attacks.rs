@@ -878,8 +878,8 @@ async fn null_for_a_member_that_cannot_be_removed_is_refused_by_name() {
 
 /// Input the document refuses is a 400 whatever the `If-Match`: a stale
 /// version does not hide that the request could never succeed. For every PATCH
-/// and each member with a range or a length, a value just outside it is sent
-/// with a stale version.
+/// and each member with a range, a length or a pattern, a value outside it is
+/// sent with a stale version.
 #[actix_web::test]
 async fn out_of_range_input_is_a_400_even_with_a_stale_version() {
     let w = World::new().await;
@@ -926,6 +926,13 @@ async fn out_of_range_input_is_a_400_even_with_a_stale_version() {
             if let Some(max) = property["maxLength"].as_u64() {
                 outside.push(json!("x".repeat(max as usize + 1)));
             }
+            // A control character and a star: outside every pattern of the document.
+            if property["pattern"].is_string() {
+                outside.push(json!("\u{1}*"));
+            }
+            if property["items"]["pattern"].is_string() {
+                outside.push(json!(["\u{1}*"]));
+            }
             for value in outside {
                 let answer =
                     m.w.app
@@ -949,4 +956,93 @@ async fn out_of_range_input_is_a_400_even_with_a_stale_version() {
     }
     assert!(checked > 20, "{checked} values checked");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every read of the document that answers an `ETag` answers 304 without a
+/// body when `If-None-Match` names it (weakly, in a list, or as `*`), and the
+/// full record otherwise.
+#[actix_web::test]
+async fn reads_with_an_etag_answer_304_while_the_copy_is_current() {
+    let w = World::new().await;
+    let (reader, contributor, coordinator) = (
+        w.reader.clone(),
+        w.contributor.clone(),
+        w.coordinator.clone(),
+    );
+    let m = Matrix {
+        w,
+        reader,
+        contributor,
+        coordinator,
+    };
+    let spec = m.w.app.get_json("/api/v1/openapi.json", &m.w.admin).await;
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (template, item) in spec["paths"].as_object().unwrap() {
+        let Some(get) = item.get("get") else {
+            continue;
+        };
+        if get.pointer("/responses/200/headers/ETag").is_none() {
+            continue;
+        }
+        checked += 1;
+        let kind = template.split('/').nth(3).unwrap();
+        let id = m.record(kind, Scope::Own, Caller::Admin).await;
+        let path = template.replace("{id}", &id).replace("{nisCode}", &id);
+        let read = |condition: Option<String>| {
+            let mut request = m.w.app.request(Method::GET, &path).bearer_auth(&m.w.admin);
+            if let Some(condition) = condition {
+                request = request.header("if-none-match", condition);
+            }
+            request.send()
+        };
+        let first = read(None).await.unwrap();
+        let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+        for (condition, expected) in [
+            (etag.clone(), StatusCode::NOT_MODIFIED),
+            (format!("W/{etag}"), StatusCode::NOT_MODIFIED),
+            (format!("\"999999\", {etag}"), StatusCode::NOT_MODIFIED),
+            ("*".to_owned(), StatusCode::NOT_MODIFIED),
+            ("\"999999\"".to_owned(), StatusCode::OK),
+            ("not a tag".to_owned(), StatusCode::OK),
+        ] {
+            let response = read(Some(condition.clone())).await.unwrap();
+            let status = response.status();
+            let tag = response.headers().get("etag").cloned();
+            let body = response.bytes().await.unwrap();
+            let fine = status == expected
+                && tag.is_some_and(|t| t == etag.as_str())
+                && (status == StatusCode::OK) != body.is_empty();
+            if !fine {
+                problems.push(format!(
+                    "GET {template} If-None-Match {condition}: {status}"
+                ));
+            }
+        }
+    }
+    assert!(checked >= 10, "{checked} reads checked");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    // A change makes the old copy stale.
+    let plan = m.record("plans", Scope::Own, Caller::Admin).await;
+    let path = format!("/api/v1/plans/{plan}");
+    m.w.app
+        .call(
+            Method::PATCH,
+            &path,
+            &m.w.admin,
+            Some(&json!({"title": "Nieuw"})),
+            Some(1),
+        )
+        .await;
+    let response =
+        m.w.app
+            .request(Method::GET, &path)
+            .bearer_auth(&m.w.admin)
+            .header("if-none-match", "\"1\"")
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["etag"], "\"2\"");
 }
