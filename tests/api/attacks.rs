@@ -878,8 +878,8 @@ async fn null_for_a_member_that_cannot_be_removed_is_refused_by_name() {
 
 /// Input the document refuses is a 400 whatever the `If-Match`: a stale
 /// version does not hide that the request could never succeed. For every PATCH
-/// and each member with a range, a length or a pattern, a value outside it is
-/// sent with a stale version.
+/// and each member with a range, a length, a pattern or a list size, or whose
+/// items are unique, a value outside it is sent with a stale version.
 #[actix_web::test]
 async fn out_of_range_input_is_a_400_even_with_a_stale_version() {
     let w = World::new().await;
@@ -932,6 +932,29 @@ async fn out_of_range_input_is_a_400_even_with_a_stale_version() {
             }
             if property["items"]["pattern"].is_string() {
                 outside.push(json!(["\u{1}*"]));
+            }
+            // Lists: too short, too long, a repeated item. The item has the
+            // form the document gives (whether it exists is a later question).
+            let sample = match (
+                property["items"]["format"].as_str(),
+                property["items"]["pattern"].as_str(),
+            ) {
+                (Some("uuid"), _) => Some(json!(uuid::Uuid::new_v4())),
+                (_, Some("^[0-9]{5}$")) => Some(json!("71016")),
+                (_, Some(_)) => Some(json!("limburg")),
+                _ => None,
+            };
+            if let Some(sample) = sample {
+                if property["minItems"].as_u64().is_some_and(|min| min > 0) {
+                    outside.push(json!([]));
+                }
+                if let Some(max) = property["maxItems"].as_u64() {
+                    let many: Vec<Value> = (0..=max).map(|_| sample.clone()).collect();
+                    outside.push(Value::Array(many));
+                }
+                if property["uniqueItems"] == true {
+                    outside.push(json!([sample.clone(), sample]));
+                }
             }
             for value in outside {
                 let answer =
