@@ -202,6 +202,25 @@ async fn operations(w: &World) -> BTreeSet<String> {
     operations
 }
 
+/// Each PATCH of the document, with the schema of its body.
+fn patch_bodies(spec: &Value) -> Vec<(&String, &Value)> {
+    let mut bodies = Vec::new();
+    for (template, item) in spec["paths"].as_object().expect("paths") {
+        let Some(operation) = item.get("patch") else {
+            continue;
+        };
+        let content = &operation["requestBody"]["content"];
+        let schema = &content
+            .get("application/merge-patch+json")
+            .or_else(|| content.get("application/json"))
+            .expect("a PATCH takes a body")["schema"];
+        let name = schema["$ref"].as_str().expect("a named body");
+        let name = name.rsplit('/').next().expect("a schema name");
+        bodies.push((template, &spec["components"]["schemas"][name]));
+    }
+    bodies
+}
+
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn next() -> u32 {
@@ -231,6 +250,21 @@ struct Matrix {
 }
 
 impl Matrix {
+    async fn new() -> Self {
+        let w = World::new().await;
+        let (reader, contributor, coordinator) = (
+            w.reader.clone(),
+            w.contributor.clone(),
+            w.coordinator.clone(),
+        );
+        Self {
+            w,
+            reader,
+            contributor,
+            coordinator,
+        }
+    }
+
     fn token(&self, caller: Caller) -> &str {
         match caller {
             Caller::Anonymous => "",
@@ -478,16 +512,7 @@ impl Matrix {
 
 #[actix_web::test]
 async fn every_operation_of_the_document_against_every_caller_and_scope() {
-    let w = World::new().await;
-    let contributor = w.contributor.clone();
-    let coordinator = w.coordinator.clone();
-    let reader = w.reader.clone();
-    let m = Matrix {
-        w,
-        reader,
-        contributor,
-        coordinator,
-    };
+    let m = Matrix::new().await;
     let documented = operations(&m.w).await;
     let tabled: BTreeSet<String> = TABLE.iter().map(|(op, _)| (*op).to_owned()).collect();
     let untabled: Vec<&String> = documented.difference(&tabled).collect();
@@ -793,18 +818,7 @@ async fn hostile_values_in_every_field_are_4xx_and_change_nothing() {
 /// naming the member and the record stays as it was.
 #[actix_web::test]
 async fn null_for_a_member_that_cannot_be_removed_is_refused_by_name() {
-    let w = World::new().await;
-    let (reader, contributor, coordinator) = (
-        w.reader.clone(),
-        w.contributor.clone(),
-        w.coordinator.clone(),
-    );
-    let m = Matrix {
-        w,
-        reader,
-        contributor,
-        coordinator,
-    };
+    let m = Matrix::new().await;
     let spec = m.w.app.get_json("/api/v1/openapi.json", &m.w.admin).await;
     let nullable = |schema: &Value| {
         schema["type"]
@@ -818,21 +832,7 @@ async fn null_for_a_member_that_cannot_be_removed_is_refused_by_name() {
     };
     let mut problems = Vec::new();
     let mut refused = 0;
-    for (template, item) in spec["paths"].as_object().unwrap() {
-        let Some(operation) = item.get("patch") else {
-            continue;
-        };
-        let content = &operation["requestBody"]["content"];
-        let schema = &content
-            .get("application/merge-patch+json")
-            .or_else(|| content.get("application/json"))
-            .expect("a PATCH takes a body")["schema"];
-        let name = schema["$ref"]
-            .as_str()
-            .expect("a named body")
-            .rsplit('/')
-            .next();
-        let schema = &spec["components"]["schemas"][name.unwrap()];
+    for (template, schema) in patch_bodies(&spec) {
         let kind = template.split('/').nth(3).unwrap();
         for (member, property) in schema["properties"].as_object().unwrap() {
             if nullable(property) {
@@ -882,36 +882,11 @@ async fn null_for_a_member_that_cannot_be_removed_is_refused_by_name() {
 /// items are unique, a value outside it is sent with a stale version.
 #[actix_web::test]
 async fn out_of_range_input_is_a_400_even_with_a_stale_version() {
-    let w = World::new().await;
-    let (reader, contributor, coordinator) = (
-        w.reader.clone(),
-        w.contributor.clone(),
-        w.coordinator.clone(),
-    );
-    let m = Matrix {
-        w,
-        reader,
-        contributor,
-        coordinator,
-    };
+    let m = Matrix::new().await;
     let spec = m.w.app.get_json("/api/v1/openapi.json", &m.w.admin).await;
     let mut problems = Vec::new();
     let mut checked = 0;
-    for (template, item) in spec["paths"].as_object().unwrap() {
-        let Some(operation) = item.get("patch") else {
-            continue;
-        };
-        let content = &operation["requestBody"]["content"];
-        let schema = &content
-            .get("application/merge-patch+json")
-            .or_else(|| content.get("application/json"))
-            .expect("a PATCH takes a body")["schema"];
-        let name = schema["$ref"]
-            .as_str()
-            .expect("a named body")
-            .rsplit('/')
-            .next();
-        let schema = &spec["components"]["schemas"][name.unwrap()];
+    for (template, schema) in patch_bodies(&spec) {
         let kind = template.split('/').nth(3).unwrap();
         let id = m.record(kind, Scope::Own, Caller::Admin).await;
         let path = template.replace("{id}", &id).replace("{nisCode}", &id);
@@ -986,18 +961,7 @@ async fn out_of_range_input_is_a_400_even_with_a_stale_version() {
 /// full record otherwise.
 #[actix_web::test]
 async fn reads_with_an_etag_answer_304_while_the_copy_is_current() {
-    let w = World::new().await;
-    let (reader, contributor, coordinator) = (
-        w.reader.clone(),
-        w.contributor.clone(),
-        w.coordinator.clone(),
-    );
-    let m = Matrix {
-        w,
-        reader,
-        contributor,
-        coordinator,
-    };
+    let m = Matrix::new().await;
     let spec = m.w.app.get_json("/api/v1/openapi.json", &m.w.admin).await;
     let mut problems = Vec::new();
     let mut checked = 0;
