@@ -235,10 +235,9 @@ fn reference_page_items(schemas: &mut serde_json::Map<String, serde_json::Value>
         if let Some(items) = schemas
             .get_mut(&page)
             .and_then(|p| p.pointer_mut("/properties/items/items"))
+            && *items == named
         {
-            if *items == named {
-                *items = serde_json::json!({ "$ref": format!("#/components/schemas/{item}") });
-            }
+            *items = serde_json::json!({ "$ref": format!("#/components/schemas/{item}") });
         }
     }
 }

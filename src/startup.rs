@@ -193,6 +193,7 @@ fn app(
     app.configure(http::docs::swagger_ui)
         .default_service(web::to(http::problems::fallback))
         .wrap(from_fn(http::conditional::not_modified))
+        .wrap(from_fn(http::conditional::head_as_get))
         .wrap(ErrorHandlers::new().default_handler(http::problems::ensure_problem))
         .wrap(cors)
         .wrap(
@@ -224,12 +225,10 @@ async fn note_writes(
     .any(|prefix| req.path().starts_with(prefix));
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let res = next.call(req).await;
-    if !safe {
-        if let Some(state) = state {
-            state.rollups.written();
-            if accounts {
-                state.principals.clear();
-            }
+    if !safe && let Some(state) = state {
+        state.rollups.written();
+        if accounts {
+            state.principals.clear();
         }
     }
     res

@@ -95,10 +95,10 @@ async fn authenticate(state: &AppState, credentials: Credentials) -> Result<Prin
                 TokenError::Expired => ApiError::Unauthenticated("the access token has expired"),
                 TokenError::Invalid => ApiError::Unauthenticated("invalid access token"),
             })?;
-            if let Some(principal) = state.principals.0.get(&claims.sid) {
-                if principal.id == claims.sub {
-                    return Ok(principal);
-                }
+            if let Some(principal) = state.principals.0.get(&claims.sid)
+                && principal.id == claims.sub
+            {
+                return Ok(principal);
             }
             let mut conn = storage::connection(&state.pool).await?;
             let user = sessions::user_for_access(&mut conn, claims.sub, claims.sid)

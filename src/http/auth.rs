@@ -76,10 +76,10 @@ pub struct TokenResponse {
 }
 
 fn client_address(req: &HttpRequest, state: &AppState) -> String {
-    if state.settings.trust_proxy {
-        if let Some(addr) = req.connection_info().realip_remote_addr() {
-            return addr.to_owned();
-        }
+    if state.settings.trust_proxy
+        && let Some(addr) = req.connection_info().realip_remote_addr()
+    {
+        return addr.to_owned();
     }
     req.peer_addr()
         .map(|a| a.ip().to_string())

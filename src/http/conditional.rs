@@ -1,6 +1,7 @@
-//! Conditional reads: a `GET` whose `If-None-Match` names the current `ETag`
-//! is answered `304 Not Modified` without a body, so that systems that poll a
-//! record learn it is unchanged without downloading it again.
+//! Reads beyond a plain `GET`: `HEAD` on every readable resource, and
+//! conditional reads, where a `GET` whose `If-None-Match` names the current
+//! `ETag` is answered `304 Not Modified` without a body, so that systems that
+//! poll a record learn it is unchanged without downloading it again.
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -8,6 +9,20 @@ use actix_web::http::header::{self, EntityTag, Header, IfNoneMatch};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpResponse};
+
+/// Serves a `HEAD` as the `GET` of the same resource. The connection
+/// remembers that the request was a `HEAD` and sends the answer's headers
+/// (its length included) without the body, as RFC 9110 asks of every resource
+/// that answers `GET`.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
+}
 
 /// Whether the response's entity tag is among the request's (weak comparison,
 /// as RFC 9110 prescribes for `If-None-Match`).

@@ -367,13 +367,13 @@ async fn check_references(
     flanders_wide: bool,
 ) -> ApiResult<()> {
     let mut issues = Vec::new();
-    if let Some(lead) = lead {
-        if !organisations::missing(conn, &[lead]).await?.is_empty() {
-            issues.push(
-                InputIssue::body("leadOrganisationId", "no such organisation")
-                    .with_value(lead.to_string().into()),
-            );
-        }
+    if let Some(lead) = lead
+        && !organisations::missing(conn, &[lead]).await?.is_empty()
+    {
+        issues.push(
+            InputIssue::body("leadOrganisationId", "no such organisation")
+                .with_value(lead.to_string().into()),
+        );
     }
     if let Some(partners) = partners {
         for id in organisations::missing(conn, partners).await? {
@@ -383,13 +383,13 @@ async fn check_references(
             );
         }
     }
-    if let Some(zone) = zone {
-        if !reference::primary_care_zone_exists(conn, zone).await? {
-            issues.push(
-                InputIssue::body("primaryCareZoneId", "no such primary care zone")
-                    .with_value(zone.to_string().into()),
-            );
-        }
+    if let Some(zone) = zone
+        && !reference::primary_care_zone_exists(conn, zone).await?
+    {
+        issues.push(
+            InputIssue::body("primaryCareZoneId", "no such primary care zone")
+                .with_value(zone.to_string().into()),
+        );
     }
     if let Some(codes) = municipalities {
         let found = reference::municipality_regions(conn, codes).await?;
@@ -560,10 +560,10 @@ async fn list_initiatives(
             return Err(query_issue(name, "must be from 0 to 100"));
         }
     }
-    if let (Some(min), Some(max)) = (query.progress_min, query.progress_max) {
-        if min > max {
-            return Err(query_issue("progressMax", "must not be below progressMin"));
-        }
+    if let (Some(min), Some(max)) = (query.progress_min, query.progress_max)
+        && min > max
+    {
+        return Err(query_issue("progressMax", "must not be below progressMin"));
     }
     if query.stale_days.is_some_and(|d| !(1..=3650).contains(&d)) {
         return Err(query_issue("staleDays", "must be from 1 to 3650"));

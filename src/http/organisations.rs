@@ -237,21 +237,20 @@ async fn check_references(
     region_id: Option<&str>,
     municipality: Option<&str>,
 ) -> ApiResult<()> {
-    if let Some(region) = region_id {
-        if !reference::region_exists(conn, region).await? {
-            issues.push(InputIssue::body("regionId", "no such region").with_value(region.into()));
-        }
+    if let Some(region) = region_id
+        && !reference::region_exists(conn, region).await?
+    {
+        issues.push(InputIssue::body("regionId", "no such region").with_value(region.into()));
     }
-    if let Some(nis) = municipality {
-        if !reference::municipalities_missing(conn, &[nis.to_owned()])
+    if let Some(nis) = municipality
+        && !reference::municipalities_missing(conn, &[nis.to_owned()])
             .await?
             .is_empty()
-        {
-            issues.push(
-                InputIssue::body("municipality", "no known municipality has this NIS code")
-                    .with_value(nis.into()),
-            );
-        }
+    {
+        issues.push(
+            InputIssue::body("municipality", "no known municipality has this NIS code")
+                .with_value(nis.into()),
+        );
     }
     Ok(())
 }

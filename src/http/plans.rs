@@ -640,10 +640,10 @@ fn check_challenge_fields(
     if let Some(code) = code {
         check(issues, "code", check_code(code), || code.into());
     }
-    if let Some(n) = number {
-        if !(1..=999).contains(&n) {
-            issues.push(InputIssue::body("number", "must be from 1 to 999").with_value(n.into()));
-        }
+    if let Some(n) = number
+        && !(1..=999).contains(&n)
+    {
+        issues.push(InputIssue::body("number", "must be from 1 to 999").with_value(n.into()));
     }
     if let Some(title) = title {
         check(issues, "title", check_text(title, 300), || title.into());

@@ -621,10 +621,11 @@ async fn plan_progress(
     drop(conn);
     let mut reports = state.rollups.reports.lock().await;
     let generation = state.rollups.generation();
-    if let Some(cached) = reports.get(&id) {
-        if cached.generation == generation && cached.at.elapsed() < ROLLUP_MAX_AGE {
-            return Ok(web::Json(cached.report.clone()));
-        }
+    if let Some(cached) = reports.get(&id)
+        && cached.generation == generation
+        && cached.at.elapsed() < ROLLUP_MAX_AGE
+    {
+        return Ok(web::Json(cached.report.clone()));
     }
     // Computed under the lock: concurrent requests for a stale report wait
     // for this one instead of running the same aggregation side by side.

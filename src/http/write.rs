@@ -228,13 +228,13 @@ pub fn check_period(
             );
         }
     }
-    if let (Some(s), Some(e)) = (start, end) {
-        if e < s {
-            issues.push(
-                InputIssue::body("endDate", "must not be before startDate")
-                    .with_value(e.to_string().into()),
-            );
-        }
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        issues.push(
+            InputIssue::body("endDate", "must not be before startDate")
+                .with_value(e.to_string().into()),
+        );
     }
 }
 

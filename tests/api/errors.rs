@@ -338,3 +338,50 @@ async fn another_method_on_the_municipality_import_is_a_405() {
     )
     .await;
 }
+
+#[actix_web::test]
+async fn head_answers_as_get_does_without_a_body_wherever_get_is_served() {
+    let app = TestApp::spawn().await;
+    let (_, token) = app.token_for(Role::Admin).await;
+    let spec = app.get_json("/api/v1/openapi.json", &token).await;
+    let mut checked = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        if item.get("get").is_none() || path.contains('{') {
+            continue;
+        }
+        let call = |method: Method| app.request(method, path).bearer_auth(&token).send();
+        let get = call(Method::GET).await.unwrap();
+        let head = call(Method::HEAD).await.unwrap();
+        assert_eq!(head.status(), get.status(), "HEAD {path}");
+        assert_eq!(
+            head.headers().get("content-type"),
+            get.headers().get("content-type"),
+            "HEAD {path}"
+        );
+        let length = get.bytes().await.unwrap().len();
+        // Only a body of a known size announces its length (metrics are streamed).
+        if let Some(announced) = head.headers().get("content-length")
+            && !path.starts_with("/metrics")
+        {
+            assert_eq!(
+                announced.to_str().unwrap(),
+                length.to_string(),
+                "HEAD {path}"
+            );
+        }
+        assert!(
+            head.bytes().await.unwrap().is_empty(),
+            "HEAD {path} has a body"
+        );
+        checked += 1;
+    }
+    assert!(checked > 10, "{checked} paths");
+    // A path that takes no GET takes no HEAD either.
+    let response = app
+        .request(Method::HEAD, "/api/v1/auth/login")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.headers()["allow"], "POST, OPTIONS");
+}

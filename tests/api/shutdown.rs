@@ -103,15 +103,20 @@ async fn sigterm_lets_in_flight_requests_finish_and_the_process_exits_cleanly() 
     eprintln!(
         "signal sent with {handling} logins handled; new connections refused with {in_flight} in flight"
     );
+    let mut answers = Vec::new();
     for login in logins {
-        let answer = login.await.unwrap();
-        let response = answer.unwrap_or_else(|e| panic!("an in-flight request was cut off: {e:?}"));
-        assert_eq!(response.status(), StatusCode::OK);
+        answers.push(login.await.unwrap());
     }
     let status = tokio::task::spawn_blocking(move || child.wait())
         .await
         .unwrap()
         .unwrap();
+    for answer in answers {
+        let response = answer.unwrap_or_else(|e| {
+            panic!("an in-flight request was cut off (the server ended with {status}): {e:?}")
+        });
+        assert_eq!(response.status(), StatusCode::OK);
+    }
     assert!(status.success(), "exit status {status}");
     // Once stopped, it takes no new connections.
     assert!(
