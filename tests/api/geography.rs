@@ -1555,3 +1555,62 @@ async fn a_municipality_moves_region_only_while_the_initiatives_naming_it_still_
         "antwerpen"
     );
 }
+
+/// An initiative write and a municipality's move cannot pass each other: while
+/// a move is uncommitted, a write naming the municipality waits for it and
+/// then judges by the new region.
+#[actix_web::test]
+async fn an_initiative_write_waits_for_a_move_in_progress_and_sees_its_outcome() {
+    let w = crate::fixtures::World::new().await;
+    let (app, admin) = (&w.app, w.admin.clone());
+    create_municipality(app, &admin, &municipality("71905", "Wachtdorp", "limburg")).await;
+    // A move held open in a transaction of its own.
+    let mut mover = storage::connection(&app.pool).await.unwrap();
+    for sql in [
+        "BEGIN",
+        "SELECT 1 FROM municipalities WHERE nis_code = '71905' FOR UPDATE",
+        "UPDATE municipalities SET region_id = 'antwerpen' WHERE nis_code = '71905'",
+    ] {
+        diesel::sql_query(sql).execute(&mut mover).await.unwrap();
+    }
+    let body = json!({"actionId": w.action_id, "code": "WT-1", "title": "Wachten",
+                      "leadOrganisationId": w.org_limburg, "regions": ["limburg"],
+                      "municipalities": ["71905"]});
+    let create = {
+        let request = app
+            .request(Method::POST, "/api/v1/initiatives")
+            .bearer_auth(&admin)
+            .json(&body)
+            .send();
+        actix_web::rt::spawn(request)
+    };
+    // The write is seen waiting for the move's lock before the move commits.
+    let mut watcher = storage::connection(&app.pool).await.unwrap();
+    let mut waited = false;
+    for _ in 0..500 {
+        let waiting: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "(SELECT count(*) FROM pg_stat_activity \
+              WHERE datname = current_database() AND wait_event_type = 'Lock')",
+        ))
+        .get_result(&mut watcher)
+        .await
+        .unwrap();
+        if waiting > 0 {
+            waited = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(waited, "the initiative write did not wait for the move");
+    assert!(!create.is_finished());
+    diesel::sql_query("COMMIT")
+        .execute(&mut mover)
+        .await
+        .unwrap();
+    let response = create.await.unwrap().unwrap();
+    let problem = json_of(response, StatusCode::BAD_REQUEST).await;
+    assert_eq!(
+        problem["issues"][0]["detail"], "lies outside the initiative's regions",
+        "{problem}"
+    );
+}
