@@ -265,6 +265,22 @@ impl Matrix {
         }
     }
 
+    /// The OpenAPI document the server serves.
+    async fn spec(&self) -> Value {
+        self.w
+            .app
+            .get_json("/api/v1/openapi.json", &self.w.admin)
+            .await
+    }
+
+    /// The path of a record template (`/api/v1/plans/{id}`) filled with a
+    /// fresh record of its collection, made by an administrator.
+    async fn fresh_record_path(&self, template: &str) -> String {
+        let kind = template.split('/').nth(3).expect("a collection");
+        let id = self.record(kind, Scope::Own, Caller::Admin).await;
+        template.replace("{id}", &id).replace("{nisCode}", &id)
+    }
+
     fn token(&self, caller: Caller) -> &str {
         match caller {
             Caller::Anonymous => "",
@@ -819,7 +835,7 @@ async fn hostile_values_in_every_field_are_4xx_and_change_nothing() {
 #[actix_web::test]
 async fn null_for_a_member_that_cannot_be_removed_is_refused_by_name() {
     let m = Matrix::new().await;
-    let spec = m.w.app.get_json("/api/v1/openapi.json", &m.w.admin).await;
+    let spec = m.spec().await;
     let nullable = |schema: &Value| {
         schema["type"]
             .as_array()
@@ -833,13 +849,11 @@ async fn null_for_a_member_that_cannot_be_removed_is_refused_by_name() {
     let mut problems = Vec::new();
     let mut refused = 0;
     for (template, schema) in patch_bodies(&spec) {
-        let kind = template.split('/').nth(3).unwrap();
         for (member, property) in schema["properties"].as_object().unwrap() {
             if nullable(property) {
                 continue;
             }
-            let id = m.record(kind, Scope::Own, Caller::Admin).await;
-            let path = template.replace("{id}", &id).replace("{nisCode}", &id);
+            let path = m.fresh_record_path(template).await;
             let before =
                 m.w.app
                     .call(Method::GET, &path, &m.w.admin, None, None)
@@ -883,13 +897,11 @@ async fn null_for_a_member_that_cannot_be_removed_is_refused_by_name() {
 #[actix_web::test]
 async fn out_of_range_input_is_a_400_even_with_a_stale_version() {
     let m = Matrix::new().await;
-    let spec = m.w.app.get_json("/api/v1/openapi.json", &m.w.admin).await;
+    let spec = m.spec().await;
     let mut problems = Vec::new();
     let mut checked = 0;
     for (template, schema) in patch_bodies(&spec) {
-        let kind = template.split('/').nth(3).unwrap();
-        let id = m.record(kind, Scope::Own, Caller::Admin).await;
-        let path = template.replace("{id}", &id).replace("{nisCode}", &id);
+        let path = m.fresh_record_path(template).await;
         for (member, property) in schema["properties"].as_object().unwrap() {
             let mut outside = Vec::new();
             if let Some(min) = property["minimum"].as_f64() {
@@ -962,7 +974,7 @@ async fn out_of_range_input_is_a_400_even_with_a_stale_version() {
 #[actix_web::test]
 async fn reads_with_an_etag_answer_304_while_the_copy_is_current() {
     let m = Matrix::new().await;
-    let spec = m.w.app.get_json("/api/v1/openapi.json", &m.w.admin).await;
+    let spec = m.spec().await;
     let mut problems = Vec::new();
     let mut checked = 0;
     for (template, item) in spec["paths"].as_object().unwrap() {
@@ -973,9 +985,7 @@ async fn reads_with_an_etag_answer_304_while_the_copy_is_current() {
             continue;
         }
         checked += 1;
-        let kind = template.split('/').nth(3).unwrap();
-        let id = m.record(kind, Scope::Own, Caller::Admin).await;
-        let path = template.replace("{id}", &id).replace("{nisCode}", &id);
+        let path = m.fresh_record_path(template).await;
         let read = |condition: Option<String>| {
             let mut request = m.w.app.request(Method::GET, &path).bearer_auth(&m.w.admin);
             if let Some(condition) = condition {
