@@ -9,72 +9,13 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::auth::permissions::Denied;
+use crate::service::ServiceError;
 use crate::storage::StorageError;
 
+pub use crate::domain::InputIssue;
+
 pub const PROBLEM_JSON: &str = "application/problem+json";
-
-/// One problem with one input value.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct InputIssue {
-    /// Where the value was: `body`, `path`, `query` or `header`.
-    #[serde(rename = "in")]
-    pub location: String,
-    /// Name of the field, parameter or header (a JSON pointer-like dotted path for nested fields).
-    pub name: String,
-    /// The offending value, when it is safe and short enough to echo.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<serde_json::Value>,
-    /// What is wrong with it.
-    pub detail: String,
-}
-
-impl InputIssue {
-    pub fn body(name: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self {
-            location: "body".into(),
-            name: name.into(),
-            value: None,
-            detail: detail.into(),
-        }
-    }
-    pub fn query(name: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self {
-            location: "query".into(),
-            name: name.into(),
-            value: None,
-            detail: detail.into(),
-        }
-    }
-    pub fn header(name: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self {
-            location: "header".into(),
-            name: name.into(),
-            value: None,
-            detail: detail.into(),
-        }
-    }
-    pub fn path(name: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self {
-            location: "path".into(),
-            name: name.into(),
-            value: None,
-            detail: detail.into(),
-        }
-    }
-    pub fn with_value(mut self, value: serde_json::Value) -> Self {
-        // Long values are not echoed back: the name and the reason are enough.
-        let short = match &value {
-            serde_json::Value::String(s) => s.len() <= 200,
-            serde_json::Value::Array(_) | serde_json::Value::Object(_) => false,
-            _ => true,
-        };
-        if short {
-            self.value = Some(value);
-        }
-        self
-    }
-}
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Serialize, ToSchema)]
@@ -330,5 +271,34 @@ pub type ApiResult<T> = Result<T, ApiError>;
 impl From<diesel::result::Error> for ApiError {
     fn from(error: diesel::result::Error) -> Self {
         StorageError::from(error).into()
+    }
+}
+
+/// The one mapping from a use case's refusal to the answer a client sees.
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Invalid(issues) => ApiError::Validation(issues),
+            ServiceError::Unauthenticated(detail) => ApiError::Unauthenticated(detail),
+            ServiceError::Forbidden => ApiError::Forbidden,
+            ServiceError::NotFound => ApiError::NotFound,
+            ServiceError::Conflict(detail) => ApiError::Conflict(detail),
+            ServiceError::VersionRequired => ApiError::PreconditionRequired,
+            ServiceError::Stale => ApiError::PreconditionFailed,
+            ServiceError::Unprocessable(detail) => ApiError::Unprocessable(detail),
+            ServiceError::TooManyRequests {
+                retry_after_seconds,
+            } => ApiError::TooManyRequests {
+                retry_after_seconds,
+            },
+            ServiceError::Unavailable(cause) => ApiError::Unavailable(cause),
+            ServiceError::Internal(cause) => ApiError::Internal(cause),
+        }
+    }
+}
+
+impl From<Denied> for ApiError {
+    fn from(denied: Denied) -> Self {
+        ServiceError::from(denied).into()
     }
 }

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod openapi;
+pub mod service;
 pub mod startup;
 pub mod storage;
 pub mod telemetry;

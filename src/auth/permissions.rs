@@ -1,8 +1,29 @@
 //! Who may do what: the one place where the permission rules live. The README's
 //! permission table states the same rules for people.
 
-use crate::domain::{Principal, Role};
-use crate::error::ApiError;
+use crate::domain::{InputIssue, Principal, Role};
+
+/// Why a principal may not do what it asked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Denied {
+    /// The role or scope does not allow it (403).
+    Forbidden,
+    /// The record is not the caller's to see, so it is as if it did not exist (404).
+    Hidden,
+    /// The caller may write the record, but not this change of it (400, naming the field).
+    Refused(InputIssue),
+}
+
+/// The answer to "may this principal do this?".
+pub type Decision = Result<(), Denied>;
+
+fn allow(allowed: bool) -> Decision {
+    if allowed {
+        Ok(())
+    } else {
+        Err(Denied::Forbidden)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource {
@@ -75,22 +96,22 @@ pub fn initiative_write(
     before: Option<&[String]>,
     after: Option<&[String]>,
     flanders_wide: bool,
-) -> Result<(), ApiError> {
+) -> Decision {
     if plan_editor(principal.role) {
         return Ok(());
     }
     let (Role::Coordinator, Some(own)) = (principal.role, principal.region_id.as_ref()) else {
-        return Err(ApiError::Forbidden);
+        return Err(Denied::Forbidden);
     };
     if flanders_wide {
-        return Err(ApiError::Forbidden);
+        return Err(Denied::Forbidden);
     }
     let only_own = |regions: &[String]| regions.len() == 1 && regions[0] == *own;
     let allowed = match (write, before, after) {
         (Write::Create, _, Some(after)) => only_own(after),
         (Write::Update, Some(before), Some(after)) => {
             if before.contains(own) && !same_set(before, after) {
-                return Err(ApiError::validation(crate::error::InputIssue::body(
+                return Err(Denied::Refused(InputIssue::body(
                     "regions",
                     "coordinators cannot change the regions of an initiative",
                 )));
@@ -100,11 +121,7 @@ pub fn initiative_write(
         (Write::Delete, Some(before), _) => only_own(before),
         _ => false,
     };
-    if allowed {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
+    allow(allowed)
 }
 
 /// Progress updates on an initiative. Steering and administrators post on any;
@@ -114,7 +131,7 @@ pub fn progress_update_write(
     principal: &Principal,
     regions: &[String],
     lead_organisation_id: uuid::Uuid,
-) -> Result<(), ApiError> {
+) -> Decision {
     let allowed = match principal.role {
         Role::Admin | Role::Steering => true,
         Role::Coordinator => principal
@@ -124,11 +141,7 @@ pub fn progress_update_write(
         Role::Contributor => principal.organisation_id == Some(lead_organisation_id),
         Role::Reader => false,
     };
-    if allowed {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
+    allow(allowed)
 }
 
 /// Organisations. Steering and administrators write any and alone delete. A
@@ -143,7 +156,7 @@ pub fn organisation_write(
     write: Write,
     record: Option<(uuid::Uuid, Option<&str>)>,
     region_after: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Decision {
     if plan_editor(principal.role) {
         return Ok(());
     }
@@ -156,7 +169,7 @@ pub fn organisation_write(
             if own_region.is_some() && region == own_region =>
         {
             if region_after != own_region {
-                return Err(ApiError::validation(crate::error::InputIssue::body(
+                return Err(Denied::Refused(InputIssue::body(
                     "regionId",
                     "coordinators cannot move an organisation to another region",
                 )));
@@ -167,7 +180,7 @@ pub fn organisation_write(
             if principal.organisation_id == Some(id) =>
         {
             if region_after != region {
-                return Err(ApiError::validation(crate::error::InputIssue::body(
+                return Err(Denied::Refused(InputIssue::body(
                     "regionId",
                     "contributors cannot change the region of their organisation",
                 )));
@@ -176,33 +189,21 @@ pub fn organisation_write(
         }
         _ => false,
     };
-    if allowed {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
+    allow(allowed)
 }
 
 /// 403 unless the role allows the operation.
-pub fn require(
-    principal: &Principal,
-    resource: Resource,
-    operation: Operation,
-) -> Result<(), ApiError> {
-    if role_allows(principal.role, resource, operation) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
+pub fn require(principal: &Principal, resource: Resource, operation: Operation) -> Decision {
+    allow(role_allows(principal.role, resource, operation))
 }
 
 /// Reading one user: admins read everyone, everyone reads themselves. Anyone
 /// else gets a 404, so the existence of other accounts does not leak.
-pub fn require_read_user(principal: &Principal, user_id: uuid::Uuid) -> Result<(), ApiError> {
+pub fn require_read_user(principal: &Principal, user_id: uuid::Uuid) -> Decision {
     if principal.id == user_id || role_allows(principal.role, Resource::Users, Operation::Read) {
         Ok(())
     } else {
-        Err(ApiError::NotFound)
+        Err(Denied::Hidden)
     }
 }
 
@@ -237,7 +238,7 @@ mod tests {
         assert!(initiative_write(&c, Write::Update, Some(&both), Some(&both), false).is_ok());
         assert!(matches!(
             initiative_write(&c, Write::Update, Some(&both), Some(&own), false),
-            Err(ApiError::Validation(_))
+            Err(Denied::Refused(_))
         ));
         assert!(initiative_write(&c, Write::Update, Some(&other), Some(&other), false).is_err());
         assert!(initiative_write(&c, Write::Delete, Some(&own), None, false).is_ok());
@@ -290,7 +291,7 @@ mod tests {
                 Some((org, Some("limburg"))),
                 Some("antwerpen")
             ),
-            Err(ApiError::Validation(_))
+            Err(Denied::Refused(_))
         ));
         assert!(
             organisation_write(

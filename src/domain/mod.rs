@@ -2,12 +2,14 @@
 //! values are parsed once into these types and trusted afterwards.
 
 mod email;
+mod issue;
 mod password;
 pub mod plan;
 mod role;
 pub mod rollup;
 
 pub use email::Email;
+pub use issue::InputIssue;
 pub use password::NewPassword;
 pub use plan::{ActionOrigin, EnterpriseNumber, OrganisationKind, PlanStatus, WorkStatus};
 pub use role::Role;
@@ -32,4 +34,11 @@ pub struct Principal {
 pub enum PrincipalKind {
     User,
     ServiceAccount,
+}
+
+/// A window of a list: how many items to skip and how many to return.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub offset: i64,
+    pub limit: i64,
 }

@@ -155,8 +155,14 @@ pub const IF_MATCH_PATTERN: &str = r#"^"[1-9][0-9]{0,8}"$"#;
 
 /// The `If-Match` precondition of a write: the version the client last saw.
 pub fn if_match(req: &HttpRequest) -> Result<i32, ApiError> {
+    version(req)?.ok_or(ApiError::PreconditionRequired)
+}
+
+/// The version named in `If-Match`, when there is one; the use case decides
+/// whether it needs one.
+pub fn version(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
     let Some(value) = req.headers().get(actix_web::http::header::IF_MATCH) else {
-        return Err(ApiError::PreconditionRequired);
+        return Ok(None);
     };
     // Exactly `IF_MATCH_PATTERN`: a quoted positive number of at most 9 digits.
     let parsed = value
@@ -171,7 +177,7 @@ pub fn if_match(req: &HttpRequest) -> Result<i32, ApiError> {
         })
         .and_then(|v| v.parse::<i32>().ok())
         .filter(|v| *v > 0);
-    parsed.ok_or_else(|| {
+    parsed.map(Some).ok_or_else(|| {
         ApiError::validation(InputIssue::header(
             "If-Match",
             "must be the quoted version from the resource's ETag, e.g. \"3\"",
@@ -198,27 +204,4 @@ pub fn versioned(
     response.json(body)
 }
 
-/// Deserializes a field of a merge patch: absent stays `None`, `null` becomes
-/// `Some(None)`, a value becomes `Some(Some(v))`.
-pub fn nullable<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    T: serde::Deserialize<'de>,
-    D: serde::Deserializer<'de>,
-{
-    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
-}
-
-/// Deserializes a member of a merge patch that cannot be removed: absent stays
-/// `None`, a value becomes `Some(v)`, and `null` (removal, in RFC 7396) is refused.
-pub fn present<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    T: serde::Deserialize<'de>,
-    D: serde::Deserializer<'de>,
-{
-    match <Option<T> as serde::Deserialize>::deserialize(deserializer)? {
-        Some(value) => Ok(Some(value)),
-        None => Err(serde::de::Error::custom(
-            "cannot be removed: null is not allowed here; leave the member out to keep its value",
-        )),
-    }
-}
+pub use crate::service::patch::{nullable, present};

@@ -24,7 +24,7 @@ pub mod write;
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-pub const API_BASE: &str = "/api/v1";
+pub use crate::service::API_BASE;
 
 /// Every documented route. The OpenAPI paths are collected from here.
 pub fn routes(cfg: &mut ServiceConfig) {

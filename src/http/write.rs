@@ -6,11 +6,27 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::auth::MaybeCaller;
-use crate::domain::{Principal, PrincipalKind};
+use crate::domain::Principal;
 use crate::error::{ApiError, ApiResult, InputIssue};
+use crate::service::Writer;
 use crate::startup::AppState;
 use crate::storage::audit::Actor;
 use crate::telemetry::RequestId;
+
+pub use crate::service::{
+    ProgressSource, check, check_list, check_period, kind_name, progress_source,
+};
+
+pub use crate::service::plans::PlanAudience;
+
+/// The caller as the use cases see a writer: its rights, and the request the
+/// audit entry names.
+pub fn writer<'a>(req: &HttpRequest, principal: &'a Principal) -> Writer<'a> {
+    Writer::new(
+        principal,
+        req.extensions().get::<RequestId>().map(|r| r.0.clone()),
+    )
+}
 
 /// The author of a write, as the audit log records it.
 pub fn actor(req: &HttpRequest, principal: &Principal) -> Actor {
@@ -21,25 +37,9 @@ pub fn actor(req: &HttpRequest, principal: &Principal) -> Actor {
     }
 }
 
-pub fn kind_name(kind: PrincipalKind) -> &'static str {
-    match kind {
-        PrincipalKind::User => "user",
-        PrincipalKind::ServiceAccount => "serviceAccount",
-    }
-}
-
 /// A resource as the audit log stores it: its API representation.
 pub fn snapshot(value: &impl Serialize) -> ApiResult<Value> {
     serde_json::to_value(value).map_err(|e| ApiError::Internal(e.to_string()))
-}
-
-/// What a reader of the plan may see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PlanAudience {
-    /// A signed-in caller: every plan, drafts included.
-    SignedIn,
-    /// Anonymous, with public read on: published plans only.
-    Public,
 }
 
 /// Anonymous reading of the plan is allowed only when the operator turned on
@@ -154,27 +154,6 @@ pub fn checked_values(
     Ok(())
 }
 
-/// Refuses a request whose issues are not empty.
-pub fn ensure_valid(issues: Vec<InputIssue>) -> ApiResult<()> {
-    if issues.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(issues))
-    }
-}
-
-/// Collects the issue of one check.
-pub fn check<E: ToString>(
-    issues: &mut Vec<InputIssue>,
-    field: &str,
-    result: Result<(), E>,
-    value: impl FnOnce() -> Value,
-) {
-    if let Err(e) = result {
-        issues.push(InputIssue::body(field, e.to_string()).with_value(value()));
-    }
-}
-
 /// Link parameters of a list, for `Paged`.
 #[derive(Debug, Default)]
 pub struct LinkParams(pub Vec<(String, String)>);
@@ -195,67 +174,7 @@ impl LinkParams {
     }
 }
 
-/// Where a progress figure comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub enum ProgressSource {
-    /// Given explicitly.
-    Explicit,
-    /// The default of the status.
-    StatusDefault,
-}
-
-pub fn progress_source(explicit: Option<i16>, effective: Option<i16>) -> Option<ProgressSource> {
-    match (explicit, effective) {
-        (Some(_), _) => Some(ProgressSource::Explicit),
-        (None, Some(_)) => Some(ProgressSource::StatusDefault),
-        (None, None) => None,
-    }
-}
-
-/// Dates within 2000-2100, the end not before the start.
-pub fn check_period(
-    issues: &mut Vec<InputIssue>,
-    start: Option<chrono::NaiveDate>,
-    end: Option<chrono::NaiveDate>,
-) {
-    use chrono::Datelike;
-    for (field, date) in [("startDate", start), ("endDate", end)] {
-        if let Some(d) = date.filter(|d| !(2000..=2100).contains(&d.year())) {
-            issues.push(
-                InputIssue::body(field, "must be a date from 2000 to 2100")
-                    .with_value(d.to_string().into()),
-            );
-        }
-    }
-    if let (Some(s), Some(e)) = (start, end)
-        && e < s
-    {
-        issues.push(
-            InputIssue::body("endDate", "must not be before startDate")
-                .with_value(e.to_string().into()),
-        );
-    }
-}
-
-/// A list of references: at most `max`, no duplicates.
-pub fn check_list<T: PartialEq>(
-    issues: &mut Vec<InputIssue>,
-    field: &str,
-    items: &[T],
-    min: usize,
-    max: usize,
-) {
-    if items.len() < min || items.len() > max {
-        issues.push(InputIssue::body(
-            field,
-            format!("must hold {min} to {max} items"),
-        ));
-    } else if items
-        .iter()
-        .enumerate()
-        .any(|(i, x)| items[..i].contains(x))
-    {
-        issues.push(InputIssue::body(field, "must not repeat an item"));
-    }
+/// Refuses a request whose issues are not empty.
+pub fn ensure_valid(issues: Vec<InputIssue>) -> ApiResult<()> {
+    Ok(crate::service::ensure_valid(issues)?)
 }

@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::StorageResult;
-use super::principals::Page;
 use super::schema::audit_log;
+use crate::domain::Page;
 
 /// Who wrote, and in which request.
 #[derive(Debug, Clone)]

@@ -8,7 +8,6 @@ use diesel::sql_types::{Array, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::principals::Page;
 use super::reference::RegionRow;
 use super::schema::{
     actions, initiative_municipalities, initiative_regions, initiatives, municipalities,
@@ -16,6 +15,7 @@ use super::schema::{
     users,
 };
 use super::{StorageResult, escape_like};
+use crate::domain::Page;
 
 /// `"3 users"`, for every count that is not zero.
 fn describe(counts: &[(i64, &str)]) -> Vec<String> {

@@ -8,12 +8,12 @@ use diesel::sql_types::{BigInt, Bool, Double, Integer, Nullable, Text, Uuid as S
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::principals::Page;
 use super::schema::{
     action_challenges, actions, initiative_details, initiative_municipalities, initiative_partners,
     initiative_regions, initiatives, plans, progress_updates, service_accounts, users,
 };
 use super::{StorageResult, escape_like};
+use crate::domain::Page;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = initiatives)]

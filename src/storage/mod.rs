@@ -24,7 +24,7 @@ use diesel_async::pooled_connection::{
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::config::DatabaseSettings;
-use crate::error::InputIssue;
+use crate::domain::InputIssue;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 

@@ -5,11 +5,11 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::principals::Page;
 use super::schema::{
     action_leads, initiative_partners, initiatives, organisations, service_accounts, users,
 };
 use super::{StorageResult, escape_like};
+use crate::domain::Page;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = organisations)]

@@ -5,12 +5,12 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::principals::Page;
 use super::schema::{
     action_challenges, action_details, action_leads, actions, challenges, initiatives, plans,
     progress_updates,
 };
 use super::{StorageResult, escape_like};
+use crate::domain::Page;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = plans)]

@@ -6,6 +6,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{api_keys, service_accounts, users};
+use crate::domain::Page;
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 use super::{StorageError, StorageResult, escape_like};
@@ -56,11 +57,6 @@ pub struct UserFilter {
     pub role: Option<String>,
     pub active: Option<bool>,
     pub q: Option<String>,
-}
-
-pub struct Page {
-    pub offset: i64,
-    pub limit: i64,
 }
 
 pub async fn find_user_by_email(

@@ -1,0 +1,168 @@
+//! The one sequence every write of a versioned record runs, in one
+//! transaction: lock the record, ask whether the caller may make this change,
+//! compare the version, write, and record the change in the audit log.
+//!
+//! A resource says how its records are locked and shown ([`Record`]); a use
+//! case says what it admits and writes ([`Change`], [`Creation`]); [`change`]
+//! and [`create`] put them in order.
+
+use std::future::Future;
+
+use diesel_async::AsyncConnection;
+use serde::Serialize;
+
+use super::{Conn, ServiceError, ServiceResult, Writer, snapshot};
+use crate::domain::Principal;
+use crate::storage::audit;
+
+/// A representation of a record that clients see and the audit log stores.
+pub trait Audited: Serialize + Send {
+    /// The name the audit log files this kind of record under.
+    const RESOURCE: &'static str;
+    /// The record's key in the audit log.
+    fn audit_key(&self) -> String;
+    /// The version a write must name in `If-Match`.
+    fn version(&self) -> i32;
+}
+
+/// A kind of record written under a version and an audit entry.
+pub trait Record: Sized + Send + Sync {
+    type Key: ?Sized + Sync;
+    type View: Audited;
+    /// Reads the record and locks it until the transaction ends.
+    fn lock(conn: &mut Conn, key: &Self::Key) -> impl Future<Output = ServiceResult<Self>> + Send;
+    /// The record as clients see it.
+    fn view(&self) -> ServiceResult<Self::View>;
+}
+
+/// A change of an existing record: an update or a removal.
+pub trait Change<R: Record>: Send + Sync {
+    /// Permission and the rules that refuse the change whatever the version:
+    /// a 403 or a 400 comes before a 412.
+    fn admit(
+        &self,
+        conn: &mut Conn,
+        principal: &Principal,
+        current: &R,
+    ) -> impl Future<Output = ServiceResult<()>> + Send;
+    /// Writes the change; the record after it, `None` when it is gone.
+    fn apply(
+        self,
+        conn: &mut Conn,
+        current: R,
+    ) -> impl Future<Output = ServiceResult<Option<R::View>>> + Send;
+}
+
+/// A new record.
+pub trait Creation: Send + Sync {
+    type View: Audited;
+    /// Permission and the rules that need the database (references, scope).
+    fn admit(
+        &self,
+        conn: &mut Conn,
+        principal: &Principal,
+    ) -> impl Future<Output = ServiceResult<()>> + Send;
+    /// Writes the record and returns it.
+    fn insert(self, conn: &mut Conn) -> impl Future<Output = ServiceResult<Self::View>> + Send;
+}
+
+/// Runs `change` on the record `key` if its version is `expected`.
+pub async fn change<R: Record, C: Change<R>>(
+    conn: &mut Conn,
+    writer: &Writer<'_>,
+    key: &R::Key,
+    expected: i32,
+    change: C,
+) -> ServiceResult<Option<R::View>> {
+    conn.transaction::<_, ServiceError, _>(async |conn| {
+        let current = R::lock(conn, key).await?;
+        change.admit(conn, writer.principal, &current).await?;
+        let before = current.view()?;
+        if before.version() != expected {
+            return Err(ServiceError::Stale);
+        }
+        let after = change.apply(conn, current).await?;
+        audit::record(
+            conn,
+            writer.actor(),
+            R::View::RESOURCE,
+            &before.audit_key(),
+            Some(&snapshot(&before)?),
+            after.as_ref().map(snapshot).transpose()?.as_ref(),
+        )
+        .await?;
+        Ok(after)
+    })
+    .await
+}
+
+/// Runs `creation` and records the new record in the audit log.
+pub async fn create<C: Creation>(
+    conn: &mut Conn,
+    writer: &Writer<'_>,
+    creation: C,
+) -> ServiceResult<C::View> {
+    conn.transaction::<_, ServiceError, _>(async |conn| {
+        creation.admit(conn, writer.principal).await?;
+        let view = creation.insert(conn).await?;
+        audit::record(
+            conn,
+            writer.actor(),
+            C::View::RESOURCE,
+            &view.audit_key(),
+            None,
+            Some(&snapshot(&view)?),
+        )
+        .await?;
+        Ok(view)
+    })
+    .await
+}
+
+/// Runs an update: `change` on the record `key` if its version is `expected`.
+pub async fn update<R: Record, C: Change<R>>(
+    conn: &mut Conn,
+    writer: &Writer<'_>,
+    key: &R::Key,
+    expected: i32,
+    update: C,
+) -> ServiceResult<R::View> {
+    change(conn, writer, key, expected, update)
+        .await?
+        .ok_or_else(|| ServiceError::Internal("an update removed its record".into()))
+}
+
+/// Removing a record. Each resource says, in its `Change` for `Removal`, what
+/// must not refer to the record any more.
+pub struct Removal;
+
+/// Removes the record `key` if its version is `expected`.
+pub async fn remove<R: Record>(
+    conn: &mut Conn,
+    writer: &Writer<'_>,
+    key: &R::Key,
+    expected: i32,
+) -> ServiceResult<()>
+where
+    Removal: Change<R>,
+{
+    change(conn, writer, key, expected, Removal).await?;
+    Ok(())
+}
+
+/// Refuses a removal while `references` (what still refers to the record) is not empty.
+pub fn unreferenced(references: Vec<String>, message: &str) -> ServiceResult<()> {
+    if references.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::Conflict(format!(
+            "{message} {}",
+            references.join(", ")
+        )))
+    }
+}
+
+/// The version a write names, required once the caller is known to be allowed.
+pub fn expected(version: Option<i32>) -> ServiceResult<i32> {
+    version.ok_or(ServiceError::VersionRequired)
+}
