@@ -250,6 +250,28 @@ pub fn check_weight(weight: f64) -> Result<(), &'static str> {
     }
 }
 
+/// A region id: `^[a-z][a-z0-9-]{1,39}$`.
+pub fn check_region_id(id: &str) -> Result<(), &'static str> {
+    let mut bytes = id.bytes();
+    let first_ok = bytes.next().is_some_and(|b| b.is_ascii_lowercase());
+    if first_ok
+        && (2..=40).contains(&id.len())
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        Ok(())
+    } else {
+        Err("must be 2 to 40 lowercase letters, digits or '-', starting with a letter")
+    }
+}
+
+pub fn check_external_id(id: &str) -> Result<(), &'static str> {
+    if !id.trim().is_empty() && id.chars().count() <= 200 && !id.chars().any(char::is_control) {
+        Ok(())
+    } else {
+        Err("must be 1 to 200 characters without control characters")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -349,7 +349,7 @@ history_route!(
     "regions",
     String,
     "Region id",
-    super::regions::check_region_id
+    crate::domain::plan::check_region_id
 );
 history_route!(
     municipality_history,

@@ -10,7 +10,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::extract::{Body, Query, RequestBody, if_match, nullable, present, versioned};
-use super::organisations::check_external_id;
 use super::pagination::{PageParams, Paged};
 use super::write::{
     self, LinkParams, PlanAudience, ProgressSource, check, check_list, check_period, ensure_valid,
@@ -19,6 +18,7 @@ use super::write::{
 use crate::auth::permissions::{self, Operation, Resource, Write};
 use crate::auth::{Caller, MaybeCaller};
 use crate::domain::WorkStatus;
+use crate::domain::plan::check_external_id;
 use crate::domain::plan::{check_code, check_long_text, check_nis_code, check_text, check_weight};
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
 use crate::startup::AppState;

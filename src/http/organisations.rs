@@ -14,7 +14,7 @@ use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams, check, ensure_valid, snapshot};
 use crate::auth::Caller;
 use crate::auth::permissions::{self, Operation, Resource, Write};
-use crate::domain::plan::{check_nis_code, check_ovo_code, check_text};
+use crate::domain::plan::{check_external_id, check_nis_code, check_ovo_code, check_text};
 use crate::domain::{EnterpriseNumber, OrganisationKind};
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
 use crate::startup::AppState;
@@ -188,14 +188,6 @@ fn check_website(url: &str) -> Result<(), &'static str> {
             Ok(())
         }
         _ => Err("must be an http or https URL of at most 500 characters"),
-    }
-}
-
-pub fn check_external_id(id: &str) -> Result<(), &'static str> {
-    if !id.trim().is_empty() && id.chars().count() <= 200 && !id.chars().any(char::is_control) {
-        Ok(())
-    } else {
-        Err("must be 1 to 200 characters without control characters")
     }
 }
 

@@ -12,7 +12,7 @@ use super::extract::{Body, RequestBody, if_match, present, versioned};
 use super::write::{self, check, ensure_valid, snapshot};
 use crate::auth::permissions::{self, Operation, Resource};
 use crate::auth::{Caller, MaybeCaller};
-use crate::domain::plan::{check_nis_code, check_text};
+use crate::domain::plan::{check_nis_code, check_region_id, check_text};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::startup::AppState;
 use crate::storage::geography::{self as store, NewRegion, RegionChanges};
@@ -113,20 +113,6 @@ impl RequestBody for RegionPatch {}
 /// A region id in the path.
 fn path_region_id(id: &str) -> ApiResult<()> {
     write::path_value("id", id, check_region_id)
-}
-
-/// A region id: `^[a-z][a-z0-9-]{1,39}$`.
-pub fn check_region_id(id: &str) -> Result<(), &'static str> {
-    let mut bytes = id.bytes();
-    let first_ok = bytes.next().is_some_and(|b| b.is_ascii_lowercase());
-    if first_ok
-        && (2..=40).contains(&id.len())
-        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        Ok(())
-    } else {
-        Err("must be 2 to 40 lowercase letters, digits or '-', starting with a letter")
-    }
 }
 
 fn respond(status: StatusCode, region: Region) -> HttpResponse {
@@ -377,7 +363,7 @@ async fn delete_region(
 
 #[cfg(test)]
 mod tests {
-    use super::check_region_id;
+    use crate::domain::plan::check_region_id;
 
     #[test]
     fn region_ids_are_lowercase_slugs() {

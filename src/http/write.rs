@@ -99,7 +99,7 @@ pub fn text_values(name: &str, values: &[String], max_items: usize) -> ApiResult
 
 /// Region ids to filter by.
 pub fn region_filter(values: &[String]) -> ApiResult<()> {
-    checked_values("region", values, 20, super::regions::check_region_id)
+    checked_values("region", values, 20, crate::domain::plan::check_region_id)
 }
 
 /// A region id in a body has the form of one; whether the region exists is
@@ -109,7 +109,7 @@ pub fn region_field(issues: &mut Vec<InputIssue>, value: Option<&str>) {
         check(
             issues,
             "regionId",
-            super::regions::check_region_id(region),
+            crate::domain::plan::check_region_id(region),
             || region.to_owned().into(),
         );
     }
