@@ -4,11 +4,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::auth::password;
+use crate::auth::password::PasswordService;
 use crate::config::{DatabaseSettings, ServerSettings};
-use crate::domain::{Email, NewPassword, Role};
+use crate::domain::Role;
+use crate::service::users::{self, UserCreate};
+use crate::service::{self, ServiceError, Writer};
 use crate::startup::Application;
-use crate::storage::{self, principals, reference};
+use crate::storage::{self, reference};
 
 #[derive(Parser, Debug)]
 #[command(name = "ssw-api", version, about = "The Sterk Sociaal Werk API")]
@@ -107,46 +109,48 @@ fn serve(settings: ServerSettings) -> Result<(), String> {
 }
 
 fn create_user(args: CreateUser) -> Result<(), String> {
-    let email = Email::parse(&args.email).map_err(|e| format!("--email: {e}"))?;
     let (password, generated) = match args.password.filter(|p| !p.is_empty()) {
         Some(p) => (p, false),
         None => (crate::auth::secrets::random_token()[..24].to_owned(), true),
     };
-    let password = NewPassword::parse(&password).map_err(|e| format!("password: {e}"))?;
-    let hash = password::hash_blocking(password.expose()).map_err(|e| e.to_string())?;
+    let passwords = PasswordService::new(1).map_err(|e| e.to_string())?;
     runtime().map_err(|e| e.to_string())?.block_on(async move {
         let pool = storage::build_pool(&args.database);
-        let mut conn = storage::connection(&pool)
-            .await
-            .map_err(|e| e.to_string())?;
-        if args.if_no_admin
-            && principals::count_admins(&mut conn)
-                .await
-                .map_err(|e| e.to_string())?
-                > 0
-        {
+        let mut conn = service::connect(&pool).await.map_err(problem)?;
+        if args.if_no_admin && !users::no_active_admin(&mut conn).await.map_err(problem)? {
             println!("An administrator exists already; no user created.");
             return Ok(());
         }
-        let user = principals::insert_user(
-            &mut conn,
-            principals::NewUser {
-                email: email.as_str(),
-                display_name: &args.display_name,
-                password_hash: &hash,
-                role: args.role.as_str(),
-                region_id: args.region.as_deref(),
-                organisation_id: None,
-            },
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-        println!("Created {} {} ({}).", args.role, user.email, user.id);
+        let input = UserCreate {
+            email: args.email,
+            display_name: args.display_name,
+            password: password.clone(),
+            role: args.role,
+            region_id: args.region,
+            organisation_id: None,
+        };
+        let writer = Writer::command_line();
+        let user = users::create(&mut conn, &writer, &passwords, input)
+            .await
+            .map_err(problem)?;
+        println!("Created {} {} ({}).", user.role, user.email, user.id);
         if generated {
-            println!("Password (shown only now): {}", password.expose());
+            println!("Password (shown only now): {password}");
         }
         Ok(())
     })
+}
+
+/// A refusal of a use case, as one line for the operator.
+fn problem(error: ServiceError) -> String {
+    match error {
+        ServiceError::Invalid(issues) => issues
+            .iter()
+            .map(|issue| format!("{}: {}", issue.name, issue.detail))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
 }
 
 /// Example organisations, one kind per regional platform. Names say they are examples.

@@ -103,7 +103,7 @@ pub struct ServerSettings {
     #[arg(long, env = "SSW_PUBLIC_READ", default_value_t = false)]
     pub public_read: bool,
 
-    /// Seconds in-flight requests get to finish after SIGTERM.
+    /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "SSW_SHUTDOWN_TIMEOUT_SECONDS", default_value_t = 30)]
     pub shutdown_timeout_seconds: u64,
 

@@ -119,13 +119,13 @@ impl Application {
         if workers > 0 {
             server = server.workers(workers);
         }
-        if !handle_signals {
-            server = server.disable_signals();
+        // Signals are handled here rather than by actix, which stops at once on
+        // SIGINT: Ctrl-C stops as gracefully as SIGTERM.
+        let server = server.disable_signals().run();
+        if handle_signals {
+            actix_web::rt::spawn(stop_on_signals(server.handle()));
         }
-        Ok(Self {
-            server: server.run(),
-            port,
-        })
+        Ok(Self { server, port })
     }
 
     pub fn port(&self) -> u16 {
@@ -138,6 +138,36 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// SIGTERM or Ctrl-C (SIGINT) stop the server gracefully: new connections are
+/// refused, requests being handled finish within the shutdown timeout, idle
+/// connections close. A second signal stops it at once.
+async fn stop_on_signals(handle: actix_web::dev::ServerHandle) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        log::error!("cannot listen for SIGTERM and SIGINT; stop the server with SIGKILL");
+        return;
+    };
+    let mut next = async || {
+        tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        }
+    };
+    let first = next().await;
+    log::info!("{first} received: finishing the requests in flight, then stopping");
+    let graceful = handle.stop(true);
+    tokio::select! {
+        () = graceful => {}
+        second = next() => {
+            log::warn!("{second} received again: stopping at once");
+            handle.stop(false).await;
+        }
     }
 }
 
@@ -219,7 +249,7 @@ async fn note_writes(
         "/api/v1/auth/",
         "/api/v1/me",
         "/api/v1/users",
-        "/api/v1/service-accounts",
+        "/api/v1/serviceAccounts",
     ]
     .iter()
     .any(|prefix| req.path().starts_with(prefix));

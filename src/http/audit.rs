@@ -3,8 +3,8 @@
 
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -12,11 +12,12 @@ use super::extract::Query;
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams};
 use crate::auth::Caller;
-use crate::auth::permissions::{self, Operation, Resource};
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
+use crate::service::audit::{self as audit_log, AuditEntry, AuditFilter, AuditOperation};
+use crate::service::{self, API_BASE};
 use crate::startup::AppState;
-use crate::storage::audit::{self as store, AuditFilter, AuditRow};
-use crate::storage::{self};
+
+pub use crate::service::audit::RESOURCES;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_audit)
@@ -28,97 +29,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(region_history)
         .service(municipality_history)
         .service(primary_care_zone_history);
-}
-
-/// The kinds of record the audit log names.
-pub const RESOURCES: &[&str] = &[
-    "plan",
-    "challenge",
-    "action",
-    "initiative",
-    "progressUpdate",
-    "organisation",
-    "region",
-    "municipality",
-    "primaryCareZone",
-    "user",
-    "serviceAccount",
-    "apiKey",
-];
-
-/// What a write did.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub enum AuditOperation {
-    Create,
-    Update,
-    Delete,
-}
-
-impl AuditOperation {
-    fn as_str(self) -> &'static str {
-        match self {
-            AuditOperation::Create => "create",
-            AuditOperation::Update => "update",
-            AuditOperation::Delete => "delete",
-        }
-    }
-}
-
-impl std::fmt::Display for AuditOperation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One write, as the audit log keeps it.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AuditEntry {
-    /// Sequence number; later writes have higher numbers.
-    pub id: i64,
-    /// When the write happened.
-    pub at: DateTime<Utc>,
-    /// Who wrote: a user or service account id.
-    pub actor_id: Uuid,
-    /// `user` or `serviceAccount`.
-    pub actor_kind: String,
-    /// The kind of record: `plan`, `challenge`, `action`, `initiative`,
-    /// `progressUpdate`, `organisation`, `region`, `municipality`, `primaryCareZone`,
-    /// `user`, `serviceAccount`, `apiKey`.
-    pub resource: String,
-    /// The record's id (a NIS code for municipalities, a slug for regions).
-    pub resource_id: String,
-    /// What the write did.
-    pub operation: AuditOperation,
-    /// The fields that changed, by their API names: `{"title": {"before": …, "after": …}}`.
-    /// A create has only `after`, a delete only `before`.
-    #[schema(value_type = Object)]
-    pub changes: serde_json::Value,
-    /// The request that made the write (`X-Request-Id`); absent when unknown.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-}
-
-impl AuditEntry {
-    fn from_row(row: AuditRow) -> ApiResult<Self> {
-        Ok(Self {
-            id: row.id,
-            at: row.at,
-            actor_id: row.actor_id,
-            actor_kind: row.actor_kind,
-            resource: row.resource,
-            resource_id: row.resource_id,
-            operation: match row.operation.as_str() {
-                "create" => AuditOperation::Create,
-                "update" => AuditOperation::Update,
-                "delete" => AuditOperation::Delete,
-                other => return Err(ApiError::Internal(format!("audit operation {other}"))),
-            },
-            changes: row.changes,
-            request_id: row.request_id,
-        })
-    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -164,7 +74,6 @@ async fn list_audit(
     caller: Caller,
     query: Query<AuditQuery>,
 ) -> ApiResult<web::Json<Paged<AuditEntry>>> {
-    permissions::require(&caller.0, Resource::Audit, Operation::Read)?;
     let query = query.0;
     if let Some(unknown) = query
         .resource
@@ -204,10 +113,11 @@ async fn list_audit(
         .one("until", query.until.map(|t| t.to_rfc3339()));
     page_of(
         &state,
+        &caller,
         &filter,
         query.page,
         query.page_size,
-        &format!("{}/audit", super::API_BASE),
+        &format!("{API_BASE}/audit"),
         &links.0,
     )
     .await
@@ -215,6 +125,7 @@ async fn list_audit(
 
 async fn page_of(
     state: &AppState,
+    caller: &Caller,
     filter: &AuditFilter,
     page: Option<u32>,
     page_size: Option<u32>,
@@ -222,13 +133,9 @@ async fn page_of(
     links: &[(String, String)],
 ) -> ApiResult<web::Json<Paged<AuditEntry>>> {
     let (page, size) = PageParams { page, page_size }.validate()?;
-    let mut conn = storage::connection(&state.pool).await?;
-    let (rows, total) =
-        store::list(&mut conn, filter, &PageParams::storage_page(page, size)).await?;
-    let items = rows
-        .into_iter()
-        .map(AuditEntry::from_row)
-        .collect::<ApiResult<Vec<_>>>()?;
+    let mut conn = service::connect(&state.pool).await?;
+    let window = PageParams::storage_page(page, size);
+    let (items, total) = audit_log::list(&mut conn, &caller.0, filter, window).await?;
     Ok(web::Json(Paged::new(items, total, page, size, base, links)))
 }
 
@@ -255,15 +162,23 @@ async fn history(
     check_id: fn(&str) -> Result<(), &'static str>,
     query: HistoryQuery,
 ) -> ApiResult<web::Json<Paged<AuditEntry>>> {
-    permissions::require(&caller.0, Resource::Audit, Operation::Read)?;
     write::path_value("id", &id, check_id)?;
-    let base = format!("{}/{collection}/{id}/history", super::API_BASE);
+    let base = format!("{API_BASE}/{collection}/{id}/history");
     let filter = AuditFilter {
         resource: vec![resource.to_owned()],
         resource_id: Some(id),
         ..AuditFilter::default()
     };
-    page_of(state, &filter, query.page, query.page_size, &base, &[]).await
+    page_of(
+        state,
+        caller,
+        &filter,
+        query.page,
+        query.page_size,
+        &base,
+        &[],
+    )
+    .await
 }
 
 macro_rules! history_route {

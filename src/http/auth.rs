@@ -1,20 +1,18 @@
 //! `POST /auth/login`, `/auth/refresh`, `/auth/logout`.
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::{Body, RequestBody};
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
+use crate::service::sessions::{Gate, TokenResponse};
 use crate::startup::AppState;
-use crate::storage::{self, principals, sessions, throttle};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(login).service(refresh).service(logout);
 }
-
-const BAD_CREDENTIALS: &str = "invalid e-mail address or password";
 
 /// Credentials of a user.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -58,23 +56,6 @@ impl RefreshRequest {
     }
 }
 
-/// Tokens for a session.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TokenResponse {
-    /// Access token (JWT) for `Authorization: Bearer`.
-    pub access_token: String,
-    /// Always `Bearer`.
-    #[schema(example = "Bearer")]
-    pub token_type: &'static str,
-    /// Seconds until the access token expires.
-    pub expires_in: i64,
-    /// Opaque refresh token; each use returns a new one and retires the old.
-    pub refresh_token: String,
-    /// When the session (and so every refresh token of it) ends.
-    pub refresh_expires_at: chrono::DateTime<chrono::Utc>,
-}
-
 fn client_address(req: &HttpRequest, state: &AppState) -> String {
     if state.settings.trust_proxy
         && let Some(addr) = req.connection_info().realip_remote_addr()
@@ -86,22 +67,17 @@ fn client_address(req: &HttpRequest, state: &AppState) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-fn tokens(
-    state: &AppState,
-    user_id: uuid::Uuid,
-    session: sessions::NewSession,
-) -> ApiResult<HttpResponse> {
-    let access_token = state
-        .tokens
-        .issue(user_id, session.session_id)
-        .map_err(ApiError::Internal)?;
-    Ok(HttpResponse::Ok().json(TokenResponse {
-        access_token,
-        token_type: "Bearer",
-        expires_in: state.tokens.access_ttl_seconds,
-        refresh_token: session.refresh_token,
-        refresh_expires_at: session.expires_at,
-    }))
+/// The sign-in use cases with this server's pool, hashing and limits.
+pub fn gate(state: &AppState) -> Gate<'_> {
+    let settings = &state.settings;
+    Gate {
+        pool: &state.pool,
+        passwords: &state.passwords,
+        tokens: &state.tokens,
+        max_failures_per_account: settings.login_max_failures_per_account,
+        max_failures_per_client: settings.login_max_failures_per_client,
+        window_seconds: settings.login_window_seconds,
+    }
 }
 
 /// Log in with e-mail address and password.
@@ -127,60 +103,9 @@ async fn login(
     body: Body<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password } = body.0;
-    let email = email.trim().to_lowercase();
-    let keys = [
-        format!("account:{email}"),
-        format!("client:{}", client_address(&req, &state)),
-    ];
-    let mut conn = storage::connection(&state.pool).await?;
-    if let Some(retry_after_seconds) = throttle::blocked_for(&mut conn, &keys).await? {
-        return Err(ApiError::TooManyRequests {
-            retry_after_seconds,
-        });
-    }
-    let user = if email.len() <= 254 {
-        principals::find_user_by_email(&mut conn, &email).await?
-    } else {
-        None
-    };
-    // Release the connection while the hash runs.
-    drop(conn);
-    let password = if password.len() > 1024 {
-        String::new()
-    } else {
-        password
-    };
-    let matched = state
-        .passwords
-        .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
-        .await;
-    let mut conn = storage::connection(&state.pool).await?;
-    match user {
-        Some(user) if matched && user.active => {
-            throttle::clear(&mut conn, &keys[..1]).await?;
-            let session =
-                sessions::create(&mut conn, user.id, state.tokens.refresh_ttl_seconds).await?;
-            tokens(&state, user.id, session)
-        }
-        _ => {
-            let window = state.settings.login_window_seconds;
-            throttle::record_failure(
-                &mut conn,
-                &keys[0],
-                state.settings.login_max_failures_per_account,
-                window,
-            )
-            .await?;
-            throttle::record_failure(
-                &mut conn,
-                &keys[1],
-                state.settings.login_max_failures_per_client,
-                window,
-            )
-            .await?;
-            Err(ApiError::Unauthenticated(BAD_CREDENTIALS))
-        }
-    }
+    let client = client_address(&req, &state);
+    let tokens = gate(&state).login(&email, password, &client).await?;
+    Ok(HttpResponse::Ok().json(tokens))
 }
 
 /// Exchange a refresh token for new tokens.
@@ -202,20 +127,8 @@ async fn refresh(
     state: web::Data<AppState>,
     body: Body<RefreshRequest>,
 ) -> ApiResult<HttpResponse> {
-    let token = body.0.token()?;
-    let mut conn = storage::connection(&state.pool).await?;
-    match sessions::rotate(&mut conn, token).await? {
-        sessions::Rotation::Rotated { user_id, session } => tokens(&state, user_id, session),
-        sessions::Rotation::Reused => {
-            log::warn!("a retired refresh token was presented; its session is revoked");
-            Err(ApiError::Unauthenticated(
-                "the refresh token is no longer valid",
-            ))
-        }
-        sessions::Rotation::Invalid => Err(ApiError::Unauthenticated(
-            "the refresh token is no longer valid",
-        )),
-    }
+    let tokens = gate(&state).refresh(body.0.token()?).await?;
+    Ok(HttpResponse::Ok().json(tokens))
 }
 
 /// End the session a refresh token belongs to.
@@ -233,8 +146,6 @@ async fn refresh(
 )]
 #[post("/auth/logout")]
 async fn logout(state: web::Data<AppState>, body: Body<RefreshRequest>) -> ApiResult<HttpResponse> {
-    let token = body.0.token()?;
-    let mut conn = storage::connection(&state.pool).await?;
-    sessions::revoke_by_token(&mut conn, token).await?;
+    gate(&state).logout(body.0.token()?).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -24,9 +24,12 @@ async fn openapi_json(spec: web::Data<SpecJson>) -> HttpResponse {
 /// The served document, serialised once at start-up.
 pub struct SpecJson(pub actix_web::web::Bytes);
 
-/// Swagger UI at `/docs`, reading the document above; its assets are built in.
+/// Swagger UI at `/docs/`, reading the document above; its assets are built in.
+/// The tail segment `{file}*` (not a regex) keeps the route's metrics label a
+/// plain pattern.
 pub fn swagger_ui(cfg: &mut web::ServiceConfig) {
-    cfg.service(SwaggerUi::new("/docs/{_:.*}").config(
+    cfg.service(web::redirect("/docs", "/docs/"));
+    cfg.service(SwaggerUi::new("/docs/{file}*").config(
         utoipa_swagger_ui::Config::from("/api/v1/openapi.json").persist_authorization(false),
     ));
 }

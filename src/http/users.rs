@@ -1,22 +1,21 @@
 //! `/users`: user accounts, managed by administrators.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use chrono::{DateTime, Utc};
-use diesel_async::AsyncConnection;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, if_match, nullable, present, versioned};
+use super::extract::{Body, Query, RequestBody, version, versioned};
 use super::pagination::{PageParams, Paged};
+use super::write;
 use crate::auth::Caller;
-use crate::auth::permissions::{self, Operation, Resource};
-use crate::domain::{Email, NewPassword, Role};
+use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
+use crate::service::users::{self, User, UserCreate, UserPatch, UserSearch};
+use crate::service::{self, API_BASE};
 use crate::startup::AppState;
-use crate::storage::principals::{self, UserChanges, UserFilter, UserRow};
-use crate::storage::{self, audit, reference, sessions};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_users)
@@ -25,163 +24,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(update_user);
 }
 
-/// A user account.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct User {
-    /// Identifier.
-    pub id: Uuid,
-    /// URL of this resource.
-    #[serde(rename = "self")]
-    pub self_link: String,
-    /// E-mail address, lower-cased; unique.
-    pub email: String,
-    /// Name shown to other people.
-    pub display_name: String,
-    /// Role.
-    pub role: Role,
-    /// Region of a coordinator; absent for other roles unless set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region_id: Option<String>,
-    /// Organisation of a contributor; absent for other roles unless set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub organisation_id: Option<Uuid>,
-    /// Inactive users cannot log in; deactivation ends their sessions.
-    pub active: bool,
-    /// Changes on every write; send it back in `If-Match`.
-    pub version: i32,
-    /// Creation time.
-    pub created_at: DateTime<Utc>,
-    /// Time of the last change.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl User {
-    pub fn from_row(row: UserRow) -> ApiResult<Self> {
-        Ok(Self {
-            self_link: format!("{}/users/{}", super::API_BASE, row.id),
-            id: row.id,
-            email: row.email,
-            display_name: row.display_name,
-            role: row.role.parse().map_err(ApiError::Internal)?,
-            region_id: row.region_id,
-            organisation_id: row.organisation_id,
-            active: row.active,
-            version: row.version,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        })
-    }
-}
-
-/// A new user account.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct UserCreate {
-    /// E-mail address; unique, compared case-insensitively.
-    #[schema(example = "an.peeters@example.org", max_length = 254)]
-    pub email: String,
-    /// Name shown to other people.
-    #[schema(min_length = 1, max_length = 200)]
-    pub display_name: String,
-    /// Initial password, 12 to 128 characters.
-    #[schema(min_length = 12, max_length = 128, format = Password)]
-    pub password: String,
-    /// Role.
-    pub role: Role,
-    /// Region; required for coordinators.
-    pub region_id: Option<String>,
-    /// Organisation; required for contributors.
-    pub organisation_id: Option<Uuid>,
-}
 impl RequestBody for UserCreate {}
-
-/// Changes to a user account (JSON merge patch): absent fields stay as they are,
-/// `null` clears an optional field.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct UserPatch {
-    /// Name shown to other people.
-    #[schema(min_length = 1, max_length = 200)]
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub display_name: Option<String>,
-    /// Role.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub role: Option<Role>,
-    /// Region; required for coordinators.
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
-    pub region_id: Option<Option<String>>,
-    /// Organisation; required for contributors.
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<Uuid>)]
-    pub organisation_id: Option<Option<Uuid>>,
-    /// `false` deactivates the account and ends all its sessions.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub active: Option<bool>,
-    /// A new password set by an administrator; ends all the user's sessions.
-    #[schema(min_length = 12, max_length = 128, format = Password)]
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub password: Option<String>,
-}
 impl RequestBody for UserPatch {
     const READ_ONLY: &'static [&'static str] =
         &["id", "self", "version", "createdAt", "updatedAt", "email"];
 }
 
-pub fn display_name_issue(name: &str, field: &str) -> Option<InputIssue> {
-    let len = name.chars().count();
-    if name.trim().is_empty() || len > 200 || name.chars().any(char::is_control) {
-        Some(InputIssue::body(
-            field,
-            "must be 1 to 200 characters without control characters",
-        ))
-    } else {
-        None
-    }
-}
-
-/// The scope a role needs: a region for coordinators, an organisation for
-/// contributors, each of which must exist.
-pub async fn scope_issues(
-    conn: &mut diesel_async::AsyncPgConnection,
-    role: Role,
-    region_id: Option<&str>,
-    organisation_id: Option<Uuid>,
-) -> ApiResult<Vec<InputIssue>> {
-    let mut issues = Vec::new();
-    match region_id {
-        Some(region) if !reference::region_exists(conn, region).await? => {
-            issues.push(InputIssue::body("regionId", "no such region").with_value(region.into()));
-        }
-        None if role == Role::Coordinator => {
-            issues.push(InputIssue::body("regionId", "is required for coordinators"))
-        }
-        _ => {}
-    }
-    match organisation_id {
-        Some(org) if !reference::organisation_exists(conn, org).await? => {
-            issues.push(
-                InputIssue::body("organisationId", "no such organisation")
-                    .with_value(org.to_string().into()),
-            );
-        }
-        None if role == Role::Contributor => {
-            issues.push(InputIssue::body(
-                "organisationId",
-                "is required for contributors",
-            ));
-        }
-        _ => {}
-    }
-    Ok(issues)
-}
-
-fn respond(status: actix_web::http::StatusCode, user: User) -> HttpResponse {
+fn respond(status: StatusCode, user: User) -> HttpResponse {
     versioned(status, user.version, &user.self_link.clone(), user)
 }
 
@@ -233,7 +82,6 @@ async fn list_users(
     caller: Caller,
     query: Query<UserQuery>,
 ) -> ApiResult<web::Json<Paged<User>>> {
-    permissions::require(&caller.0, Resource::Users, Operation::Read)?;
     let query = query.0;
     let (page, size) = PageParams {
         page: query.page,
@@ -247,24 +95,14 @@ async fn list_users(
                 .with_value(sort.into()),
         ));
     }
-    let q = super::write::search_text(query.q.as_deref())?;
-    let filter = UserFilter {
-        role: query.role.map(|r| r.as_str().to_owned()),
+    let search = UserSearch {
+        role: query.role,
         active: query.active,
-        q,
+        q: write::search_text(query.q.as_deref())?,
     };
-    let mut conn = storage::connection(&state.pool).await?;
-    let (rows, total) = principals::list_users(
-        &mut conn,
-        &filter,
-        &sort,
-        &PageParams::storage_page(page, size),
-    )
-    .await?;
-    let items = rows
-        .into_iter()
-        .map(User::from_row)
-        .collect::<ApiResult<Vec<_>>>()?;
+    let mut conn = service::connect(&state.pool).await?;
+    let window = PageParams::storage_page(page, size);
+    let (items, total) = users::list(&mut conn, &caller.0, search, &sort, window).await?;
     let mut params = Vec::new();
     if let Some(role) = query.role {
         params.push(("role".to_owned(), role.as_str().to_owned()));
@@ -281,7 +119,7 @@ async fn list_users(
         total,
         page,
         size,
-        &format!("{}/users", super::API_BASE),
+        &format!("{API_BASE}/users"),
         &params,
     )))
 }
@@ -308,78 +146,13 @@ async fn create_user(
     caller: Caller,
     body: Body<UserCreate>,
 ) -> ApiResult<HttpResponse> {
-    permissions::require(&caller.0, Resource::Users, Operation::Write)?;
-    let actor = super::write::actor(&req, &caller.0);
-    super::idempotency::once(&req, &state, &caller.0, || {
-        insert_user(&state, &actor, body.0)
+    super::idempotency::once(&req, &state, &caller.0, || async {
+        let mut conn = service::connect(&state.pool).await?;
+        let writer = write::writer(&req, &caller.0);
+        let user = users::create(&mut conn, &writer, &state.passwords, body.0).await?;
+        Ok(respond(StatusCode::CREATED, user))
     })
     .await
-}
-
-async fn insert_user(
-    state: &AppState,
-    actor: &audit::Actor,
-    input: UserCreate,
-) -> ApiResult<HttpResponse> {
-    let mut issues = Vec::new();
-    let email = Email::parse(&input.email)
-        .map_err(|e| {
-            issues.push(InputIssue::body("email", e).with_value(input.email.clone().into()))
-        })
-        .ok();
-    issues.extend(display_name_issue(&input.display_name, "displayName"));
-    let password = NewPassword::parse(&input.password)
-        .map_err(|e| issues.push(InputIssue::body("password", e)))
-        .ok();
-    let mut conn = storage::connection(&state.pool).await?;
-    issues.extend(
-        scope_issues(
-            &mut conn,
-            input.role,
-            input.region_id.as_deref(),
-            input.organisation_id,
-        )
-        .await?,
-    );
-    let (Some(email), Some(password), true) = (email, password, issues.is_empty()) else {
-        return Err(ApiError::Validation(issues));
-    };
-    drop(conn);
-    let hash = state
-        .passwords
-        .hash(password.expose().to_owned())
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let mut conn = storage::connection(&state.pool).await?;
-    let user = conn
-        .transaction::<_, ApiError, _>(async |conn| {
-            let row = principals::insert_user(
-                conn,
-                principals::NewUser {
-                    email: email.as_str(),
-                    display_name: input.display_name.trim(),
-                    password_hash: &hash,
-                    role: input.role.as_str(),
-                    region_id: input.region_id.as_deref(),
-                    organisation_id: input.organisation_id,
-                },
-            )
-            .await?;
-            let user = User::from_row(row)?;
-            let after = super::write::snapshot(&user)?;
-            audit::record(
-                conn,
-                actor,
-                "user",
-                &user.id.to_string(),
-                None,
-                Some(&after),
-            )
-            .await?;
-            Ok(user)
-        })
-        .await?;
-    Ok(respond(actix_web::http::StatusCode::CREATED, user))
 }
 
 /// Read a user. Everyone may read their own account; administrators read all.
@@ -398,14 +171,9 @@ async fn read_user(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
-    permissions::require_read_user(&caller.0, id)?;
-    let mut conn = storage::connection(&state.pool).await?;
-    let row = principals::get_user(&mut conn, id).await?;
-    Ok(respond(
-        actix_web::http::StatusCode::OK,
-        User::from_row(row)?,
-    ))
+    let mut conn = service::connect(&state.pool).await?;
+    let user = users::read(&mut conn, &caller.0, id.into_inner()).await?;
+    Ok(respond(StatusCode::OK, user))
 }
 
 /// Change a user (JSON merge patch). Needs `If-Match` with the current version.
@@ -438,92 +206,10 @@ async fn update_user(
     id: web::Path<Uuid>,
     body: Body<UserPatch>,
 ) -> ApiResult<HttpResponse> {
-    permissions::require(&caller.0, Resource::Users, Operation::Write)?;
+    let expected = version(&req)?;
+    let mut conn = service::connect(&state.pool).await?;
+    let writer = write::writer(&req, &caller.0);
     let id = id.into_inner();
-    let expected_version = if_match(&req)?;
-    let patch = body.0;
-    let mut issues = Vec::new();
-    if let Some(name) = &patch.display_name {
-        issues.extend(display_name_issue(name, "displayName"));
-    }
-    let password = match &patch.password {
-        Some(p) => NewPassword::parse(p)
-            .map_err(|e| issues.push(InputIssue::body("password", e)))
-            .ok(),
-        None => None,
-    };
-    let mut conn = storage::connection(&state.pool).await?;
-    let current = principals::get_user(&mut conn, id).await?;
-    let role = patch
-        .role
-        .unwrap_or(current.role.parse().map_err(ApiError::Internal)?);
-    let region = patch.region_id.clone().unwrap_or(current.region_id.clone());
-    let organisation = patch.organisation_id.unwrap_or(current.organisation_id);
-    issues.extend(scope_issues(&mut conn, role, region.as_deref(), organisation).await?);
-    if !issues.is_empty() {
-        return Err(ApiError::Validation(issues));
-    }
-    let stays_admin = role == Role::Admin && patch.active.unwrap_or(current.active);
-    if current.role == "admin"
-        && current.active
-        && !stays_admin
-        && principals::count_admins(&mut conn).await? <= 1
-    {
-        return Err(ApiError::Conflict(
-            "this is the last active administrator".into(),
-        ));
-    }
-    if current.version != expected_version {
-        return Err(ApiError::PreconditionFailed);
-    }
-    drop(conn);
-    let hash = match password {
-        Some(p) => Some(
-            state
-                .passwords
-                .hash(p.expose().to_owned())
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?,
-        ),
-        None => None,
-    };
-    let ends_sessions = hash.is_some() || patch.active == Some(false);
-    let changes = UserChanges {
-        display_name: patch.display_name.map(|n| n.trim().to_owned()),
-        role: patch.role.map(|r| r.as_str().to_owned()),
-        region_id: patch.region_id,
-        organisation_id: patch.organisation_id,
-        active: patch.active,
-        password_changed_at: hash.as_ref().map(|_| Utc::now()),
-        password_hash: hash,
-    };
-    let password_reset = changes.password_hash.is_some();
-    let before = super::write::snapshot(&User::from_row(current)?)?;
-    let actor = super::write::actor(&req, &caller.0);
-    let mut conn = storage::connection(&state.pool).await?;
-    let user = conn
-        .transaction::<_, ApiError, _>(async |conn| {
-            let row = principals::update_user(conn, id, expected_version, changes).await?;
-            if ends_sessions {
-                sessions::revoke_all_for_user(conn, id, None, "deactivated or password reset")
-                    .await?;
-            }
-            let user = User::from_row(row)?;
-            let mut after = super::write::snapshot(&user)?;
-            if password_reset {
-                after["passwordReset"] = serde_json::Value::Bool(true);
-            }
-            audit::record(
-                conn,
-                &actor,
-                "user",
-                &id.to_string(),
-                Some(&before),
-                Some(&after),
-            )
-            .await?;
-            Ok(user)
-        })
-        .await?;
-    Ok(respond(actix_web::http::StatusCode::OK, user))
+    let user = users::update(&mut conn, &writer, &state.passwords, id, expected, body.0).await?;
+    Ok(respond(StatusCode::OK, user))
 }

@@ -8,18 +8,26 @@
 //! Below: `storage` (SQL) and `auth` (permissions). Above: `http`, which turns a
 //! [`ServiceError`] into a problem document; nothing here knows HTTP.
 
+mod accounts;
+pub mod api_keys;
+pub mod audit;
 pub mod challenges;
 pub mod patch;
 pub mod plans;
 pub mod record;
 mod rules;
+pub mod service_accounts;
+pub mod sessions;
+pub mod users;
 
 use diesel_async::AsyncPgConnection;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::auth::permissions::Denied;
-use crate::domain::{InputIssue, Principal, PrincipalKind};
+use uuid::Uuid;
+
+use crate::domain::{InputIssue, Principal, PrincipalKind, Role};
 use crate::storage::audit::Actor;
 use crate::storage::{self, DbConn, DbPool, StorageError};
 
@@ -119,6 +127,27 @@ impl<'a> Writer<'a> {
                 id: principal.id,
                 kind: kind_name(principal.kind),
                 request_id,
+            },
+        }
+    }
+
+    /// The operator at the command line (`create-user`, `seed`): an
+    /// administrator the audit log names `system`.
+    pub fn command_line() -> Writer<'static> {
+        static OPERATOR: Principal = Principal {
+            id: Uuid::nil(),
+            kind: PrincipalKind::User,
+            role: Role::Admin,
+            region_id: None,
+            organisation_id: None,
+            session_id: None,
+        };
+        Writer {
+            principal: &OPERATOR,
+            actor: Actor {
+                id: Uuid::nil(),
+                kind: "system",
+                request_id: None,
             },
         }
     }

@@ -45,6 +45,11 @@ pub trait Change<R: Record>: Send + Sync {
         principal: &Principal,
         current: &R,
     ) -> impl Future<Output = ServiceResult<()>> + Send;
+    /// A fact the audit entry records beside the record's fields, such as a
+    /// password reset that the record itself does not show.
+    fn audit_note(&self) -> Option<(&'static str, serde_json::Value)> {
+        None
+    }
     /// Writes the change; the record after it, `None` when it is gone.
     fn apply(
         self,
@@ -81,14 +86,21 @@ pub async fn change<R: Record, C: Change<R>>(
         if before.version() != expected {
             return Err(ServiceError::Stale);
         }
+        let note = change.audit_note();
         let after = change.apply(conn, current).await?;
+        let mut after_snapshot = after.as_ref().map(snapshot).transpose()?;
+        if let (Some(serde_json::Value::Object(fields)), Some((name, value))) =
+            (after_snapshot.as_mut(), note)
+        {
+            fields.insert(name.to_owned(), value);
+        }
         audit::record(
             conn,
             writer.actor(),
             R::View::RESOURCE,
             &before.audit_key(),
             Some(&snapshot(&before)?),
-            after.as_ref().map(snapshot).transpose()?.as_ref(),
+            after_snapshot.as_ref(),
         )
         .await?;
         Ok(after)
@@ -160,6 +172,19 @@ pub fn unreferenced(references: Vec<String>, message: &str) -> ServiceResult<()>
             references.join(", ")
         )))
     }
+}
+
+/// Records a write that has no versioned record to show (an API key, a
+/// password), with the facts before and after it.
+pub async fn log(
+    conn: &mut Conn,
+    writer: &Writer<'_>,
+    resource: &str,
+    key: &str,
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+) -> ServiceResult<()> {
+    Ok(audit::record(conn, writer.actor(), resource, key, before, after).await?)
 }
 
 /// The version a write names, required once the caller is known to be allowed.

@@ -180,6 +180,28 @@ pub async fn set_password(
         .await?)
 }
 
+pub async fn lock_user(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<UserRow> {
+    Ok(users::table
+        .find(id)
+        .for_update()
+        .select(UserRow::as_select())
+        .first(conn)
+        .await?)
+}
+
+/// Makes the changes that may remove an active administrator wait for each
+/// other until the transaction ends, so that two concurrent demotions cannot
+/// both count the other administrator as left. An advisory lock, not row locks:
+/// writers that lock their own row first cannot deadlock on it.
+pub async fn serialize_admin_changes(conn: &mut AsyncPgConnection) -> StorageResult<()> {
+    const LAST_ADMIN_LOCK: i64 = 0x5357_0001;
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(LAST_ADMIN_LOCK)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn count_admins(conn: &mut AsyncPgConnection) -> StorageResult<i64> {
     Ok(users::table
         .filter(users::role.eq("admin"))
@@ -242,6 +264,18 @@ pub async fn get_service_account(
 ) -> StorageResult<ServiceAccountRow> {
     Ok(service_accounts::table
         .find(id)
+        .select(ServiceAccountRow::as_select())
+        .first(conn)
+        .await?)
+}
+
+pub async fn lock_service_account(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> StorageResult<ServiceAccountRow> {
+    Ok(service_accounts::table
+        .find(id)
+        .for_update()
         .select(ServiceAccountRow::as_select())
         .first(conn)
         .await?)

@@ -12,7 +12,7 @@ async fn service_account_with_key(app: &TestApp, admin: &str, role: &str) -> (Va
         _ => json!({"name": format!("Municipal sync {}", uuid::Uuid::new_v4()), "role": role}),
     };
     let response = app
-        .post_json("/api/v1/service-accounts", &body)
+        .post_json("/api/v1/serviceAccounts", &body)
         .bearer_auth(admin)
         .send()
         .await
@@ -22,7 +22,7 @@ async fn service_account_with_key(app: &TestApp, admin: &str, role: &str) -> (Va
     let response = app
         .post_json(
             &format!(
-                "/api/v1/service-accounts/{}/api-keys",
+                "/api/v1/serviceAccounts/{}/apiKeys",
                 account["id"].as_str().unwrap()
             ),
             &json!({"name": "prod"}),
@@ -78,7 +78,7 @@ async fn a_key_is_shown_once_and_listed_by_prefix_with_its_last_use() {
         .unwrap();
 
     let path = format!(
-        "/api/v1/service-accounts/{}/api-keys",
+        "/api/v1/serviceAccounts/{}/apiKeys",
         account["id"].as_str().unwrap()
     );
     let keys: Value = app.get_json(&path, &admin).await;
@@ -107,7 +107,7 @@ async fn a_revoked_key_stops_working_at_once() {
     );
 
     let path = format!(
-        "/api/v1/service-accounts/{}/api-keys/{}",
+        "/api/v1/serviceAccounts/{}/apiKeys/{}",
         account["id"].as_str().unwrap(),
         key["id"].as_str().unwrap()
     );
@@ -137,7 +137,7 @@ async fn a_deactivated_service_account_cannot_authenticate() {
         .request(
             Method::PATCH,
             &format!(
-                "/api/v1/service-accounts/{}",
+                "/api/v1/serviceAccounts/{}",
                 account["id"].as_str().unwrap()
             ),
         )
@@ -187,7 +187,7 @@ async fn only_administrators_manage_service_accounts() {
         let (_, token) = app.token_for(role).await;
         let response = app
             .post_json(
-                "/api/v1/service-accounts",
+                "/api/v1/serviceAccounts",
                 &json!({"name": "x", "role": "reader"}),
             )
             .bearer_auth(&token)
@@ -196,7 +196,7 @@ async fn only_administrators_manage_service_accounts() {
             .unwrap();
         assert_problem(response, StatusCode::FORBIDDEN, "forbidden").await;
         let response = app
-            .get("/api/v1/service-accounts")
+            .get("/api/v1/serviceAccounts")
             .bearer_auth(&token)
             .send()
             .await

@@ -53,14 +53,14 @@ const TABLE: &[(&str, Rule)] = &[
     ("POST /api/v1/users", Rule::Admin),
     ("GET /api/v1/users/{id}", Rule::OwnAccount),
     ("PATCH /api/v1/users/{id}", Rule::Admin),
-    ("GET /api/v1/service-accounts", Rule::Admin),
-    ("POST /api/v1/service-accounts", Rule::Admin),
-    ("GET /api/v1/service-accounts/{id}", Rule::Admin),
-    ("PATCH /api/v1/service-accounts/{id}", Rule::Admin),
-    ("GET /api/v1/service-accounts/{id}/api-keys", Rule::Admin),
-    ("POST /api/v1/service-accounts/{id}/api-keys", Rule::Admin),
+    ("GET /api/v1/serviceAccounts", Rule::Admin),
+    ("POST /api/v1/serviceAccounts", Rule::Admin),
+    ("GET /api/v1/serviceAccounts/{id}", Rule::Admin),
+    ("PATCH /api/v1/serviceAccounts/{id}", Rule::Admin),
+    ("GET /api/v1/serviceAccounts/{id}/apiKeys", Rule::Admin),
+    ("POST /api/v1/serviceAccounts/{id}/apiKeys", Rule::Admin),
     (
-        "DELETE /api/v1/service-accounts/{id}/api-keys/{keyId}",
+        "DELETE /api/v1/serviceAccounts/{id}/apiKeys/{keyId}",
         Rule::Admin,
     ),
     ("GET /api/v1/plans", Rule::SignedIn),
@@ -341,7 +341,7 @@ impl Matrix {
 
     async fn service_account(&self) -> String {
         self.create(
-            "/api/v1/service-accounts",
+            "/api/v1/serviceAccounts",
             json!({"name": format!("Systeem {}", next()), "role": "reader"}),
         )
         .await
@@ -413,7 +413,7 @@ impl Matrix {
                     user.id.to_string()
                 }
             }
-            "service-accounts" => self.service_account().await,
+            "serviceAccounts" => self.service_account().await,
             other => panic!("no fixture for {other}"),
         }
     }
@@ -455,11 +455,11 @@ impl Matrix {
                 "email": format!("matrix-{n}@example.org"), "displayName": "Matrix",
                 "password": PASSWORD, "role": "reader"})),
             "PATCH /api/v1/users/{id}" => Some(json!({"displayName": format!("Naam {n}")})),
-            "POST /api/v1/service-accounts" => {
+            "POST /api/v1/serviceAccounts" => {
                 Some(json!({"name": format!("Systeem {n}"), "role": "reader"}))
             }
-            "PATCH /api/v1/service-accounts/{id}" => Some(json!({"name": format!("Ander {n}")})),
-            "POST /api/v1/service-accounts/{id}/api-keys" => Some(json!({"name": "sleutel"})),
+            "PATCH /api/v1/serviceAccounts/{id}" => Some(json!({"name": format!("Ander {n}")})),
+            "POST /api/v1/serviceAccounts/{id}/apiKeys" => Some(json!({"name": "sleutel"})),
             "POST /api/v1/plans" => Some(
                 json!({"code": format!("n{n}"), "title": "Plan", "startYear": 2025, "endYear": 2026}),
             ),
@@ -501,7 +501,7 @@ impl Matrix {
                 .w
                 .app
                 .create(
-                    &format!("/api/v1/service-accounts/{account}/api-keys"),
+                    &format!("/api/v1/serviceAccounts/{account}/apiKeys"),
                     &self.w.admin,
                     json!({"name": "sleutel"}),
                 )
@@ -649,7 +649,7 @@ async fn another_regions_ids_in_bodies_and_filters_and_protected_fields_are_refu
         ),
         format!("{other_path}/history"),
         "/api/v1/users?q=example.org".to_owned(),
-        "/api/v1/service-accounts".to_owned(),
+        "/api/v1/serviceAccounts".to_owned(),
     ] {
         let answer = app
             .call(Method::GET, &path, &w.coordinator, None, None)

@@ -79,7 +79,7 @@ async fn every_kind_of_write_is_recorded() {
     let account = w
         .app
         .create(
-            "/api/v1/service-accounts",
+            "/api/v1/serviceAccounts",
             &w.admin,
             json!({"name": "Gemeente X", "role": "reader"}),
         )
@@ -87,7 +87,7 @@ async fn every_kind_of_write_is_recorded() {
     w.app
         .create(
             &format!(
-                "/api/v1/service-accounts/{}/api-keys",
+                "/api/v1/serviceAccounts/{}/apiKeys",
                 account["id"].as_str().unwrap()
             ),
             &w.admin,

@@ -71,6 +71,27 @@ async fn swagger_ui_is_served_from_built_in_assets() {
     assert!(init.contains("/api/v1/openapi.json"));
 }
 
+#[actix_web::test]
+async fn docs_without_a_slash_lead_to_swagger_ui_and_its_assets_have_one_metrics_label() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/docs").send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::TEMPORARY_REDIRECT);
+    assert_eq!(response.headers()["location"], "/docs/");
+    app.get("/docs/swagger-ui.css").send().await.unwrap();
+    let metrics = app
+        .get("/metrics")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // A plain route pattern: a regex segment cannot be turned into a label
+    // and made the metrics middleware log a warning for every asset.
+    assert!(metrics.contains(r#"endpoint="/docs/{file}*""#), "{metrics}");
+    assert!(!metrics.contains("swagger-ui.css"));
+}
+
 /// Every bounded text in the document says which characters it takes, so that
 /// clients (and the fuzzer) know what the service refuses.
 #[actix_web::test]

@@ -1,4 +1,5 @@
-//! The real binary, stopped with SIGTERM while requests are in flight.
+//! The real binary, stopped with SIGTERM or Ctrl-C (SIGINT) while requests are
+//! in flight.
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -11,6 +12,15 @@ use crate::helpers::{PASSWORD, TestApp};
 
 #[actix_web::test]
 async fn sigterm_lets_in_flight_requests_finish_and_the_process_exits_cleanly() {
+    stops_gracefully_on("TERM").await;
+}
+
+#[actix_web::test]
+async fn ctrl_c_lets_in_flight_requests_finish_like_sigterm() {
+    stops_gracefully_on("INT").await;
+}
+
+async fn stops_gracefully_on(signal: &str) {
     let app = TestApp::spawn().await;
     let user = app.create_user(Role::Reader, None, None).await;
     let port = {
@@ -77,7 +87,7 @@ async fn sigterm_lets_in_flight_requests_finish_and_the_process_exits_cleanly() 
     }
     assert!(handling > 1, "the server never handled the logins together");
     let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args([&format!("-{signal}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
@@ -97,7 +107,10 @@ async fn sigterm_lets_in_flight_requests_finish_and_the_process_exits_cleanly() 
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    assert!(refused, "new connections were still served after SIGTERM");
+    assert!(
+        refused,
+        "new connections were still served after SIG{signal}"
+    );
     let in_flight = logins.iter().filter(|h| !h.is_finished()).count();
     assert!(attempt().await.is_err(), "a refused server served again");
     eprintln!(
