@@ -7,7 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::startup::AppState;
-use crate::storage;
+use crate::service;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(live).service(ready).service(metrics);
@@ -40,7 +40,7 @@ async fn live() -> web::Json<Health> {
 )]
 #[get("/health/ready")]
 async fn ready(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
-    storage::ping(&state.pool)
+    service::ping(&state.pool)
         .await
         .map_err(|e| match ApiError::from(e) {
             unavailable @ ApiError::Unavailable(_) => unavailable,

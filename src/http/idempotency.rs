@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::domain::Principal;
 use crate::error::{ApiError, ApiResult, InputIssue};
 use crate::startup::AppState;
-use crate::storage::{self, idempotency};
+use crate::service::{self, idempotency};
 
 pub const HEADER: &str = "idempotency-key";
 
@@ -62,7 +62,7 @@ where
         }
         hasher.finalize().to_vec()
     };
-    let mut conn = storage::connection(&state.pool).await?;
+    let mut conn = service::connect(&state.pool).await?;
     match idempotency::claim(&mut conn, caller.id, &key, &request_hash).await? {
         idempotency::Claim::Existing(record) => {
             if record.request_hash != request_hash {
@@ -91,7 +91,7 @@ where
         idempotency::Claim::Claimed => {
             drop(conn);
             let result = handler().await;
-            let mut conn = storage::connection(&state.pool).await?;
+            let mut conn = service::connect(&state.pool).await?;
             match result {
                 Ok(response) if response.status().is_success() => {
                     let status = response.status();

@@ -12,6 +12,7 @@ mod accounts;
 pub mod api_keys;
 pub mod audit;
 pub mod challenges;
+pub mod idempotency;
 pub mod patch;
 pub mod plans;
 pub mod record;
@@ -43,6 +44,11 @@ pub type Conn = AsyncPgConnection;
 /// Takes a connection from the pool; failing to get one means the database is unreachable.
 pub async fn connect(pool: &DbPool) -> ServiceResult<DbConn> {
     Ok(storage::connection(pool).await?)
+}
+
+/// Checks that the database answers; the readiness probe asks.
+pub async fn ping(pool: &DbPool) -> ServiceResult<()> {
+    Ok(storage::ping(pool).await?)
 }
 
 /// Why a use case did not happen. Every variant leaves the database as it was.
