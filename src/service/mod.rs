@@ -9,9 +9,12 @@
 //! [`ServiceError`] into a problem document; nothing here knows HTTP.
 
 pub mod challenges;
+pub mod municipalities;
+pub mod organisations;
 pub mod patch;
 pub mod plans;
 pub mod record;
+pub mod regions;
 mod rules;
 
 use diesel_async::AsyncPgConnection;
