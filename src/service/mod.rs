@@ -13,9 +13,12 @@ pub mod api_keys;
 pub mod audit;
 pub mod challenges;
 pub mod idempotency;
+pub mod municipalities;
+pub mod organisations;
 pub mod patch;
 pub mod plans;
 pub mod record;
+pub mod regions;
 mod rules;
 pub mod service_accounts;
 pub mod sessions;
@@ -33,7 +36,9 @@ use crate::storage::audit::Actor;
 use crate::storage::{self, DbConn, DbPool, StorageError};
 
 pub use record::{Audited, Change, Creation, Record};
-pub use rules::{ProgressSource, check, check_list, check_period, ensure_valid, progress_source};
+pub use rules::{
+    ProgressSource, check, check_list, check_path, check_period, ensure_valid, progress_source,
+};
 
 /// Where the API's resources live; records carry their own URL under it.
 pub const API_BASE: &str = "/api/v1";

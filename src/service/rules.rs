@@ -16,6 +16,17 @@ pub fn ensure_valid(issues: Vec<InputIssue>) -> ServiceResult<()> {
     }
 }
 
+/// A value of the request's path, such as a record's key, that must pass `check`.
+pub fn check_path(
+    name: &str,
+    value: &str,
+    check: fn(&str) -> Result<(), &'static str>,
+) -> ServiceResult<()> {
+    check(value).map_err(|detail| {
+        ServiceError::invalid(InputIssue::path(name, detail).with_value(value.to_owned().into()))
+    })
+}
+
 /// Collects the issue of one check.
 pub fn check<E: ToString>(
     issues: &mut Vec<InputIssue>,

@@ -40,6 +40,7 @@ pub struct NewOrganisation {
     pub municipality_nis: Option<String>,
     pub website: Option<String>,
     pub external_id: Option<String>,
+    pub example: bool,
 }
 
 /// `None` leaves a field alone, `Some(None)` clears it.
