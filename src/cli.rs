@@ -6,11 +6,15 @@ use clap::{Parser, Subcommand};
 
 use crate::auth::password::PasswordService;
 use crate::config::{DatabaseSettings, ServerSettings};
-use crate::domain::Role;
+use diesel_async::AsyncConnection;
+
+use crate::domain::{OrganisationKind, Page, Role};
+use crate::service::organisations::{self, OrganisationCreate};
 use crate::service::users::{self, UserCreate};
 use crate::service::{self, ServiceError, Writer};
 use crate::startup::Application;
-use crate::storage::{self, reference};
+use crate::storage;
+use crate::storage::organisations::OrganisationFilter;
 
 #[derive(Parser, Debug)]
 #[command(name = "ssw-api", version, about = "The Sterk Sociaal Werk API")]
@@ -153,58 +157,104 @@ fn problem(error: ServiceError) -> String {
     }
 }
 
+/// An example organisation of the demo data set.
+struct Example {
+    name: &'static str,
+    kind: OrganisationKind,
+    region_id: &'static str,
+    external_id: &'static str,
+}
+
 /// Example organisations, one kind per regional platform. Names say they are examples.
-const EXAMPLES: &[reference::ExampleOrganisation<'static>] = &[
-    reference::ExampleOrganisation {
+const EXAMPLES: &[Example] = &[
+    Example {
         name: "Voorbeeld: OCMW Voorbeeldstad",
-        kind: "localGovernment",
+        kind: OrganisationKind::LocalGovernment,
         region_id: "antwerpen",
         external_id: "example-org-1",
     },
-    reference::ExampleOrganisation {
+    Example {
         name: "Voorbeeld: CAW Voorbeeldregio",
-        kind: "caw",
+        kind: OrganisationKind::Caw,
         region_id: "limburg",
         external_id: "example-org-2",
     },
-    reference::ExampleOrganisation {
+    Example {
         name: "Voorbeeld: Ziekenfonds Voorbeeld",
-        kind: "healthInsuranceFund",
+        kind: OrganisationKind::HealthInsuranceFund,
         region_id: "oost-vlaanderen",
         external_id: "example-org-3",
     },
-    reference::ExampleOrganisation {
+    Example {
         name: "Voorbeeld: Hogeschool Voorbeeld",
-        kind: "university",
+        kind: OrganisationKind::University,
         region_id: "vlaams-brabant",
         external_id: "example-org-4",
     },
-    reference::ExampleOrganisation {
+    Example {
         name: "Voorbeeld: Buurtvereniging Voorbeeld",
-        kind: "association",
+        kind: OrganisationKind::Association,
         region_id: "west-vlaanderen",
         external_id: "example-org-5",
     },
-    reference::ExampleOrganisation {
+    Example {
         name: "Voorbeeld: Burgerinitiatief Voorbeeld",
-        kind: "citizenInitiative",
+        kind: OrganisationKind::CitizenInitiative,
         region_id: "brussel",
         external_id: "example-org-6",
     },
 ];
 
+/// Creates the example organisations that are not there yet (by `externalId`),
+/// each through the organisation create use case, all in one transaction.
 fn seed(settings: &DatabaseSettings) -> Result<(), String> {
     runtime().map_err(|e| e.to_string())?.block_on(async move {
         let pool = storage::build_pool(settings);
-        let mut conn = storage::connection(&pool)
+        let mut conn = service::connect(&pool).await.map_err(problem)?;
+        let writer = Writer::command_line();
+        let created = conn
+            .transaction::<_, ServiceError, _>(async |conn| {
+                let mut created = 0;
+                for example in EXAMPLES {
+                    let filter = OrganisationFilter {
+                        external_id: Some(example.external_id.to_owned()),
+                        ..OrganisationFilter::default()
+                    };
+                    let first = Page {
+                        offset: 0,
+                        limit: 1,
+                    };
+                    let (found, _) =
+                        organisations::list(conn, writer.principal, &filter, "name", first).await?;
+                    if !found.is_empty() {
+                        continue;
+                    }
+                    organisations::create(conn, &writer, example.input()).await?;
+                    created += 1;
+                }
+                Ok(created)
+            })
             .await
-            .map_err(|e| e.to_string())?;
-        let inserted = reference::upsert_example_organisations(&mut conn, EXAMPLES)
-            .await
-            .map_err(|e| e.to_string())?;
+            .map_err(problem)?;
         println!(
-            "Demo data (example data, not the real plan): {inserted} example organisations added."
+            "Demo data (example data, not the real plan): {created} example organisations added."
         );
         Ok(())
     })
+}
+
+impl Example {
+    fn input(&self) -> OrganisationCreate {
+        OrganisationCreate {
+            name: self.name.to_owned(),
+            kind: self.kind,
+            enterprise_number: None,
+            ovo_code: None,
+            region_id: Some(self.region_id.to_owned()),
+            municipality: None,
+            website: None,
+            external_id: Some(self.external_id.to_owned()),
+            example: true,
+        }
+    }
 }

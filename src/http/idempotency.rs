@@ -10,8 +10,8 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::Principal;
 use crate::error::{ApiError, ApiResult, InputIssue};
-use crate::startup::AppState;
 use crate::service::{self, idempotency};
+use crate::startup::AppState;
 
 pub const HEADER: &str = "idempotency-key";
 

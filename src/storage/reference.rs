@@ -51,36 +51,6 @@ pub async fn organisation_exists(conn: &mut AsyncPgConnection, id: Uuid) -> Stor
     )
 }
 
-/// An example organisation for the demo data set.
-pub struct ExampleOrganisation<'a> {
-    pub name: &'a str,
-    pub kind: &'a str,
-    pub region_id: &'a str,
-    pub external_id: &'a str,
-}
-
-/// Inserts the example organisations that are not there yet (matched by `externalId`).
-pub async fn upsert_example_organisations(
-    conn: &mut AsyncPgConnection,
-    examples: &[ExampleOrganisation<'_>],
-) -> StorageResult<usize> {
-    let mut inserted = 0;
-    for example in examples {
-        inserted += diesel::insert_into(organisations::table)
-            .values((
-                organisations::name.eq(example.name),
-                organisations::kind.eq(example.kind),
-                organisations::region_id.eq(example.region_id),
-                organisations::external_id.eq(example.external_id),
-                organisations::example.eq(true),
-            ))
-            .on_conflict_do_nothing()
-            .execute(conn)
-            .await?;
-    }
-    Ok(inserted)
-}
-
 /// The NIS codes among `codes` that name no known municipality.
 pub async fn municipalities_missing(
     conn: &mut AsyncPgConnection,
