@@ -8,6 +8,7 @@
 //! Below: `storage` (SQL) and `auth` (permissions). Above: `http`, which turns a
 //! [`ServiceError`] into a problem document; nothing here knows HTTP.
 
+pub mod actions;
 pub mod challenges;
 pub mod patch;
 pub mod plans;
