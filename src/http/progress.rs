@@ -13,7 +13,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::extract::{Body, Query, RequestBody};
-use super::initiatives::{Initiative, visible_initiative};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, PlanAudience, ProgressSource, check, ensure_valid, snapshot};
 use crate::auth::permissions::{self, Operation, Resource};
@@ -24,6 +23,7 @@ use crate::domain::rollup::{self, ActionInput, Basis, Sums};
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
 use crate::service::Record;
 use crate::service::actions;
+use crate::service::initiatives;
 use crate::startup::AppState;
 use crate::storage::initiatives::{self as store, NewProgressUpdate, ProgressUpdateRow};
 use crate::storage::{self, audit, plan, reference};
@@ -205,7 +205,7 @@ async fn timeline(
     .validate()?;
     let mut conn = storage::connection(&state.pool).await?;
     if let Some(id) = initiative_id {
-        visible_initiative(&mut conn, id, audience).await?;
+        initiatives::read(&mut conn, id, audience).await?;
     }
     if let Some(id) = action_id {
         actions::read(&mut conn, id, audience).await?;
@@ -315,9 +315,9 @@ async fn create_initiative_update(
                     .last_progress_on
                     .is_none_or(|last| row.date >= last)
                 {
-                    let before = snapshot(&Initiative::from_record(current)?)?;
+                    let before = snapshot(&current.view()?)?;
                     store::apply_to_initiative(conn, &row, id).await?;
-                    let after = snapshot(&Initiative::from_record(store::get(conn, id).await?)?)?;
+                    let after = snapshot(&store::get(conn, id).await?.view()?)?;
                     audit::record(
                         conn,
                         &actor,
@@ -459,7 +459,7 @@ async fn read_progress_update(
     let mut conn = storage::connection(&state.pool).await?;
     let row = store::get_progress_update(&mut conn, id.into_inner()).await?;
     if let Some(initiative) = row.initiative_id {
-        visible_initiative(&mut conn, initiative, audience).await?;
+        initiatives::read(&mut conn, initiative, audience).await?;
     }
     if let Some(action) = row.action_id {
         actions::read(&mut conn, action, audience).await?;

@@ -135,12 +135,21 @@ pub(super) async fn visible(
     audience: PlanAudience,
 ) -> ServiceResult<ActionRecord> {
     let record = store::get_action(conn, id).await?;
-    if audience == PlanAudience::Public
-        && !store::plan_visible(conn, record.row.plan_id, true).await?
-    {
+    in_shown_plan(conn, record.row.plan_id, audience).await?;
+    Ok(record)
+}
+
+/// 404 unless the audience may see the plan's content: anonymous callers see
+/// that of published plans only.
+pub(super) async fn in_shown_plan(
+    conn: &mut Conn,
+    plan_id: Uuid,
+    audience: PlanAudience,
+) -> ServiceResult<()> {
+    if audience == PlanAudience::Public && !store::plan_visible(conn, plan_id, true).await? {
         return Err(ServiceError::NotFound);
     }
-    Ok(record)
+    Ok(())
 }
 
 /// An action, or 404 when the audience may not see its plan.

@@ -10,6 +10,7 @@
 
 pub mod actions;
 pub mod challenges;
+pub mod initiatives;
 pub mod patch;
 pub mod plans;
 pub mod record;
