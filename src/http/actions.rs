@@ -2,27 +2,20 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, NaiveDate, Utc};
-use diesel_async::{AsyncConnection, AsyncPgConnection};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, if_match, nullable, present, versioned};
+use super::extract::{Body, Query, RequestBody, version, versioned};
 use super::pagination::{PageParams, Paged};
-use super::write::{
-    self, LinkParams, PlanAudience, ProgressSource, check, check_list, check_period, ensure_valid,
-    snapshot,
-};
-use crate::auth::permissions::{self, Operation, Resource};
+use super::write::{self, LinkParams};
 use crate::auth::{Caller, MaybeCaller};
-use crate::domain::plan::{check_code, check_long_text, check_text, check_weight};
-use crate::domain::{ActionOrigin, WorkStatus};
+use crate::domain::WorkStatus;
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
+use crate::service::actions::{self, Action, ActionCreate, ActionPatch, ActionSelection};
+use crate::service::{self, API_BASE};
 use crate::startup::AppState;
-use crate::storage::plan::{self as store, ActionChanges, ActionFilter, ActionRecord, NewAction};
-use crate::storage::{self, audit, organisations, reference};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_actions)
@@ -32,134 +25,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(delete_action);
 }
 
-/// A numbered action of a plan.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Action {
-    /// Identifier.
-    pub id: Uuid,
-    /// URL of this resource.
-    #[serde(rename = "self")]
-    pub self_link: String,
-    /// The plan.
-    pub plan_id: Uuid,
-    /// Code, unique in the plan (`A07`).
-    #[schema(example = "A07")]
-    pub code: String,
-    /// Number, unique in the plan.
-    pub number: i32,
-    /// Title.
-    pub title: String,
-    /// Description; may be empty.
-    pub description: String,
-    /// The challenges the action serves, one or more.
-    pub challenge_ids: Vec<Uuid>,
-    /// Part of the plan as written, or an accepted regional proposal.
-    pub origin: ActionOrigin,
-    /// The regional platform that proposed it; present when `origin` is `regionalProposal`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub proposed_by_region_id: Option<String>,
-    /// Current status, from the latest progress update.
-    pub status: WorkStatus,
-    /// The action's own progress (0-100): explicit or the status default;
-    /// absent when dropped. The roll-up over its initiatives is at `…/progress`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub progress: Option<i16>,
-    /// Where `progress` comes from; absent when dropped.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub progress_source: Option<ProgressSource>,
-    /// Weight in the roll-up of its plan and challenges.
-    pub weight: f64,
-    /// The organisations that lead it.
-    pub lead_organisation_ids: Vec<Uuid>,
-    /// Start of the period; absent when not set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<NaiveDate>,
-    /// End of the period; absent when not set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<NaiveDate>,
-    /// Date of the latest progress update; absent when there is none.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_progress_on: Option<NaiveDate>,
-    /// Changes on every write; send it back in `If-Match`.
-    pub version: i32,
-    /// Creation time.
-    pub created_at: DateTime<Utc>,
-    /// Time of the last change.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl Action {
-    pub fn from_record(record: ActionRecord) -> ApiResult<Self> {
-        let row = record.row;
-        Ok(Self {
-            self_link: format!("{}/actions/{}", super::API_BASE, row.id),
-            id: row.id,
-            plan_id: row.plan_id,
-            code: row.code,
-            number: row.number,
-            title: row.title,
-            description: row.description,
-            challenge_ids: record.challenge_ids,
-            origin: row.origin.parse().map_err(ApiError::Internal)?,
-            proposed_by_region_id: row.proposed_by_region_id,
-            status: row.status.parse().map_err(ApiError::Internal)?,
-            progress: row.effective_progress,
-            progress_source: write::progress_source(row.progress, row.effective_progress),
-            weight: row.weight,
-            lead_organisation_ids: record.lead_organisation_ids,
-            start_date: row.start_date,
-            end_date: row.end_date,
-            last_progress_on: row.last_progress_on,
-            version: row.version,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        })
-    }
-}
-
-/// A new action.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ActionCreate {
-    /// The plan.
-    pub plan_id: Uuid,
-    /// Number, unique in the plan.
-    #[schema(minimum = 1, maximum = 999)]
-    pub number: i32,
-    /// Code, unique in the plan; default `A` and the number in two digits (`A07`).
-    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")]
-    pub code: Option<String>,
-    /// Title.
-    #[schema(min_length = 1, max_length = 300)]
-    pub title: String,
-    /// Description.
-    #[schema(max_length = 20000)]
-    pub description: Option<String>,
-    /// The challenges of the same plan it serves: one or more.
-    #[schema(min_items = 1, max_items = 50)]
-    pub challenge_ids: Vec<Uuid>,
-    /// Default `plan`.
-    pub origin: Option<ActionOrigin>,
-    /// Required when `origin` is `regionalProposal`, refused otherwise.
-    pub proposed_by_region_id: Option<String>,
-    /// Initial status, default `planned`; later changes go through progress updates.
-    pub status: Option<WorkStatus>,
-    /// Initial explicit progress (0-100); absent means the status default.
-    #[schema(minimum = 0, maximum = 100)]
-    pub progress: Option<i16>,
-    /// Weight in roll-ups, 0 to 1000; default 1.
-    #[schema(minimum = 0, maximum = 1000)]
-    pub weight: Option<f64>,
-    /// The organisations that lead it.
-    #[serde(default)]
-    #[schema(max_items = 50)]
-    pub lead_organisation_ids: Vec<Uuid>,
-    /// Start of the period.
-    pub start_date: Option<NaiveDate>,
-    /// End of the period, not before the start.
-    pub end_date: Option<NaiveDate>,
-}
 impl RequestBody for ActionCreate {
     const READ_ONLY: &'static [&'static str] = &[
         "id",
@@ -172,63 +37,6 @@ impl RequestBody for ActionCreate {
     ];
 }
 
-/// Changes to an action (JSON merge patch). Status and progress change
-/// through progress updates; an action stays in its plan.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ActionPatch {
-    /// Number.
-    #[schema(minimum = 1, maximum = 999)]
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub number: Option<i32>,
-    /// Code.
-    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")]
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub code: Option<String>,
-    /// Title.
-    #[schema(min_length = 1, max_length = 300)]
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub title: Option<String>,
-    /// Description.
-    #[schema(max_length = 20000)]
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub description: Option<String>,
-    /// The challenges it serves: one or more.
-    #[schema(min_items = 1, max_items = 50)]
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub challenge_ids: Option<Vec<Uuid>>,
-    /// Origin.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub origin: Option<ActionOrigin>,
-    /// The proposing region.
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
-    pub proposed_by_region_id: Option<Option<String>>,
-    /// Weight in roll-ups.
-    #[schema(minimum = 0, maximum = 1000)]
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub weight: Option<f64>,
-    /// The organisations that lead it.
-    #[schema(max_items = 50)]
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub lead_organisation_ids: Option<Vec<Uuid>>,
-    /// Start of the period.
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<NaiveDate>)]
-    pub start_date: Option<Option<NaiveDate>>,
-    /// End of the period.
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<NaiveDate>)]
-    pub end_date: Option<Option<NaiveDate>>,
-}
 impl RequestBody for ActionPatch {
     const READ_ONLY: &'static [&'static str] = &[
         "id",
@@ -252,108 +60,8 @@ impl RequestBody for ActionPatch {
     ];
 }
 
-/// The parts of an action that both create and patch check.
-struct ActionFields<'a> {
-    number: Option<i32>,
-    code: Option<&'a str>,
-    title: Option<&'a str>,
-    description: Option<&'a str>,
-    challenge_ids: Option<&'a [Uuid]>,
-    weight: Option<f64>,
-    lead_organisation_ids: Option<&'a [Uuid]>,
-}
-
-fn check_fields(issues: &mut Vec<InputIssue>, f: &ActionFields<'_>) {
-    if let Some(n) = f.number.filter(|n| !(1..=999).contains(n)) {
-        issues.push(InputIssue::body("number", "must be from 1 to 999").with_value(n.into()));
-    }
-    if let Some(code) = f.code {
-        check(issues, "code", check_code(code), || code.into());
-    }
-    if let Some(title) = f.title {
-        check(issues, "title", check_text(title, 300), || title.into());
-    }
-    if let Some(d) = f.description {
-        check(issues, "description", check_long_text(d, 20000), || {
-            serde_json::Value::Null
-        });
-    }
-    if let Some(ids) = f.challenge_ids {
-        check_list(issues, "challengeIds", ids, 1, 50);
-    }
-    if let Some(w) = f.weight {
-        check(issues, "weight", check_weight(w), || w.into());
-    }
-    if let Some(ids) = f.lead_organisation_ids {
-        check_list(issues, "leadOrganisationIds", ids, 0, 50);
-    }
-}
-
-/// References must name existing records of the right plan.
-async fn check_references(
-    conn: &mut AsyncPgConnection,
-    plan_id: Uuid,
-    challenge_ids: Option<&[Uuid]>,
-    lead_organisation_ids: Option<&[Uuid]>,
-    origin: ActionOrigin,
-    proposed_by: Option<&str>,
-) -> ApiResult<()> {
-    let mut issues = Vec::new();
-    if let Some(ids) = challenge_ids {
-        for id in store::challenges_not_in_plan(conn, plan_id, ids).await? {
-            issues.push(
-                InputIssue::body("challengeIds", "is not a challenge of the action's plan")
-                    .with_value(id.to_string().into()),
-            );
-        }
-    }
-    if let Some(ids) = lead_organisation_ids {
-        for id in organisations::missing(conn, ids).await? {
-            issues.push(
-                InputIssue::body("leadOrganisationIds", "no such organisation")
-                    .with_value(id.to_string().into()),
-            );
-        }
-    }
-    match (origin, proposed_by) {
-        (ActionOrigin::RegionalProposal, None) => issues.push(InputIssue::body(
-            "proposedByRegionId",
-            "is required for a regional proposal",
-        )),
-        (ActionOrigin::Plan, Some(_)) => issues.push(InputIssue::body(
-            "proposedByRegionId",
-            "is only for actions whose origin is regionalProposal",
-        )),
-        (ActionOrigin::RegionalProposal, Some(region)) => {
-            if !reference::region_exists(conn, region).await? {
-                issues.push(
-                    InputIssue::body("proposedByRegionId", "no such region")
-                        .with_value(region.into()),
-                );
-            }
-        }
-        (ActionOrigin::Plan, None) => {}
-    }
-    ensure_valid(issues)
-}
-
 fn respond(status: StatusCode, action: Action) -> HttpResponse {
     versioned(status, action.version, &action.self_link.clone(), action)
-}
-
-/// An action a caller may see: anonymous callers only see published plans.
-pub async fn visible_action(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    audience: PlanAudience,
-) -> ApiResult<ActionRecord> {
-    let record = store::get_action(conn, id).await?;
-    if audience == PlanAudience::Public
-        && !store::plan_visible(conn, record.row.plan_id, true).await?
-    {
-        return Err(ApiError::NotFound);
-    }
-    Ok(record)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -424,25 +132,21 @@ async fn list_actions(
             "may be repeated at most 50 times",
         )));
     }
-    let filter = ActionFilter {
-        plan: query.plan.clone(),
-        challenge: query.challenge.clone(),
-        status: query.status.iter().map(|s| s.as_str().to_owned()).collect(),
+    let selection = ActionSelection {
+        plans: query.plan.clone(),
+        challenges: query.challenge.clone(),
+        statuses: query.status.clone(),
         q: q.clone(),
-        published_only: audience == PlanAudience::Public,
     };
-    let mut conn = storage::connection(&state.pool).await?;
-    let (records, total) = store::list_actions(
+    let mut conn = service::connect(&state.pool).await?;
+    let (items, total) = actions::list(
         &mut conn,
-        &filter,
+        audience,
+        selection,
         &sort,
-        &PageParams::storage_page(page, size),
+        PageParams::storage_page(page, size),
     )
     .await?;
-    let items = records
-        .into_iter()
-        .map(Action::from_record)
-        .collect::<ApiResult<Vec<_>>>()?;
     let mut links = LinkParams::default();
     links
         .many("plan", &query.plan)
@@ -455,7 +159,7 @@ async fn list_actions(
         total,
         page,
         size,
-        &format!("{}/actions", super::API_BASE),
+        &format!("{API_BASE}/actions"),
         &links.0,
     )))
 }
@@ -482,88 +186,10 @@ async fn create_action(
     caller: Caller,
     body: Body<ActionCreate>,
 ) -> ApiResult<HttpResponse> {
-    permissions::require(&caller.0, Resource::Plan, Operation::Write)?;
     super::idempotency::once(&req, &state, &caller.0, || async {
-        let input = body.0;
-        let code = input
-            .code
-            .clone()
-            .unwrap_or_else(|| format!("A{:02}", input.number));
-        let mut issues = Vec::new();
-        check_fields(
-            &mut issues,
-            &ActionFields {
-                number: Some(input.number),
-                code: Some(&code),
-                title: Some(&input.title),
-                description: input.description.as_deref(),
-                challenge_ids: Some(&input.challenge_ids),
-                weight: input.weight,
-                lead_organisation_ids: Some(&input.lead_organisation_ids),
-            },
-        );
-        let status = input.status.unwrap_or(WorkStatus::Planned);
-        check(
-            &mut issues,
-            "progress",
-            status.check_progress(input.progress),
-            || input.progress.into(),
-        );
-        check_period(&mut issues, input.start_date, input.end_date);
-        ensure_valid(issues)?;
-        let actor = write::actor(&req, &caller.0);
-        let mut conn = storage::connection(&state.pool).await?;
-        let action = conn
-            .transaction::<_, ApiError, _>(async |conn| {
-                if !store::plan_visible(conn, input.plan_id, false).await? {
-                    return Err(ApiError::validation(
-                        InputIssue::body("planId", "no such plan")
-                            .with_value(input.plan_id.to_string().into()),
-                    ));
-                }
-                let origin = input.origin.unwrap_or(ActionOrigin::Plan);
-                check_references(
-                    conn,
-                    input.plan_id,
-                    Some(&input.challenge_ids),
-                    Some(&input.lead_organisation_ids),
-                    origin,
-                    input.proposed_by_region_id.as_deref(),
-                )
-                .await?;
-                let id = store::insert_action(
-                    conn,
-                    NewAction {
-                        plan_id: input.plan_id,
-                        code,
-                        number: input.number,
-                        title: input.title.trim().to_owned(),
-                        description: input.description.unwrap_or_default(),
-                        origin: origin.as_str().to_owned(),
-                        proposed_by_region_id: input.proposed_by_region_id,
-                        status: status.as_str().to_owned(),
-                        progress: input.progress,
-                        weight: input.weight.unwrap_or(1.0),
-                        start_date: input.start_date,
-                        end_date: input.end_date,
-                    },
-                )
-                .await?;
-                store::set_action_challenges(conn, id, &input.challenge_ids).await?;
-                store::set_action_leads(conn, id, &input.lead_organisation_ids).await?;
-                let action = Action::from_record(store::get_action(conn, id).await?)?;
-                audit::record(
-                    conn,
-                    &actor,
-                    "action",
-                    &id.to_string(),
-                    None,
-                    Some(&snapshot(&action)?),
-                )
-                .await?;
-                Ok(action)
-            })
-            .await?;
+        let mut conn = service::connect(&state.pool).await?;
+        let writer = write::writer(&req, &caller.0);
+        let action = actions::create(&mut conn, &writer, body.0).await?;
         Ok(respond(StatusCode::CREATED, action))
     })
     .await
@@ -586,9 +212,9 @@ async fn read_action(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let audience = write::plan_audience(&caller, &state)?;
-    let mut conn = storage::connection(&state.pool).await?;
-    let record = visible_action(&mut conn, id.into_inner(), audience).await?;
-    Ok(respond(StatusCode::OK, Action::from_record(record)?))
+    let mut conn = service::connect(&state.pool).await?;
+    let action = actions::read(&mut conn, id.into_inner(), audience).await?;
+    Ok(respond(StatusCode::OK, action))
 }
 
 /// Change an action (JSON merge patch). Needs `If-Match`. Steering and administrators.
@@ -620,92 +246,10 @@ async fn update_action(
     id: web::Path<Uuid>,
     body: Body<ActionPatch>,
 ) -> ApiResult<HttpResponse> {
-    permissions::require(&caller.0, Resource::Plan, Operation::Write)?;
-    let id = id.into_inner();
-    let expected = if_match(&req)?;
-    let patch = body.0;
-    let mut issues = Vec::new();
-    check_fields(
-        &mut issues,
-        &ActionFields {
-            number: patch.number,
-            code: patch.code.as_deref(),
-            title: patch.title.as_deref(),
-            description: patch.description.as_deref(),
-            challenge_ids: patch.challenge_ids.as_deref(),
-            weight: patch.weight,
-            lead_organisation_ids: patch.lead_organisation_ids.as_deref(),
-        },
-    );
-    ensure_valid(issues)?;
-    let actor = write::actor(&req, &caller.0);
-    let mut conn = storage::connection(&state.pool).await?;
-    let action = conn
-        .transaction::<_, ApiError, _>(async |conn| {
-            let current = store::lock_action(conn, id).await?;
-            if current.row.version != expected {
-                return Err(ApiError::PreconditionFailed);
-            }
-            let mut issues = Vec::new();
-            check_period(
-                &mut issues,
-                patch.start_date.unwrap_or(current.row.start_date),
-                patch.end_date.unwrap_or(current.row.end_date),
-            );
-            ensure_valid(issues)?;
-            let origin = match patch.origin {
-                Some(o) => o,
-                None => current.row.origin.parse().map_err(ApiError::Internal)?,
-            };
-            let proposed_by = match &patch.proposed_by_region_id {
-                Some(p) => p.clone(),
-                None => current.row.proposed_by_region_id.clone(),
-            };
-            check_references(
-                conn,
-                current.row.plan_id,
-                patch.challenge_ids.as_deref(),
-                patch.lead_organisation_ids.as_deref(),
-                origin,
-                proposed_by.as_deref(),
-            )
-            .await?;
-            let before = snapshot(&Action::from_record(current)?)?;
-            store::update_action(
-                conn,
-                id,
-                ActionChanges {
-                    code: patch.code,
-                    number: patch.number,
-                    title: patch.title.map(|t| t.trim().to_owned()),
-                    description: patch.description,
-                    origin: patch.origin.map(|o| o.as_str().to_owned()),
-                    proposed_by_region_id: patch.proposed_by_region_id,
-                    weight: patch.weight,
-                    start_date: patch.start_date,
-                    end_date: patch.end_date,
-                },
-            )
-            .await?;
-            if let Some(ids) = &patch.challenge_ids {
-                store::set_action_challenges(conn, id, ids).await?;
-            }
-            if let Some(ids) = &patch.lead_organisation_ids {
-                store::set_action_leads(conn, id, ids).await?;
-            }
-            let action = Action::from_record(store::get_action(conn, id).await?)?;
-            audit::record(
-                conn,
-                &actor,
-                "action",
-                &id.to_string(),
-                Some(&before),
-                Some(&snapshot(&action)?),
-            )
-            .await?;
-            Ok(action)
-        })
-        .await?;
+    let expected = version(&req)?;
+    let mut conn = service::connect(&state.pool).await?;
+    let writer = write::writer(&req, &caller.0);
+    let action = actions::update(&mut conn, &writer, id.into_inner(), expected, body.0).await?;
     Ok(respond(StatusCode::OK, action))
 }
 
@@ -734,28 +278,9 @@ async fn delete_action(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    permissions::require(&caller.0, Resource::Plan, Operation::Write)?;
-    let id = id.into_inner();
-    let expected = if_match(&req)?;
-    let actor = write::actor(&req, &caller.0);
-    let mut conn = storage::connection(&state.pool).await?;
-    conn.transaction::<_, ApiError, _>(async |conn| {
-        let current = store::lock_action(conn, id).await?;
-        if current.row.version != expected {
-            return Err(ApiError::PreconditionFailed);
-        }
-        let references = store::action_references(conn, id).await?;
-        if !references.is_empty() {
-            return Err(ApiError::Conflict(format!(
-                "the action still has {}",
-                references.join(", ")
-            )));
-        }
-        let before = snapshot(&Action::from_record(current)?)?;
-        store::delete_action(conn, id).await?;
-        audit::record(conn, &actor, "action", &id.to_string(), Some(&before), None).await?;
-        Ok(())
-    })
-    .await?;
+    let expected = version(&req)?;
+    let mut conn = service::connect(&state.pool).await?;
+    let writer = write::writer(&req, &caller.0);
+    actions::delete(&mut conn, &writer, id.into_inner(), expected).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -2,31 +2,24 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, NaiveDate, Utc};
-use diesel_async::{AsyncConnection, AsyncPgConnection};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, if_match, nullable, present, versioned};
+use super::extract::{Body, Query, RequestBody, version, versioned};
 use super::pagination::{PageParams, Paged};
-use super::write::{
-    self, LinkParams, PlanAudience, ProgressSource, check, check_list, check_period, ensure_valid,
-    snapshot,
-};
-use crate::auth::permissions::{self, Operation, Resource, Write};
+use super::write::{self, LinkParams};
 use crate::auth::{Caller, MaybeCaller};
 use crate::domain::WorkStatus;
 use crate::domain::plan::check_external_id;
-use crate::domain::plan::{check_code, check_long_text, check_nis_code, check_text, check_weight};
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
-use crate::startup::AppState;
-use crate::storage::initiatives::{
-    self as store, InitiativeChanges, InitiativeFilter, InitiativeLinks, InitiativeRecord,
-    NewInitiative,
+use crate::service::initiatives::{
+    self, Initiative, InitiativeCreate, InitiativePatch, InitiativeSelection,
 };
-use crate::storage::{self, audit, organisations, plan, reference};
+use crate::service::{self, API_BASE};
+use crate::startup::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_initiatives)
@@ -36,148 +29,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(delete_initiative);
 }
 
-const RESOURCE: &str = "initiative";
-
-/// A concrete initiative under an action.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Initiative {
-    /// Identifier.
-    pub id: Uuid,
-    /// URL of this resource.
-    #[serde(rename = "self")]
-    pub self_link: String,
-    /// The plan (the action's plan).
-    pub plan_id: Uuid,
-    /// The action it serves.
-    pub action_id: Uuid,
-    /// Code, unique in the plan (`A07.3`).
-    #[schema(example = "A07.3")]
-    pub code: String,
-    /// Title.
-    pub title: String,
-    /// Description; may be empty.
-    pub description: String,
-    /// The organisation that leads it.
-    pub lead_organisation_id: Uuid,
-    /// Partner organisations.
-    pub partner_organisation_ids: Vec<Uuid>,
-    /// The regional platforms it runs in, or only the Flanders-wide `vlaanderen`.
-    pub regions: Vec<String>,
-    /// NIS codes of the municipalities it runs in; may be empty.
-    pub municipalities: Vec<String>,
-    /// The primary care zone it runs in; absent when none.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub primary_care_zone_id: Option<Uuid>,
-    /// Current status, from the latest progress update.
-    pub status: WorkStatus,
-    /// Current progress (0-100): the explicit progress of the latest update,
-    /// else the status default; absent when dropped.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub progress: Option<i16>,
-    /// Where `progress` comes from; absent when dropped.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub progress_source: Option<ProgressSource>,
-    /// Weight in the roll-up of its action and region.
-    pub weight: f64,
-    /// Start date; absent when not set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<NaiveDate>,
-    /// End date; absent when not set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<NaiveDate>,
-    /// Identifier in the source system that syncs it; absent when none.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// Date of the latest progress update; absent when there is none.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_progress_on: Option<NaiveDate>,
-    /// Changes on every write (progress updates included); send it back in `If-Match`.
-    pub version: i32,
-    /// Creation time.
-    pub created_at: DateTime<Utc>,
-    /// Time of the last change.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl Initiative {
-    pub fn from_record(record: InitiativeRecord) -> ApiResult<Self> {
-        let row = record.row;
-        Ok(Self {
-            self_link: format!("{}/initiatives/{}", super::API_BASE, row.id),
-            id: row.id,
-            plan_id: row.plan_id,
-            action_id: row.action_id,
-            code: row.code,
-            title: row.title,
-            description: row.description,
-            lead_organisation_id: row.lead_organisation_id,
-            partner_organisation_ids: record.partner_ids,
-            regions: record.regions,
-            municipalities: record.municipalities,
-            primary_care_zone_id: row.primary_care_zone_id,
-            status: row.status.parse().map_err(ApiError::Internal)?,
-            progress: row.effective_progress,
-            progress_source: write::progress_source(row.progress, row.effective_progress),
-            weight: row.weight,
-            start_date: row.start_date,
-            end_date: row.end_date,
-            external_id: row.external_id,
-            last_progress_on: row.last_progress_on,
-            version: row.version,
-            created_at: row.created_at,
-            updated_at: row.updated_at,
-        })
-    }
-}
-
-/// A new initiative.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct InitiativeCreate {
-    /// The action it serves; the initiative belongs to the action's plan.
-    pub action_id: Uuid,
-    /// Code, unique in the plan.
-    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")]
-    pub code: String,
-    /// Title.
-    #[schema(min_length = 1, max_length = 300)]
-    pub title: String,
-    /// Description.
-    #[schema(max_length = 20000)]
-    pub description: Option<String>,
-    /// The organisation that leads it.
-    pub lead_organisation_id: Uuid,
-    /// Partner organisations, without the lead.
-    #[serde(default)]
-    #[schema(max_items = 50)]
-    pub partner_organisation_ids: Vec<Uuid>,
-    /// One or more regional platforms, or only `vlaanderen` for Flanders-wide work.
-    /// A coordinator creates initiatives in their own region only.
-    #[schema(min_items = 1, max_items = 7)]
-    pub regions: Vec<String>,
-    /// NIS codes of known municipalities in those regions.
-    #[serde(default)]
-    #[schema(max_items = 300)]
-    pub municipalities: Vec<String>,
-    /// A primary care zone.
-    pub primary_care_zone_id: Option<Uuid>,
-    /// Initial status, default `planned`; later changes go through progress updates.
-    pub status: Option<WorkStatus>,
-    /// Initial explicit progress (0-100); absent means the status default.
-    #[schema(minimum = 0, maximum = 100)]
-    pub progress: Option<i16>,
-    /// Weight in roll-ups, 0 to 1000; default 1.
-    #[schema(minimum = 0, maximum = 1000)]
-    pub weight: Option<f64>,
-    /// Start date.
-    pub start_date: Option<NaiveDate>,
-    /// End date, not before the start.
-    pub end_date: Option<NaiveDate>,
-    /// Identifier in the source system; unique.
-    #[schema(min_length = 1, max_length = 200)]
-    pub external_id: Option<String>,
-}
 impl RequestBody for InitiativeCreate {
     const READ_ONLY: &'static [&'static str] = &[
         "id",
@@ -191,71 +42,6 @@ impl RequestBody for InitiativeCreate {
     ];
 }
 
-/// Changes to an initiative (JSON merge patch). Status and progress change
-/// through progress updates. A coordinator cannot change `regions`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct InitiativePatch {
-    /// The action; may move to an action of another plan.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub action_id: Option<Uuid>,
-    /// Code.
-    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")]
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub code: Option<String>,
-    /// Title.
-    #[schema(min_length = 1, max_length = 300)]
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub title: Option<String>,
-    /// Description.
-    #[schema(max_length = 20000)]
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub description: Option<String>,
-    /// The lead organisation.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub lead_organisation_id: Option<Uuid>,
-    /// Partner organisations.
-    #[schema(max_items = 50)]
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub partner_organisation_ids: Option<Vec<Uuid>>,
-    /// Regions.
-    #[schema(min_items = 1, max_items = 7)]
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub regions: Option<Vec<String>>,
-    /// Municipalities.
-    #[schema(max_items = 300)]
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub municipalities: Option<Vec<String>>,
-    /// Primary care zone.
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<Uuid>)]
-    pub primary_care_zone_id: Option<Option<Uuid>>,
-    /// Weight in roll-ups.
-    #[schema(minimum = 0, maximum = 1000)]
-    #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false)]
-    pub weight: Option<f64>,
-    /// Start date.
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<NaiveDate>)]
-    pub start_date: Option<Option<NaiveDate>>,
-    /// End date.
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<NaiveDate>)]
-    pub end_date: Option<Option<NaiveDate>>,
-    /// Identifier in the source system.
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
-    pub external_id: Option<Option<String>>,
-}
 impl RequestBody for InitiativePatch {
     const READ_ONLY: &'static [&'static str] = &[
         "id",
@@ -279,148 +65,6 @@ impl RequestBody for InitiativePatch {
     ];
 }
 
-struct Fields<'a> {
-    code: Option<&'a str>,
-    title: Option<&'a str>,
-    description: Option<&'a str>,
-    lead: Option<Uuid>,
-    partners: Option<&'a [Uuid]>,
-    regions: Option<&'a [String]>,
-    municipalities: Option<&'a [String]>,
-    weight: Option<f64>,
-    external_id: Option<&'a str>,
-}
-
-fn check_fields(issues: &mut Vec<InputIssue>, f: &Fields<'_>) {
-    if let Some(code) = f.code {
-        check(issues, "code", check_code(code), || code.into());
-    }
-    if let Some(title) = f.title {
-        check(issues, "title", check_text(title, 300), || title.into());
-    }
-    if let Some(d) = f.description {
-        check(issues, "description", check_long_text(d, 20000), || {
-            serde_json::Value::Null
-        });
-    }
-    if let Some(partners) = f.partners {
-        check_list(issues, "partnerOrganisationIds", partners, 0, 50);
-        if f.lead.is_some_and(|lead| partners.contains(&lead)) {
-            issues.push(InputIssue::body(
-                "partnerOrganisationIds",
-                "must not hold the lead organisation",
-            ));
-        }
-    }
-    if let Some(regions) = f.regions {
-        check_list(issues, "regions", regions, 1, 7);
-    }
-    if let Some(codes) = f.municipalities {
-        check_list(issues, "municipalities", codes, 0, 300);
-        for code in codes {
-            check(issues, "municipalities", check_nis_code(code), || {
-                code.clone().into()
-            });
-        }
-    }
-    if let Some(w) = f.weight {
-        check(issues, "weight", check_weight(w), || w.into());
-    }
-    if let Some(id) = f.external_id {
-        check(issues, "externalId", check_external_id(id), || id.into());
-    }
-}
-
-/// Whether `regions` touch the Flanders-wide region; refuses unknown regions and
-/// Flanders-wide mixed with others.
-async fn check_regions(conn: &mut AsyncPgConnection, regions: &[String]) -> ApiResult<bool> {
-    let known = reference::list_regions(conn).await?;
-    let mut issues = Vec::new();
-    let mut flanders_wide = false;
-    for region in regions {
-        match known.iter().find(|r| r.id == *region) {
-            Some(r) => flanders_wide |= r.flanders_wide,
-            None => issues.push(
-                InputIssue::body("regions", "no such region").with_value(region.clone().into()),
-            ),
-        }
-    }
-    if flanders_wide && regions.len() > 1 {
-        issues.push(InputIssue::body(
-            "regions",
-            "Flanders-wide work has no other regions",
-        ));
-    }
-    ensure_valid(issues)?;
-    Ok(flanders_wide)
-}
-
-/// References must name existing records; municipalities must lie in the
-/// initiative's regions unless it is Flanders-wide.
-async fn check_references(
-    conn: &mut AsyncPgConnection,
-    lead: Option<Uuid>,
-    partners: Option<&[Uuid]>,
-    zone: Option<Uuid>,
-    municipalities: Option<&[String]>,
-    regions: &[String],
-    flanders_wide: bool,
-) -> ApiResult<()> {
-    let mut issues = Vec::new();
-    if let Some(lead) = lead
-        && !organisations::missing(conn, &[lead]).await?.is_empty()
-    {
-        issues.push(
-            InputIssue::body("leadOrganisationId", "no such organisation")
-                .with_value(lead.to_string().into()),
-        );
-    }
-    if let Some(partners) = partners {
-        for id in organisations::missing(conn, partners).await? {
-            issues.push(
-                InputIssue::body("partnerOrganisationIds", "no such organisation")
-                    .with_value(id.to_string().into()),
-            );
-        }
-    }
-    if let Some(zone) = zone
-        && !reference::primary_care_zone_exists(conn, zone).await?
-    {
-        issues.push(
-            InputIssue::body("primaryCareZoneId", "no such primary care zone")
-                .with_value(zone.to_string().into()),
-        );
-    }
-    if let Some(codes) = municipalities {
-        let found = reference::municipality_regions(conn, codes).await?;
-        for code in codes {
-            match found.iter().find(|(nis, _)| nis == code) {
-                None => issues.push(
-                    InputIssue::body("municipalities", "no known municipality has this NIS code")
-                        .with_value(code.clone().into()),
-                ),
-                Some((_, region)) if !flanders_wide && !regions.contains(region) => issues.push(
-                    InputIssue::body("municipalities", "lies outside the initiative's regions")
-                        .with_value(code.clone().into()),
-                ),
-                Some(_) => {}
-            }
-        }
-    }
-    ensure_valid(issues)
-}
-
-async fn action_plan(conn: &mut AsyncPgConnection, action_id: Uuid) -> ApiResult<Uuid> {
-    store::plan_of_action(conn, action_id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::validation(
-                InputIssue::body("actionId", "no such action")
-                    .with_value(action_id.to_string().into()),
-            )
-        })
-}
-
 fn respond(status: StatusCode, initiative: Initiative) -> HttpResponse {
     versioned(
         status,
@@ -428,21 +72,6 @@ fn respond(status: StatusCode, initiative: Initiative) -> HttpResponse {
         &initiative.self_link.clone(),
         initiative,
     )
-}
-
-/// An initiative a caller may see: anonymous callers only see published plans.
-pub async fn visible_initiative(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    audience: PlanAudience,
-) -> ApiResult<InitiativeRecord> {
-    let record = store::get(conn, id).await?;
-    if audience == PlanAudience::Public
-        && !plan::plan_visible(conn, record.row.plan_id, true).await?
-    {
-        return Err(ApiError::NotFound);
-    }
-    Ok(record)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -571,34 +200,30 @@ async fn list_initiatives(
     if let Some(id) = &query.external_id {
         check_external_id(id).map_err(|e| query_issue("externalId", e))?;
     }
-    let filter = InitiativeFilter {
-        plan: query.plan.clone(),
-        action: query.action.clone(),
-        challenge: query.challenge.clone(),
-        region: query.region.clone(),
-        municipality: query.municipality.clone(),
-        organisation: query.organisation.clone(),
-        status: query.status.iter().map(|s| s.as_str().to_owned()).collect(),
+    let selection = InitiativeSelection {
+        plans: query.plan.clone(),
+        actions: query.action.clone(),
+        challenges: query.challenge.clone(),
+        regions: query.region.clone(),
+        municipalities: query.municipality.clone(),
+        organisations: query.organisation.clone(),
+        statuses: query.status.clone(),
         progress_min: query.progress_min,
         progress_max: query.progress_max,
         updated_since: query.updated_since,
         stale_days: query.stale_days,
         external_id: query.external_id.clone(),
         q: q.clone(),
-        published_only: audience == PlanAudience::Public,
     };
-    let mut conn = storage::connection(&state.pool).await?;
-    let (records, total) = store::list(
+    let mut conn = service::connect(&state.pool).await?;
+    let (items, total) = initiatives::list(
         &mut conn,
-        &filter,
+        audience,
+        selection,
         &sort,
-        &PageParams::storage_page(page, size),
+        PageParams::storage_page(page, size),
     )
     .await?;
-    let items = records
-        .into_iter()
-        .map(Initiative::from_record)
-        .collect::<ApiResult<Vec<_>>>()?;
     let mut links = LinkParams::default();
     links
         .many("plan", &query.plan)
@@ -620,7 +245,7 @@ async fn list_initiatives(
         total,
         page,
         size,
-        &format!("{}/initiatives", super::API_BASE),
+        &format!("{API_BASE}/initiatives"),
         &links.0,
     )))
 }
@@ -648,98 +273,10 @@ async fn create_initiative(
     caller: Caller,
     body: Body<InitiativeCreate>,
 ) -> ApiResult<HttpResponse> {
-    permissions::require(&caller.0, Resource::Initiatives, Operation::Write)?;
     super::idempotency::once(&req, &state, &caller.0, || async {
-        let input = body.0;
-        let mut issues = Vec::new();
-        check_fields(
-            &mut issues,
-            &Fields {
-                code: Some(&input.code),
-                title: Some(&input.title),
-                description: input.description.as_deref(),
-                lead: Some(input.lead_organisation_id),
-                partners: Some(&input.partner_organisation_ids),
-                regions: Some(&input.regions),
-                municipalities: Some(&input.municipalities),
-                weight: input.weight,
-                external_id: input.external_id.as_deref(),
-            },
-        );
-        let status = input.status.unwrap_or(WorkStatus::Planned);
-        check(
-            &mut issues,
-            "progress",
-            status.check_progress(input.progress),
-            || input.progress.into(),
-        );
-        check_period(&mut issues, input.start_date, input.end_date);
-        ensure_valid(issues)?;
-        let actor = write::actor(&req, &caller.0);
-        let mut conn = storage::connection(&state.pool).await?;
-        let initiative = conn
-            .transaction::<_, ApiError, _>(async |conn| {
-                let flanders_wide = check_regions(conn, &input.regions).await?;
-                permissions::initiative_write(
-                    &caller.0,
-                    Write::Create,
-                    None,
-                    Some(&input.regions),
-                    flanders_wide,
-                )?;
-                let plan_id = action_plan(conn, input.action_id).await?;
-                check_references(
-                    conn,
-                    Some(input.lead_organisation_id),
-                    Some(&input.partner_organisation_ids),
-                    input.primary_care_zone_id,
-                    Some(&input.municipalities),
-                    &input.regions,
-                    flanders_wide,
-                )
-                .await?;
-                let id = store::insert(
-                    conn,
-                    NewInitiative {
-                        plan_id,
-                        action_id: input.action_id,
-                        code: input.code,
-                        title: input.title.trim().to_owned(),
-                        description: input.description.unwrap_or_default(),
-                        lead_organisation_id: input.lead_organisation_id,
-                        primary_care_zone_id: input.primary_care_zone_id,
-                        status: status.as_str().to_owned(),
-                        progress: input.progress,
-                        weight: input.weight.unwrap_or(1.0),
-                        start_date: input.start_date,
-                        end_date: input.end_date,
-                        external_id: input.external_id,
-                    },
-                )
-                .await?;
-                store::set_links(
-                    conn,
-                    id,
-                    InitiativeLinks {
-                        regions: Some(&input.regions),
-                        partner_ids: Some(&input.partner_organisation_ids),
-                        municipalities: Some(&input.municipalities),
-                    },
-                )
-                .await?;
-                let initiative = Initiative::from_record(store::get(conn, id).await?)?;
-                audit::record(
-                    conn,
-                    &actor,
-                    RESOURCE,
-                    &id.to_string(),
-                    None,
-                    Some(&snapshot(&initiative)?),
-                )
-                .await?;
-                Ok(initiative)
-            })
-            .await?;
+        let mut conn = service::connect(&state.pool).await?;
+        let writer = write::writer(&req, &caller.0);
+        let initiative = initiatives::create(&mut conn, &writer, body.0).await?;
         Ok(respond(StatusCode::CREATED, initiative))
     })
     .await
@@ -762,9 +299,9 @@ async fn read_initiative(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let audience = write::plan_audience(&caller, &state)?;
-    let mut conn = storage::connection(&state.pool).await?;
-    let record = visible_initiative(&mut conn, id.into_inner(), audience).await?;
-    Ok(respond(StatusCode::OK, Initiative::from_record(record)?))
+    let mut conn = service::connect(&state.pool).await?;
+    let initiative = initiatives::read(&mut conn, id.into_inner(), audience).await?;
+    Ok(respond(StatusCode::OK, initiative))
 }
 
 /// Change an initiative (JSON merge patch). Needs `If-Match`.
@@ -798,129 +335,11 @@ async fn update_initiative(
     id: web::Path<Uuid>,
     body: Body<InitiativePatch>,
 ) -> ApiResult<HttpResponse> {
-    permissions::require(&caller.0, Resource::Initiatives, Operation::Write)?;
-    let id = id.into_inner();
-    let expected = if_match(&req)?;
-    let patch = body.0;
-    let mut issues = Vec::new();
-    check_fields(
-        &mut issues,
-        &Fields {
-            code: patch.code.as_deref(),
-            title: patch.title.as_deref(),
-            description: patch.description.as_deref(),
-            lead: patch.lead_organisation_id,
-            partners: patch.partner_organisation_ids.as_deref(),
-            regions: patch.regions.as_deref(),
-            municipalities: patch.municipalities.as_deref(),
-            weight: patch.weight,
-            external_id: patch.external_id.clone().flatten().as_deref(),
-        },
-    );
-    ensure_valid(issues)?;
-    let actor = write::actor(&req, &caller.0);
-    let mut conn = storage::connection(&state.pool).await?;
-    let initiative = conn
-        .transaction::<_, ApiError, _>(async |conn| {
-            let current = store::lock(conn, id).await?;
-            let regions_after = patch
-                .regions
-                .clone()
-                .unwrap_or_else(|| current.regions.clone());
-            let was_flanders_wide = check_regions(conn, &current.regions).await?;
-            let flanders_wide = check_regions(conn, &regions_after).await?;
-            permissions::initiative_write(
-                &caller.0,
-                Write::Update,
-                Some(&current.regions),
-                Some(&regions_after),
-                was_flanders_wide || flanders_wide,
-            )?;
-            if current.row.version != expected {
-                return Err(ApiError::PreconditionFailed);
-            }
-            let mut issues = Vec::new();
-            check_period(
-                &mut issues,
-                patch.start_date.unwrap_or(current.row.start_date),
-                patch.end_date.unwrap_or(current.row.end_date),
-            );
-            let lead = patch
-                .lead_organisation_id
-                .unwrap_or(current.row.lead_organisation_id);
-            let partners = patch
-                .partner_organisation_ids
-                .clone()
-                .unwrap_or_else(|| current.partner_ids.clone());
-            if partners.contains(&lead) {
-                issues.push(InputIssue::body(
-                    "partnerOrganisationIds",
-                    "must not hold the lead organisation",
-                ));
-            }
-            ensure_valid(issues)?;
-            let plan_id = match patch.action_id {
-                Some(action) => Some(action_plan(conn, action).await?),
-                None => None,
-            };
-            // Municipalities are checked against the regions the write leaves.
-            let municipalities = match (&patch.municipalities, &patch.regions) {
-                (Some(m), _) => Some(m.clone()),
-                (None, Some(_)) => Some(current.municipalities.clone()),
-                (None, None) => None,
-            };
-            check_references(
-                conn,
-                patch.lead_organisation_id,
-                patch.partner_organisation_ids.as_deref(),
-                patch.primary_care_zone_id.flatten(),
-                municipalities.as_deref(),
-                &regions_after,
-                flanders_wide,
-            )
-            .await?;
-            let before = snapshot(&Initiative::from_record(current)?)?;
-            store::update(
-                conn,
-                id,
-                InitiativeChanges {
-                    plan_id,
-                    action_id: patch.action_id,
-                    code: patch.code,
-                    title: patch.title.map(|t| t.trim().to_owned()),
-                    description: patch.description,
-                    lead_organisation_id: patch.lead_organisation_id,
-                    primary_care_zone_id: patch.primary_care_zone_id,
-                    weight: patch.weight,
-                    start_date: patch.start_date,
-                    end_date: patch.end_date,
-                    external_id: patch.external_id,
-                },
-            )
-            .await?;
-            store::set_links(
-                conn,
-                id,
-                InitiativeLinks {
-                    regions: patch.regions.as_deref(),
-                    partner_ids: patch.partner_organisation_ids.as_deref(),
-                    municipalities: patch.municipalities.as_deref(),
-                },
-            )
-            .await?;
-            let initiative = Initiative::from_record(store::get(conn, id).await?)?;
-            audit::record(
-                conn,
-                &actor,
-                RESOURCE,
-                &id.to_string(),
-                Some(&before),
-                Some(&snapshot(&initiative)?),
-            )
-            .await?;
-            Ok(initiative)
-        })
-        .await?;
+    let expected = version(&req)?;
+    let mut conn = service::connect(&state.pool).await?;
+    let writer = write::writer(&req, &caller.0);
+    let initiative =
+        initiatives::update(&mut conn, &writer, id.into_inner(), expected, body.0).await?;
     Ok(respond(StatusCode::OK, initiative))
 }
 
@@ -950,35 +369,9 @@ async fn delete_initiative(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
-    permissions::require(&caller.0, Resource::Initiatives, Operation::Write)?;
-    let id = id.into_inner();
-    let expected = if_match(&req)?;
-    let actor = write::actor(&req, &caller.0);
-    let mut conn = storage::connection(&state.pool).await?;
-    conn.transaction::<_, ApiError, _>(async |conn| {
-        let current = store::lock(conn, id).await?;
-        let flanders_wide = check_regions(conn, &current.regions).await?;
-        permissions::initiative_write(
-            &caller.0,
-            Write::Delete,
-            Some(&current.regions),
-            None,
-            flanders_wide,
-        )?;
-        if current.row.version != expected {
-            return Err(ApiError::PreconditionFailed);
-        }
-        let updates = store::progress_update_count(conn, id).await?;
-        if updates > 0 {
-            return Err(ApiError::Conflict(format!(
-                "the initiative has {updates} progress updates, which are never removed; set its status to dropped instead"
-            )));
-        }
-        let before = snapshot(&Initiative::from_record(current)?)?;
-        store::delete(conn, id).await?;
-        audit::record(conn, &actor, RESOURCE, &id.to_string(), Some(&before), None).await?;
-        Ok(())
-    })
-    .await?;
+    let expected = version(&req)?;
+    let mut conn = service::connect(&state.pool).await?;
+    let writer = write::writer(&req, &caller.0);
+    initiatives::delete(&mut conn, &writer, id.into_inner(), expected).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -12,9 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::actions::{Action, visible_action};
 use super::extract::{Body, Query, RequestBody};
-use super::initiatives::{Initiative, visible_initiative};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, PlanAudience, ProgressSource, check, ensure_valid, snapshot};
 use crate::auth::permissions::{self, Operation, Resource};
@@ -23,6 +21,9 @@ use crate::domain::WorkStatus;
 use crate::domain::plan::check_long_text;
 use crate::domain::rollup::{self, ActionInput, Basis, Sums};
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
+use crate::service::Record;
+use crate::service::actions;
+use crate::service::initiatives;
 use crate::startup::AppState;
 use crate::storage::initiatives::{self as store, NewProgressUpdate, ProgressUpdateRow};
 use crate::storage::{self, audit, plan, reference};
@@ -204,10 +205,10 @@ async fn timeline(
     .validate()?;
     let mut conn = storage::connection(&state.pool).await?;
     if let Some(id) = initiative_id {
-        visible_initiative(&mut conn, id, audience).await?;
+        initiatives::read(&mut conn, id, audience).await?;
     }
     if let Some(id) = action_id {
-        visible_action(&mut conn, id, audience).await?;
+        actions::read(&mut conn, id, audience).await?;
     }
     let (rows, total) = store::list_progress_updates(
         &mut conn,
@@ -314,9 +315,9 @@ async fn create_initiative_update(
                     .last_progress_on
                     .is_none_or(|last| row.date >= last)
                 {
-                    let before = snapshot(&Initiative::from_record(current)?)?;
+                    let before = snapshot(&current.view()?)?;
                     store::apply_to_initiative(conn, &row, id).await?;
-                    let after = snapshot(&Initiative::from_record(store::get(conn, id).await?)?)?;
+                    let after = snapshot(&store::get(conn, id).await?.view()?)?;
                     audit::record(
                         conn,
                         &actor,
@@ -417,9 +418,9 @@ async fn create_action_update(
                     .last_progress_on
                     .is_none_or(|last| row.date >= last)
                 {
-                    let before = snapshot(&Action::from_record(current)?)?;
+                    let before = snapshot(&current.view()?)?;
                     store::apply_to_action(conn, &row, id).await?;
-                    let after = snapshot(&Action::from_record(plan::get_action(conn, id).await?)?)?;
+                    let after = snapshot(&plan::get_action(conn, id).await?.view()?)?;
                     audit::record(
                         conn,
                         &actor,
@@ -458,10 +459,10 @@ async fn read_progress_update(
     let mut conn = storage::connection(&state.pool).await?;
     let row = store::get_progress_update(&mut conn, id.into_inner()).await?;
     if let Some(initiative) = row.initiative_id {
-        visible_initiative(&mut conn, initiative, audience).await?;
+        initiatives::read(&mut conn, initiative, audience).await?;
     }
     if let Some(action) = row.action_id {
-        visible_action(&mut conn, action, audience).await?;
+        actions::read(&mut conn, action, audience).await?;
     }
     Ok(web::Json(ProgressUpdate::from_row(row, audience)?))
 }
@@ -811,7 +812,7 @@ async fn action_progress(
     let audience = write::plan_audience(&caller, &state)?;
     let id = id.into_inner();
     let mut conn = storage::connection(&state.pool).await?;
-    let action = visible_action(&mut conn, id, audience).await?;
+    let action = actions::read(&mut conn, id, audience).await?;
     let parts = store::action_parts(&mut conn, id).await?;
     drop(conn);
     let mut sums = Sums::default();
@@ -831,9 +832,9 @@ async fn action_progress(
     }
     let input = ActionInput {
         id,
-        status: action.row.status.parse().map_err(ApiError::Internal)?,
-        effective_progress: action.row.effective_progress,
-        weight: action.row.weight,
+        status: action.status,
+        effective_progress: action.progress,
+        weight: action.weight,
         challenge_ids: action.challenge_ids,
     };
     let figure = rollup::action_figure(&input, sums);

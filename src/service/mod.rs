@@ -9,10 +9,12 @@
 //! [`ServiceError`] into a problem document; nothing here knows HTTP.
 
 mod accounts;
+pub mod actions;
 pub mod api_keys;
 pub mod audit;
 pub mod challenges;
 pub mod idempotency;
+pub mod initiatives;
 pub mod municipalities;
 pub mod organisations;
 pub mod patch;
