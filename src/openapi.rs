@@ -152,7 +152,7 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
         "/paths/~1api~1v1~1municipalities~1import/post/requestBody/content/application~1json/schema",
     ) {
         import["minItems"] = 1.into();
-        import["maxItems"] = crate::http::geography::MAX_IMPORT.into();
+        import["maxItems"] = crate::service::municipalities::import::MAX_IMPORT.into();
     }
     add_links(&mut value);
     add_conditional_reads(&mut value);

@@ -19,6 +19,7 @@ pub mod municipalities;
 pub mod organisations;
 pub mod patch;
 pub mod plans;
+pub mod primary_care_zones;
 pub mod record;
 pub mod regions;
 mod rules;

@@ -196,7 +196,6 @@ fn check_website(url: &str) -> Result<(), &'static str> {
 }
 
 /// The values an organisation write may carry, each checked on its own.
-#[derive(Default)]
 struct Values<'a> {
     name: Option<&'a str>,
     enterprise_number: Option<&'a str>,

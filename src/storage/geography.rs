@@ -316,13 +316,14 @@ pub async fn delete_municipality(
     Ok(())
 }
 
-/// The codes of the initiatives that name the municipality and whose regions
-/// would not hold it in `region` (none of them is that region or Flanders-wide).
+/// The initiatives that name one of the municipalities `nis_codes` and whose
+/// regions would not hold it in `region` (none of them is that region or
+/// Flanders-wide), as `(nisCode, initiative code)`.
 pub async fn initiatives_outside(
     conn: &mut AsyncPgConnection,
-    nis_code: &str,
+    nis_codes: &[String],
     region: &str,
-) -> StorageResult<Vec<String>> {
+) -> StorageResult<Vec<(String, String)>> {
     let holding = initiative_regions::table
         .inner_join(regions::table)
         .filter(
@@ -333,10 +334,10 @@ pub async fn initiatives_outside(
         .select(initiative_regions::initiative_id);
     Ok(initiatives::table
         .inner_join(initiative_municipalities::table)
-        .filter(initiative_municipalities::nis_code.eq(nis_code))
+        .filter(initiative_municipalities::nis_code.eq_any(nis_codes))
         .filter(initiatives::id.ne_all(holding))
-        .select(initiatives::code)
-        .order(initiatives::code)
+        .select((initiative_municipalities::nis_code, initiatives::code))
+        .order((initiative_municipalities::nis_code, initiatives::code))
         .load(conn)
         .await?)
 }
