@@ -13,6 +13,7 @@ pub mod challenges;
 pub mod initiatives;
 pub mod patch;
 pub mod plans;
+pub mod progress;
 pub mod record;
 mod rules;
 
