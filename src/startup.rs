@@ -29,7 +29,7 @@ pub struct AppState {
     pub registry: Registry,
     pub pool_metrics: PoolMetrics,
     /// Recent plan roll-ups, shared between requests for a moment.
-    pub rollups: crate::http::progress::RollupCache,
+    pub rollups: crate::service::progress::rollup::RollupCache,
     /// Callers of recently checked sessions.
     pub principals: crate::auth::extractor::PrincipalCache,
 }

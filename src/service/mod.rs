@@ -20,6 +20,7 @@ pub mod organisations;
 pub mod patch;
 pub mod plans;
 pub mod primary_care_zones;
+pub mod progress;
 pub mod record;
 pub mod regions;
 mod rules;
