@@ -11,7 +11,6 @@ use utoipa::ToSchema;
 
 use crate::auth::permissions::Denied;
 use crate::service::ServiceError;
-use crate::storage::StorageError;
 
 pub use crate::domain::InputIssue;
 
@@ -253,26 +252,7 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<StorageError> for ApiError {
-    fn from(error: StorageError) -> Self {
-        match error {
-            StorageError::NotFound => ApiError::NotFound,
-            StorageError::Unavailable(cause) => ApiError::Unavailable(cause),
-            StorageError::Conflict(detail) => ApiError::Conflict(detail),
-            StorageError::VersionMismatch => ApiError::PreconditionFailed,
-            StorageError::Invalid(issue) => ApiError::validation(issue),
-            StorageError::Other(cause) => ApiError::Internal(cause),
-        }
-    }
-}
-
 pub type ApiResult<T> = Result<T, ApiError>;
-
-impl From<diesel::result::Error> for ApiError {
-    fn from(error: diesel::result::Error) -> Self {
-        StorageError::from(error).into()
-    }
-}
 
 /// The one mapping from a use case's refusal to the answer a client sees.
 impl From<ServiceError> for ApiError {
@@ -300,5 +280,13 @@ impl From<ServiceError> for ApiError {
 impl From<Denied> for ApiError {
     fn from(denied: Denied) -> Self {
         ServiceError::from(denied).into()
+    }
+}
+
+/// For the `Caller` extractor, which reads sessions and keys before any use
+/// case runs: the same mapping, through [`ServiceError`].
+impl From<crate::storage::StorageError> for ApiError {
+    fn from(error: crate::storage::StorageError) -> Self {
+        ServiceError::from(error).into()
     }
 }

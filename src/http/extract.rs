@@ -153,11 +153,6 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
 /// The form of an `If-Match` value, as the OpenAPI document states it.
 pub const IF_MATCH_PATTERN: &str = r#"^"[1-9][0-9]{0,8}"$"#;
 
-/// The `If-Match` precondition of a write: the version the client last saw.
-pub fn if_match(req: &HttpRequest) -> Result<i32, ApiError> {
-    version(req)?.ok_or(ApiError::PreconditionRequired)
-}
-
 /// The version named in `If-Match`, when there is one; the use case decides
 /// whether it needs one.
 pub fn version(req: &HttpRequest) -> Result<Option<i32>, ApiError> {

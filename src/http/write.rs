@@ -1,21 +1,14 @@
-//! What every resource handler shares: who writes (for the audit log), who may
+//! What every resource handler shares: the writer a request makes, who may
 //! read the published plan, and the checks of list parameters.
 
 use actix_web::{HttpMessage, HttpRequest};
-use serde::Serialize;
-use serde_json::Value;
 
 use crate::auth::MaybeCaller;
 use crate::domain::Principal;
 use crate::error::{ApiError, ApiResult, InputIssue};
 use crate::service::Writer;
 use crate::startup::AppState;
-use crate::storage::audit::Actor;
 use crate::telemetry::RequestId;
-
-pub use crate::service::{
-    ProgressSource, check, check_list, check_period, kind_name, progress_source,
-};
 
 pub use crate::service::plans::PlanAudience;
 
@@ -26,20 +19,6 @@ pub fn writer<'a>(req: &HttpRequest, principal: &'a Principal) -> Writer<'a> {
         principal,
         req.extensions().get::<RequestId>().map(|r| r.0.clone()),
     )
-}
-
-/// The author of a write, as the audit log records it.
-pub fn actor(req: &HttpRequest, principal: &Principal) -> Actor {
-    Actor {
-        id: principal.id,
-        kind: kind_name(principal.kind),
-        request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
-    }
-}
-
-/// A resource as the audit log stores it: its API representation.
-pub fn snapshot(value: &impl Serialize) -> ApiResult<Value> {
-    serde_json::to_value(value).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 /// Anonymous reading of the plan is allowed only when the operator turned on
@@ -102,19 +81,6 @@ pub fn region_filter(values: &[String]) -> ApiResult<()> {
     checked_values("region", values, 20, crate::domain::plan::check_region_id)
 }
 
-/// A region id in a body has the form of one; whether the region exists is
-/// checked later, with the record.
-pub fn region_field(issues: &mut Vec<InputIssue>, value: Option<&str>) {
-    if let Some(region) = value {
-        check(
-            issues,
-            "regionId",
-            crate::domain::plan::check_region_id(region),
-            || region.to_owned().into(),
-        );
-    }
-}
-
 /// NIS codes to filter by.
 pub fn nis_filter(name: &str, values: &[String], max_items: usize) -> ApiResult<()> {
     checked_values(name, values, max_items, crate::domain::plan::check_nis_code)
@@ -126,9 +92,7 @@ pub fn path_value(
     value: &str,
     check: fn(&str) -> Result<(), &'static str>,
 ) -> ApiResult<()> {
-    check(value).map_err(|detail| {
-        ApiError::validation(InputIssue::path(name, detail).with_value(value.to_owned().into()))
-    })
+    Ok(crate::service::check_path(name, value, check)?)
 }
 
 /// Values of a repeated parameter that must each pass `check`.
@@ -172,9 +136,4 @@ impl LinkParams {
         }
         self
     }
-}
-
-/// Refuses a request whose issues are not empty.
-pub fn ensure_valid(issues: Vec<InputIssue>) -> ApiResult<()> {
-    Ok(crate::service::ensure_valid(issues)?)
 }

@@ -283,9 +283,6 @@ pub async fn create(
 }
 
 impl Change<ActionRecord> for ActionPatch {
-    async fn admit(&self, _: &mut Conn, _: &Principal, _: &ActionRecord) -> ServiceResult<()> {
-        Ok(())
-    }
     async fn apply(self, conn: &mut Conn, current: ActionRecord) -> ServiceResult<Option<Action>> {
         let id = current.row.id;
         let mut issues = Vec::new();
@@ -366,9 +363,6 @@ pub async fn update(
 }
 
 impl Change<ActionRecord> for Removal {
-    async fn admit(&self, _: &mut Conn, _: &Principal, _: &ActionRecord) -> ServiceResult<()> {
-        Ok(())
-    }
     async fn apply(self, conn: &mut Conn, current: ActionRecord) -> ServiceResult<Option<Action>> {
         let references = store::action_references(conn, current.row.id).await?;
         record::unreferenced(references, "the action still has")?;

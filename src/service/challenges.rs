@@ -224,9 +224,6 @@ pub async fn create(
 }
 
 impl Change<ChallengeRow> for ChallengePatch {
-    async fn admit(&self, _: &mut Conn, _: &Principal, _: &ChallengeRow) -> ServiceResult<()> {
-        Ok(())
-    }
     async fn apply(
         self,
         conn: &mut Conn,
@@ -267,9 +264,6 @@ pub async fn update(
 }
 
 impl Change<ChallengeRow> for Removal {
-    async fn admit(&self, _: &mut Conn, _: &Principal, _: &ChallengeRow) -> ServiceResult<()> {
-        Ok(())
-    }
     async fn apply(
         self,
         conn: &mut Conn,

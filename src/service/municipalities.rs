@@ -15,8 +15,8 @@ use super::{
     API_BASE, Audited, Change, Conn, Creation, Record, ServiceError, ServiceResult, Writer,
     check_path, ensure_valid, record,
 };
+use crate::domain::Page;
 use crate::domain::plan::check_nis_code;
-use crate::domain::{Page, Principal};
 use crate::storage::geography::{
     self as store, MunicipalityChanges, MunicipalityRow, NewMunicipality,
 };
@@ -202,9 +202,6 @@ pub async fn read(conn: &mut Conn, nis_code: &str) -> ServiceResult<Municipality
 impl Creation for MunicipalityCreate {
     type View = Municipality;
     /// The region was judged before: by `create`, or for a whole import.
-    async fn admit(&self, _: &mut Conn, _: &Principal) -> ServiceResult<()> {
-        Ok(())
-    }
     async fn insert(self, conn: &mut Conn) -> ServiceResult<Municipality> {
         let row = store::insert_municipality(conn, self.into_new()).await?;
         Ok(Municipality::from(row))
@@ -228,9 +225,6 @@ pub async fn create(
 }
 
 impl Change<MunicipalityRow> for MunicipalityPatch {
-    async fn admit(&self, _: &mut Conn, _: &Principal, _: &MunicipalityRow) -> ServiceResult<()> {
-        Ok(())
-    }
     async fn apply(
         self,
         conn: &mut Conn,
@@ -303,9 +297,6 @@ pub async fn update(
 }
 
 impl Change<MunicipalityRow> for record::Removal {
-    async fn admit(&self, _: &mut Conn, _: &Principal, _: &MunicipalityRow) -> ServiceResult<()> {
-        Ok(())
-    }
     async fn apply(
         self,
         conn: &mut Conn,

@@ -260,9 +260,6 @@ pub async fn list(
 
 impl Creation for PlanCreate {
     type View = Plan;
-    async fn admit(&self, _: &mut Conn, _: &Principal) -> ServiceResult<()> {
-        Ok(())
-    }
     async fn insert(self, conn: &mut Conn) -> ServiceResult<Plan> {
         let row = store::insert_plan(
             conn,
@@ -300,9 +297,6 @@ pub async fn create(
 }
 
 impl Change<PlanRow> for PlanPatch {
-    async fn admit(&self, _: &mut Conn, _: &Principal, _: &PlanRow) -> ServiceResult<()> {
-        Ok(())
-    }
     async fn apply(self, conn: &mut Conn, current: PlanRow) -> ServiceResult<Option<Plan>> {
         // Each year on its own was checked before the version; their order
         // needs the stored plan.
@@ -357,9 +351,6 @@ pub async fn update(
 }
 
 impl Change<PlanRow> for record::Removal {
-    async fn admit(&self, _: &mut Conn, _: &Principal, _: &PlanRow) -> ServiceResult<()> {
-        Ok(())
-    }
     async fn apply(self, conn: &mut Conn, current: PlanRow) -> ServiceResult<Option<Plan>> {
         let references = store::plan_references(conn, current.id).await?;
         record::unreferenced(references, "the plan still has")?;

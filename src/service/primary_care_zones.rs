@@ -241,9 +241,6 @@ pub async fn create(
 }
 
 impl Change<ZoneRecord> for PrimaryCareZonePatch {
-    async fn admit(&self, _: &mut Conn, _: &Principal, _: &ZoneRecord) -> ServiceResult<()> {
-        Ok(())
-    }
     async fn apply(
         self,
         conn: &mut Conn,
@@ -296,9 +293,6 @@ pub async fn update(
 }
 
 impl Change<ZoneRecord> for record::Removal {
-    async fn admit(&self, _: &mut Conn, _: &Principal, _: &ZoneRecord) -> ServiceResult<()> {
-        Ok(())
-    }
     async fn apply(
         self,
         conn: &mut Conn,

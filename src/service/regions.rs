@@ -230,9 +230,6 @@ pub async fn create(
 }
 
 impl Change<RegionRow> for RegionPatch {
-    async fn admit(&self, _: &mut Conn, _: &Principal, _: &RegionRow) -> ServiceResult<()> {
-        Ok(())
-    }
     async fn apply(self, conn: &mut Conn, current: RegionRow) -> ServiceResult<Option<Region>> {
         let row = store::update_region(
             conn,
@@ -270,9 +267,6 @@ pub async fn update(
 }
 
 impl Change<RegionRow> for record::Removal {
-    async fn admit(&self, _: &mut Conn, _: &Principal, _: &RegionRow) -> ServiceResult<()> {
-        Ok(())
-    }
     async fn apply(self, conn: &mut Conn, current: RegionRow) -> ServiceResult<Option<Region>> {
         let references = store::region_references(conn, &current.id).await?;
         record::unreferenced(references, "the region is still referred to by")?;

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::rules::{check_move, check_municipality, initiatives_outside};
 use super::{Municipality, MunicipalityCreate};
-use crate::domain::{InputIssue, Principal};
+use crate::domain::InputIssue;
 use crate::service::regions::{self, require_reference_editor};
 use crate::service::{Change, Conn, ServiceError, ServiceResult, Writer, ensure_valid, record};
 use crate::storage::geography::{self as store, MunicipalityRow, NewMunicipality};
@@ -40,9 +40,6 @@ pub struct MunicipalityImportResult {
 struct Replacement(NewMunicipality);
 
 impl Change<MunicipalityRow> for Replacement {
-    async fn admit(&self, _: &mut Conn, _: &Principal, _: &MunicipalityRow) -> ServiceResult<()> {
-        Ok(())
-    }
     async fn apply(
         self,
         conn: &mut Conn,
