@@ -18,6 +18,7 @@ mod geography;
 mod health;
 mod helpers;
 mod initiatives;
+mod layers;
 mod openapi;
 mod organisations;
 mod plans;
