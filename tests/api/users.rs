@@ -313,6 +313,47 @@ async fn the_last_active_administrator_cannot_be_removed() {
 }
 
 #[actix_web::test]
+async fn two_administrators_demoting_each_other_at_once_leave_one() {
+    let app = TestApp::spawn().await;
+    let (first, first_token) = app.token_for(Role::Admin).await;
+    let (second, second_token) = app.token_for(Role::Admin).await;
+    let first_path = format!("/api/v1/users/{}", first.id);
+    let second_path = format!("/api/v1/users/{}", second.id);
+    let demote = json!({"role": "reader"});
+    let (a, b) = tokio::join!(
+        patch(
+            &app,
+            &first_token,
+            &second_path,
+            Some("\"1\""),
+            demote.clone()
+        ),
+        patch(
+            &app,
+            &second_token,
+            &first_path,
+            Some("\"1\""),
+            demote.clone()
+        ),
+    );
+    // The later one is refused: as the last administrator (409), or, when
+    // the earlier one has already made its caller a reader, as a reader (403).
+    let (winner, loser) = match (a.status(), b.status()) {
+        (StatusCode::OK, other) => (&first_token, other),
+        (other, StatusCode::OK) => (&second_token, other),
+        both => panic!("exactly one demotion must succeed: {both:?}"),
+    };
+    assert!(
+        [StatusCode::CONFLICT, StatusCode::FORBIDDEN].contains(&loser),
+        "{loser}"
+    );
+    let admins = app
+        .get_json("/api/v1/users?role=admin&active=true", winner)
+        .await;
+    assert_eq!(admins["total"], 1);
+}
+
+#[actix_web::test]
 async fn a_coordinator_needs_a_region_and_null_clears_it_only_for_other_roles() {
     let app = TestApp::spawn().await;
     let (_, admin) = app.token_for(Role::Admin).await;
