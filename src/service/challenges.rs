@@ -263,7 +263,5 @@ pub async fn delete(
     id: Uuid,
     expected: Option<i32>,
 ) -> ServiceResult<()> {
-    require_plan_editor(writer.principal)?;
-    let expected = record::expected(expected)?;
-    record::remove::<ChallengeRow>(conn, writer, &id, expected).await
+    record::remove_as::<ChallengeRow>(conn, writer, require_plan_editor, &id, expected).await
 }

@@ -428,7 +428,12 @@ pub async fn delete(
     id: Uuid,
     expected: Option<i32>,
 ) -> ServiceResult<()> {
-    require(writer.principal, Operation::Write)?;
-    let expected = record::expected(expected)?;
-    record::remove::<OrganisationRow>(conn, writer, &id, expected).await
+    record::remove_as::<OrganisationRow>(
+        conn,
+        writer,
+        |p| require(p, Operation::Write),
+        &id,
+        expected,
+    )
+    .await
 }

@@ -295,9 +295,7 @@ pub async fn delete(
     id: Uuid,
     expected: Option<i32>,
 ) -> ServiceResult<()> {
-    require_reference_editor(writer.principal)?;
-    let expected = record::expected(expected)?;
-    record::remove::<ZoneRecord>(conn, writer, &id, expected).await
+    record::remove_as::<ZoneRecord>(conn, writer, require_reference_editor, &id, expected).await
 }
 
 #[cfg(test)]

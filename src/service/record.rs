@@ -170,6 +170,23 @@ where
     Ok(())
 }
 
+/// Removes the record `key` if `permitted` lets the caller and the version
+/// named is the current one. The role is asked before the version is
+/// required: a 403 comes before a 428.
+pub async fn remove_as<R: Record>(
+    conn: &mut Conn,
+    writer: &Writer<'_>,
+    permitted: impl FnOnce(&Principal) -> ServiceResult<()>,
+    key: &R::Key,
+    version: Option<i32>,
+) -> ServiceResult<()>
+where
+    Removal: Change<R>,
+{
+    permitted(writer.principal)?;
+    remove::<R>(conn, writer, key, expected(version)?).await
+}
+
 /// Refuses a removal while `references` (what still refers to the record) is not empty.
 pub fn unreferenced(references: Vec<String>, message: &str) -> ServiceResult<()> {
     if references.is_empty() {
