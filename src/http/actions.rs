@@ -13,8 +13,8 @@ use super::write::{self, LinkParams};
 use crate::auth::{Caller, MaybeCaller};
 use crate::domain::WorkStatus;
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
+use crate::service;
 use crate::service::actions::{self, Action, ActionCreate, ActionPatch, ActionSelection};
-use crate::service::{self, API_BASE};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -139,7 +139,7 @@ async fn list_actions(
         q: q.clone(),
     };
     let mut conn = service::connect(&state.pool).await?;
-    let (items, total) = actions::list(
+    let found = actions::list(
         &mut conn,
         audience,
         selection,
@@ -154,13 +154,8 @@ async fn list_actions(
         .many("status", &query.status)
         .one("q", q)
         .one("sort", Some(sort));
-    Ok(web::Json(Paged::new(
-        items,
-        total,
-        page,
-        size,
-        &format!("{API_BASE}/actions"),
-        &links.0,
+    Ok(web::Json(Paged::of(
+        found, page, size, "/actions", &links.0,
     )))
 }
 

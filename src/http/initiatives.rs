@@ -15,10 +15,10 @@ use crate::auth::{Caller, MaybeCaller};
 use crate::domain::WorkStatus;
 use crate::domain::plan::check_external_id;
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
+use crate::service;
 use crate::service::initiatives::{
     self, Initiative, InitiativeCreate, InitiativePatch, InitiativeSelection,
 };
-use crate::service::{self, API_BASE};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -216,7 +216,7 @@ async fn list_initiatives(
         q: q.clone(),
     };
     let mut conn = service::connect(&state.pool).await?;
-    let (items, total) = initiatives::list(
+    let found = initiatives::list(
         &mut conn,
         audience,
         selection,
@@ -240,12 +240,11 @@ async fn list_initiatives(
         .one("externalId", query.external_id)
         .one("q", q)
         .one("sort", Some(sort));
-    Ok(web::Json(Paged::new(
-        items,
-        total,
+    Ok(web::Json(Paged::of(
+        found,
         page,
         size,
-        &format!("{API_BASE}/initiatives"),
+        "/initiatives",
         &links.0,
     )))
 }

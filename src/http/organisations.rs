@@ -14,10 +14,10 @@ use crate::auth::Caller;
 use crate::domain::plan::check_external_id;
 use crate::domain::{EnterpriseNumber, OrganisationKind};
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
+use crate::service;
 use crate::service::organisations::{
     self, Organisation, OrganisationCreate, OrganisationFilter, OrganisationPatch,
 };
-use crate::service::{self, API_BASE};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -135,7 +135,7 @@ async fn list_organisations(
         external_id: query.external_id.clone(),
     };
     let mut conn = service::connect(&state.pool).await?;
-    let (items, total) = organisations::list(
+    let found = organisations::list(
         &mut conn,
         &caller.0,
         &filter,
@@ -152,12 +152,11 @@ async fn list_organisations(
         .one("enterpriseNumber", enterprise_number)
         .one("externalId", query.external_id)
         .one("sort", Some(sort));
-    Ok(web::Json(Paged::new(
-        items,
-        total,
+    Ok(web::Json(Paged::of(
+        found,
         page,
         size,
-        &format!("{API_BASE}/organisations"),
+        "/organisations",
         &links.0,
     )))
 }

@@ -13,9 +13,9 @@ use super::write::{self, LinkParams};
 use crate::auth::{Caller, MaybeCaller};
 use crate::domain::PlanStatus;
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
+use crate::service;
 use crate::service::challenges::{self, Challenge, ChallengeCreate, ChallengePatch};
 use crate::service::plans::{self, Plan, PlanCreate, PlanPatch};
-use crate::service::{self, API_BASE};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -82,7 +82,7 @@ async fn list_plans(
     .validate()?;
     let sort = write::sort_key(query.sort.as_deref(), &["startYear", "code"], "startYear")?;
     let mut conn = service::connect(&state.pool).await?;
-    let (items, total) = plans::list(
+    let found = plans::list(
         &mut conn,
         audience,
         &query.status,
@@ -92,14 +92,7 @@ async fn list_plans(
     .await?;
     let mut links = LinkParams::default();
     links.many("status", &query.status).one("sort", Some(sort));
-    Ok(web::Json(Paged::new(
-        items,
-        total,
-        page,
-        size,
-        &format!("{API_BASE}/plans"),
-        &links.0,
-    )))
+    Ok(web::Json(Paged::of(found, page, size, "/plans", &links.0)))
 }
 
 /// Create a plan. Steering and administrators.
@@ -276,7 +269,7 @@ async fn list_challenges(
         )));
     }
     let mut conn = service::connect(&state.pool).await?;
-    let (items, total) = challenges::list(
+    let found = challenges::list(
         &mut conn,
         audience,
         &query.plan,
@@ -285,12 +278,11 @@ async fn list_challenges(
     .await?;
     let mut links = LinkParams::default();
     links.many("plan", &query.plan);
-    Ok(web::Json(Paged::new(
-        items,
-        total,
+    Ok(web::Json(Paged::of(
+        found,
         page,
         size,
-        &format!("{API_BASE}/challenges"),
+        "/challenges",
         &links.0,
     )))
 }

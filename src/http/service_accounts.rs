@@ -73,13 +73,12 @@ async fn list_accounts(
     .validate()?;
     let mut conn = service::connect(&state.pool).await?;
     let window = PageParams::storage_page(page, size);
-    let (items, total) = accounts::list(&mut conn, &caller.0, window).await?;
-    Ok(web::Json(Paged::new(
-        items,
-        total,
+    let found = accounts::list(&mut conn, &caller.0, window).await?;
+    Ok(web::Json(Paged::of(
+        found,
         page,
         size,
-        &format!("{API_BASE}/serviceAccounts"),
+        "/serviceAccounts",
         &[],
     )))
 }
