@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, version, versioned};
+use super::extract::{Body, Query, RequestBody, respond, version};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams};
 use crate::auth::{Caller, MaybeCaller};
@@ -58,10 +58,6 @@ impl RequestBody for ActionPatch {
             "changes through a progress update (POST …/progressUpdates)",
         ),
     ];
-}
-
-fn respond(status: StatusCode, action: Action) -> HttpResponse {
-    versioned(status, action.version, &action.self_link.clone(), action)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, version, versioned};
+use super::extract::{Body, Query, RequestBody, respond, version};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams};
 use crate::auth::{Caller, MaybeCaller};
@@ -63,15 +63,6 @@ impl RequestBody for InitiativePatch {
             "changes through a progress update (POST …/progressUpdates)",
         ),
     ];
-}
-
-fn respond(status: StatusCode, initiative: Initiative) -> HttpResponse {
-    versioned(
-        status,
-        initiative.version,
-        &initiative.self_link.clone(),
-        initiative,
-    )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, version, versioned};
+use super::extract::{Body, Query, RequestBody, respond, version};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams};
 use crate::auth::Caller;
@@ -35,15 +35,6 @@ impl RequestBody for OrganisationCreate {
 impl RequestBody for OrganisationPatch {
     const READ_ONLY: &'static [&'static str] =
         &["id", "self", "version", "createdAt", "updatedAt", "example"];
-}
-
-fn respond(status: StatusCode, organisation: Organisation) -> HttpResponse {
-    versioned(
-        status,
-        organisation.version,
-        &organisation.self_link.clone(),
-        organisation,
-    )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, version, versioned};
+use super::extract::{Body, Query, RequestBody, respond, version};
 use super::pagination::{PageParams, Paged};
 use super::write;
 use crate::auth::Caller;
@@ -32,10 +32,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
 impl RequestBody for ServiceAccountCreate {}
 impl RequestBody for ServiceAccountPatch {}
 impl RequestBody for ApiKeyCreate {}
-
-fn respond(status: StatusCode, account: ServiceAccount) -> HttpResponse {
-    versioned(status, account.version, &account.self_link.clone(), account)
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

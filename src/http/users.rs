@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, version, versioned};
+use super::extract::{Body, Query, RequestBody, respond, version};
 use super::pagination::{PageParams, Paged};
 use super::write;
 use crate::auth::Caller;
@@ -28,10 +28,6 @@ impl RequestBody for UserCreate {}
 impl RequestBody for UserPatch {
     const READ_ONLY: &'static [&'static str] =
         &["id", "self", "version", "createdAt", "updatedAt", "email"];
-}
-
-fn respond(status: StatusCode, user: User) -> HttpResponse {
-    versioned(status, user.version, &user.self_link.clone(), user)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

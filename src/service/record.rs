@@ -23,6 +23,8 @@ pub trait Audited: Serialize + Send {
     fn audit_key(&self) -> String;
     /// The version a write must name in `If-Match`.
     fn version(&self) -> i32;
+    /// The record's URL.
+    fn self_link(&self) -> &str;
 }
 
 /// A kind of record written under a version and an audit entry.
@@ -239,6 +241,9 @@ macro_rules! uuid_record {
             }
             fn version(&self) -> i32 {
                 self.version
+            }
+            fn self_link(&self) -> &str {
+                &self.self_link
             }
         }
 
