@@ -7,14 +7,14 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, version, versioned};
+use super::extract::{Body, Query, RequestBody, respond, version};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams};
 use crate::auth::{Caller, MaybeCaller};
 use crate::domain::WorkStatus;
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
+use crate::service;
 use crate::service::actions::{self, Action, ActionCreate, ActionPatch, ActionSelection};
-use crate::service::{self, API_BASE};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -58,10 +58,6 @@ impl RequestBody for ActionPatch {
             "changes through a progress update (POST …/progressUpdates)",
         ),
     ];
-}
-
-fn respond(status: StatusCode, action: Action) -> HttpResponse {
-    versioned(status, action.version, &action.self_link.clone(), action)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -139,7 +135,7 @@ async fn list_actions(
         q: q.clone(),
     };
     let mut conn = service::connect(&state.pool).await?;
-    let (items, total) = actions::list(
+    let found = actions::list(
         &mut conn,
         audience,
         selection,
@@ -154,13 +150,8 @@ async fn list_actions(
         .many("status", &query.status)
         .one("q", q)
         .one("sort", Some(sort));
-    Ok(web::Json(Paged::new(
-        items,
-        total,
-        page,
-        size,
-        &format!("{API_BASE}/actions"),
-        &links.0,
+    Ok(web::Json(Paged::of(
+        found, page, size, "/actions", &links.0,
     )))
 }
 

@@ -199,4 +199,14 @@ pub fn versioned(
     response.json(body)
 }
 
+/// A versioned record as [`versioned`] answers it, its URL as the `Location`
+/// when `status` is 201 Created.
+pub fn respond<V: crate::service::Audited>(
+    status: actix_web::http::StatusCode,
+    view: V,
+) -> actix_web::HttpResponse {
+    let self_link = view.self_link().to_owned();
+    versioned(status, view.version(), &self_link, view)
+}
+
 pub use crate::service::patch::{nullable, present};

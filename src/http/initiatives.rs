@@ -8,17 +8,17 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, version, versioned};
+use super::extract::{Body, Query, RequestBody, respond, version};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams};
 use crate::auth::{Caller, MaybeCaller};
 use crate::domain::WorkStatus;
 use crate::domain::plan::check_external_id;
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
+use crate::service;
 use crate::service::initiatives::{
     self, Initiative, InitiativeCreate, InitiativePatch, InitiativeSelection,
 };
-use crate::service::{self, API_BASE};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -63,15 +63,6 @@ impl RequestBody for InitiativePatch {
             "changes through a progress update (POST …/progressUpdates)",
         ),
     ];
-}
-
-fn respond(status: StatusCode, initiative: Initiative) -> HttpResponse {
-    versioned(
-        status,
-        initiative.version,
-        &initiative.self_link.clone(),
-        initiative,
-    )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -216,7 +207,7 @@ async fn list_initiatives(
         q: q.clone(),
     };
     let mut conn = service::connect(&state.pool).await?;
-    let (items, total) = initiatives::list(
+    let found = initiatives::list(
         &mut conn,
         audience,
         selection,
@@ -240,12 +231,11 @@ async fn list_initiatives(
         .one("externalId", query.external_id)
         .one("q", q)
         .one("sort", Some(sort));
-    Ok(web::Json(Paged::new(
-        items,
-        total,
+    Ok(web::Json(Paged::of(
+        found,
         page,
         size,
-        &format!("{API_BASE}/initiatives"),
+        "/initiatives",
         &links.0,
     )))
 }

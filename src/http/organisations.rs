@@ -7,17 +7,17 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, version, versioned};
+use super::extract::{Body, Query, RequestBody, respond, version};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams};
 use crate::auth::Caller;
 use crate::domain::plan::check_external_id;
 use crate::domain::{EnterpriseNumber, OrganisationKind};
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
+use crate::service;
 use crate::service::organisations::{
     self, Organisation, OrganisationCreate, OrganisationFilter, OrganisationPatch,
 };
-use crate::service::{self, API_BASE};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -35,15 +35,6 @@ impl RequestBody for OrganisationCreate {
 impl RequestBody for OrganisationPatch {
     const READ_ONLY: &'static [&'static str] =
         &["id", "self", "version", "createdAt", "updatedAt", "example"];
-}
-
-fn respond(status: StatusCode, organisation: Organisation) -> HttpResponse {
-    versioned(
-        status,
-        organisation.version,
-        &organisation.self_link.clone(),
-        organisation,
-    )
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -135,7 +126,7 @@ async fn list_organisations(
         external_id: query.external_id.clone(),
     };
     let mut conn = service::connect(&state.pool).await?;
-    let (items, total) = organisations::list(
+    let found = organisations::list(
         &mut conn,
         &caller.0,
         &filter,
@@ -152,12 +143,11 @@ async fn list_organisations(
         .one("enterpriseNumber", enterprise_number)
         .one("externalId", query.external_id)
         .one("sort", Some(sort));
-    Ok(web::Json(Paged::new(
-        items,
-        total,
+    Ok(web::Json(Paged::of(
+        found,
         page,
         size,
-        &format!("{API_BASE}/organisations"),
+        "/organisations",
         &links.0,
     )))
 }

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use crate::domain::Page;
 use crate::error::{ApiError, InputIssue};
+use crate::service::API_BASE;
 
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 pub const MAX_PAGE_SIZE: u32 = 200;
@@ -76,6 +77,25 @@ pub struct Paged<T: ToSchema> {
 }
 
 impl<T: ToSchema> Paged<T> {
+    /// The page of the collection at `path` (under the API base) that a use
+    /// case found: its items and the size of the whole filtered collection.
+    pub fn of(
+        (items, total): (Vec<T>, i64),
+        page: u32,
+        page_size: u32,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Self {
+        Self::new(
+            items,
+            total,
+            page,
+            page_size,
+            &format!("{API_BASE}{path}"),
+            query,
+        )
+    }
+
     /// `base` is the collection's path; `query` the other parameters, already encoded.
     pub fn new(
         items: Vec<T>,

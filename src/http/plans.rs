@@ -7,15 +7,15 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, version, versioned};
+use super::extract::{Body, Query, RequestBody, respond, version};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams};
 use crate::auth::{Caller, MaybeCaller};
 use crate::domain::PlanStatus;
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
+use crate::service;
 use crate::service::challenges::{self, Challenge, ChallengeCreate, ChallengePatch};
 use crate::service::plans::{self, Plan, PlanCreate, PlanPatch};
-use crate::service::{self, API_BASE};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -82,7 +82,7 @@ async fn list_plans(
     .validate()?;
     let sort = write::sort_key(query.sort.as_deref(), &["startYear", "code"], "startYear")?;
     let mut conn = service::connect(&state.pool).await?;
-    let (items, total) = plans::list(
+    let found = plans::list(
         &mut conn,
         audience,
         &query.status,
@@ -92,14 +92,7 @@ async fn list_plans(
     .await?;
     let mut links = LinkParams::default();
     links.many("status", &query.status).one("sort", Some(sort));
-    Ok(web::Json(Paged::new(
-        items,
-        total,
-        page,
-        size,
-        &format!("{API_BASE}/plans"),
-        &links.0,
-    )))
+    Ok(web::Json(Paged::of(found, page, size, "/plans", &links.0)))
 }
 
 /// Create a plan. Steering and administrators.
@@ -127,12 +120,7 @@ async fn create_plan(
     super::idempotency::once(&req, &state, &caller.0, || async {
         let mut conn = service::connect(&state.pool).await?;
         let plan = plans::create(&mut conn, &write::writer(&req, &caller.0), body.0).await?;
-        Ok(versioned(
-            StatusCode::CREATED,
-            plan.version,
-            &plan.self_link.clone(),
-            plan,
-        ))
+        Ok(respond(StatusCode::CREATED, plan))
     })
     .await
 }
@@ -156,7 +144,7 @@ async fn read_plan(
     let audience = write::plan_audience(&caller, &state)?;
     let mut conn = service::connect(&state.pool).await?;
     let plan = plans::read(&mut conn, id.into_inner(), audience).await?;
-    Ok(versioned(StatusCode::OK, plan.version, "", plan))
+    Ok(respond(StatusCode::OK, plan))
 }
 
 /// Change a plan (JSON merge patch). Needs `If-Match`. Steering and administrators.
@@ -190,7 +178,7 @@ async fn update_plan(
     let mut conn = service::connect(&state.pool).await?;
     let writer = write::writer(&req, &caller.0);
     let plan = plans::update(&mut conn, &writer, id.into_inner(), expected, body.0).await?;
-    Ok(versioned(StatusCode::OK, plan.version, "", plan))
+    Ok(respond(StatusCode::OK, plan))
 }
 
 /// Delete a plan. Needs `If-Match`. Refused with 409 while it has challenges or actions.
@@ -276,7 +264,7 @@ async fn list_challenges(
         )));
     }
     let mut conn = service::connect(&state.pool).await?;
-    let (items, total) = challenges::list(
+    let found = challenges::list(
         &mut conn,
         audience,
         &query.plan,
@@ -285,12 +273,11 @@ async fn list_challenges(
     .await?;
     let mut links = LinkParams::default();
     links.many("plan", &query.plan);
-    Ok(web::Json(Paged::new(
-        items,
-        total,
+    Ok(web::Json(Paged::of(
+        found,
         page,
         size,
-        &format!("{API_BASE}/challenges"),
+        "/challenges",
         &links.0,
     )))
 }
@@ -321,12 +308,7 @@ async fn create_challenge(
         let mut conn = service::connect(&state.pool).await?;
         let writer = write::writer(&req, &caller.0);
         let challenge = challenges::create(&mut conn, &writer, body.0).await?;
-        Ok(versioned(
-            StatusCode::CREATED,
-            challenge.version,
-            &challenge.self_link.clone(),
-            challenge,
-        ))
+        Ok(respond(StatusCode::CREATED, challenge))
     })
     .await
 }
@@ -350,7 +332,7 @@ async fn read_challenge(
     let audience = write::plan_audience(&caller, &state)?;
     let mut conn = service::connect(&state.pool).await?;
     let challenge = challenges::read(&mut conn, id.into_inner(), audience).await?;
-    Ok(versioned(StatusCode::OK, challenge.version, "", challenge))
+    Ok(respond(StatusCode::OK, challenge))
 }
 
 /// Change a challenge (JSON merge patch). Needs `If-Match`. Steering and administrators.
@@ -385,7 +367,7 @@ async fn update_challenge(
     let writer = write::writer(&req, &caller.0);
     let challenge =
         challenges::update(&mut conn, &writer, id.into_inner(), expected, body.0).await?;
-    Ok(versioned(StatusCode::OK, challenge.version, "", challenge))
+    Ok(respond(StatusCode::OK, challenge))
 }
 
 /// Delete a challenge. Needs `If-Match`. Refused with 409 while actions serve it.

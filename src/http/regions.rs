@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::extract::{Body, RequestBody, version, versioned};
+use super::extract::{Body, RequestBody, respond, version};
 use super::write;
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::{ApiResult, Problem};
@@ -24,10 +24,6 @@ impl RequestBody for RegionCreate {
     const READ_ONLY: &'static [&'static str] = &["self", "version", "createdAt", "updatedAt"];
 }
 impl RequestBody for RegionPatch {}
-
-fn respond(status: StatusCode, region: Region) -> HttpResponse {
-    versioned(status, region.version, &region.self_link.clone(), region)
-}
 
 /// List the regional platforms, in their usual order.
 #[utoipa::path(

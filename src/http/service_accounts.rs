@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, version, versioned};
+use super::extract::{Body, Query, RequestBody, respond, version};
 use super::pagination::{PageParams, Paged};
 use super::write;
 use crate::auth::Caller;
@@ -32,10 +32,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
 impl RequestBody for ServiceAccountCreate {}
 impl RequestBody for ServiceAccountPatch {}
 impl RequestBody for ApiKeyCreate {}
-
-fn respond(status: StatusCode, account: ServiceAccount) -> HttpResponse {
-    versioned(status, account.version, &account.self_link.clone(), account)
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -73,13 +69,12 @@ async fn list_accounts(
     .validate()?;
     let mut conn = service::connect(&state.pool).await?;
     let window = PageParams::storage_page(page, size);
-    let (items, total) = accounts::list(&mut conn, &caller.0, window).await?;
-    Ok(web::Json(Paged::new(
-        items,
-        total,
+    let found = accounts::list(&mut conn, &caller.0, window).await?;
+    Ok(web::Json(Paged::of(
+        found,
         page,
         size,
-        &format!("{API_BASE}/serviceAccounts"),
+        "/serviceAccounts",
         &[],
     )))
 }

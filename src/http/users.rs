@@ -7,14 +7,14 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::extract::{Body, Query, RequestBody, version, versioned};
+use super::extract::{Body, Query, RequestBody, respond, version};
 use super::pagination::{PageParams, Paged};
 use super::write;
 use crate::auth::Caller;
 use crate::domain::Role;
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
+use crate::service;
 use crate::service::users::{self, User, UserCreate, UserPatch, UserSearch};
-use crate::service::{self, API_BASE};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -28,10 +28,6 @@ impl RequestBody for UserCreate {}
 impl RequestBody for UserPatch {
     const READ_ONLY: &'static [&'static str] =
         &["id", "self", "version", "createdAt", "updatedAt", "email"];
-}
-
-fn respond(status: StatusCode, user: User) -> HttpResponse {
-    versioned(status, user.version, &user.self_link.clone(), user)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -102,7 +98,7 @@ async fn list_users(
     };
     let mut conn = service::connect(&state.pool).await?;
     let window = PageParams::storage_page(page, size);
-    let (items, total) = users::list(&mut conn, &caller.0, search, &sort, window).await?;
+    let found = users::list(&mut conn, &caller.0, search, &sort, window).await?;
     let mut params = Vec::new();
     if let Some(role) = query.role {
         params.push(("role".to_owned(), role.as_str().to_owned()));
@@ -114,14 +110,7 @@ async fn list_users(
         params.push(("q".to_owned(), q));
     }
     params.push(("sort".to_owned(), sort));
-    Ok(web::Json(Paged::new(
-        items,
-        total,
-        page,
-        size,
-        &format!("{API_BASE}/users"),
-        &params,
-    )))
+    Ok(web::Json(Paged::of(found, page, size, "/users", &params)))
 }
 
 /// Create a user.

@@ -378,7 +378,5 @@ pub async fn delete(
     id: Uuid,
     expected: Option<i32>,
 ) -> ServiceResult<()> {
-    require_plan_editor(writer.principal)?;
-    let expected = record::expected(expected)?;
-    record::remove::<ActionRecord>(conn, writer, &id, expected).await
+    record::remove_as::<ActionRecord>(conn, writer, require_plan_editor, &id, expected).await
 }

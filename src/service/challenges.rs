@@ -9,8 +9,7 @@ use super::patch::present;
 use super::plans::{self, PlanAudience, require_plan_editor};
 use super::record::{self, Removal};
 use super::{
-    API_BASE, Audited, Change, Conn, Creation, Record, ServiceError, ServiceResult, Writer, check,
-    ensure_valid,
+    API_BASE, Change, Conn, Creation, ServiceError, ServiceResult, Writer, check, ensure_valid,
 };
 use crate::domain::plan::{check_code, check_long_text, check_text};
 use crate::domain::{InputIssue, Page, Principal};
@@ -62,26 +61,7 @@ impl From<ChallengeRow> for Challenge {
     }
 }
 
-impl Audited for Challenge {
-    const RESOURCE: &'static str = "challenge";
-    fn audit_key(&self) -> String {
-        self.id.to_string()
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
-impl Record for ChallengeRow {
-    type Key = Uuid;
-    type View = Challenge;
-    async fn lock(conn: &mut Conn, id: &Uuid) -> ServiceResult<Self> {
-        Ok(store::lock_challenge(conn, *id).await?)
-    }
-    fn view(&self) -> ServiceResult<Challenge> {
-        Ok(Challenge::from(self.clone()))
-    }
-}
+record::uuid_record!(ChallengeRow => Challenge, "challenge", lock = store::lock_challenge, view = From);
 
 /// A new challenge.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -283,7 +263,5 @@ pub async fn delete(
     id: Uuid,
     expected: Option<i32>,
 ) -> ServiceResult<()> {
-    require_plan_editor(writer.principal)?;
-    let expected = record::expected(expected)?;
-    record::remove::<ChallengeRow>(conn, writer, &id, expected).await
+    record::remove_as::<ChallengeRow>(conn, writer, require_plan_editor, &id, expected).await
 }

@@ -414,7 +414,6 @@ pub async fn delete(
     id: Uuid,
     expected: Option<i32>,
 ) -> ServiceResult<()> {
-    require_initiative_writer(writer.principal)?;
-    let expected = record::expected(expected)?;
-    record::remove::<InitiativeRecord>(conn, writer, &id, expected).await
+    record::remove_as::<InitiativeRecord>(conn, writer, require_initiative_writer, &id, expected)
+        .await
 }

@@ -92,6 +92,9 @@ impl Audited for Municipality {
     fn version(&self) -> i32 {
         self.version
     }
+    fn self_link(&self) -> &str {
+        &self.self_link
+    }
 }
 
 impl Record for MunicipalityRow {

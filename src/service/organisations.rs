@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use super::patch::{nullable, present};
 use super::{
-    API_BASE, Audited, Change, Conn, Creation, Record, ServiceResult, Writer, check, corrupt,
-    ensure_valid, record, regions,
+    API_BASE, Change, Conn, Creation, ServiceResult, Writer, check, corrupt, ensure_valid, record,
+    regions,
 };
 use crate::auth::permissions::{self, Operation, Resource, Write};
 use crate::domain::plan::{check_external_id, check_nis_code, check_ovo_code, check_text};
@@ -86,26 +86,7 @@ impl Organisation {
     }
 }
 
-impl Audited for Organisation {
-    const RESOURCE: &'static str = "organisation";
-    fn audit_key(&self) -> String {
-        self.id.to_string()
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
-impl Record for OrganisationRow {
-    type Key = Uuid;
-    type View = Organisation;
-    async fn lock(conn: &mut Conn, id: &Uuid) -> ServiceResult<Self> {
-        Ok(store::lock(conn, *id).await?)
-    }
-    fn view(&self) -> ServiceResult<Organisation> {
-        Organisation::from_row(self.clone())
-    }
-}
+record::uuid_record!(OrganisationRow => Organisation, "organisation", lock = store::lock, view = Organisation::from_row);
 
 /// A new organisation.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -447,7 +428,12 @@ pub async fn delete(
     id: Uuid,
     expected: Option<i32>,
 ) -> ServiceResult<()> {
-    require(writer.principal, Operation::Write)?;
-    let expected = record::expected(expected)?;
-    record::remove::<OrganisationRow>(conn, writer, &id, expected).await
+    record::remove_as::<OrganisationRow>(
+        conn,
+        writer,
+        |p| require(p, Operation::Write),
+        &id,
+        expected,
+    )
+    .await
 }

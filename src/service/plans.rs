@@ -7,8 +7,8 @@ use uuid::Uuid;
 
 use super::patch::present;
 use super::{
-    API_BASE, Audited, Change, Conn, Creation, Record, ServiceError, ServiceResult, Writer, check,
-    corrupt, ensure_valid, record,
+    API_BASE, Change, Conn, Creation, ServiceError, ServiceResult, Writer, check, corrupt,
+    ensure_valid, record,
 };
 use crate::auth::permissions::{self, Operation, Resource};
 use crate::domain::plan::{check_long_text, check_text};
@@ -72,26 +72,7 @@ impl Plan {
     }
 }
 
-impl Audited for Plan {
-    const RESOURCE: &'static str = "plan";
-    fn audit_key(&self) -> String {
-        self.id.to_string()
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
-impl Record for PlanRow {
-    type Key = Uuid;
-    type View = Plan;
-    async fn lock(conn: &mut Conn, id: &Uuid) -> ServiceResult<Self> {
-        Ok(store::lock_plan(conn, *id).await?)
-    }
-    fn view(&self) -> ServiceResult<Plan> {
-        Plan::from_row(self.clone())
-    }
-}
+record::uuid_record!(PlanRow => Plan, "plan", lock = store::lock_plan, view = Plan::from_row);
 
 /// A new plan.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -366,7 +347,5 @@ pub async fn delete(
     id: Uuid,
     expected: Option<i32>,
 ) -> ServiceResult<()> {
-    require_plan_editor(writer.principal)?;
-    let expected = record::expected(expected)?;
-    record::remove::<PlanRow>(conn, writer, &id, expected).await
+    record::remove_as::<PlanRow>(conn, writer, require_plan_editor, &id, expected).await
 }

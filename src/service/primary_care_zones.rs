@@ -9,8 +9,8 @@ use uuid::Uuid;
 use super::patch::present;
 use super::regions::{self, require_reference_editor};
 use super::{
-    API_BASE, Audited, Change, Conn, Creation, Record, ServiceResult, Writer, check, check_list,
-    ensure_valid, municipalities, record,
+    API_BASE, Change, Conn, Creation, ServiceResult, Writer, check, check_list, ensure_valid,
+    municipalities, record,
 };
 use crate::domain::plan::{check_nis_code, check_text};
 use crate::domain::{InputIssue, Page, Principal};
@@ -65,26 +65,7 @@ impl From<ZoneRecord> for PrimaryCareZone {
     }
 }
 
-impl Audited for PrimaryCareZone {
-    const RESOURCE: &'static str = "primaryCareZone";
-    fn audit_key(&self) -> String {
-        self.id.to_string()
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
-impl Record for ZoneRecord {
-    type Key = Uuid;
-    type View = PrimaryCareZone;
-    async fn lock(conn: &mut Conn, id: &Uuid) -> ServiceResult<Self> {
-        Ok(store::lock_zone(conn, *id).await?)
-    }
-    fn view(&self) -> ServiceResult<PrimaryCareZone> {
-        Ok(PrimaryCareZone::from(self.clone()))
-    }
-}
+record::uuid_record!(ZoneRecord => PrimaryCareZone, "primaryCareZone", lock = store::lock_zone, view = From);
 
 /// A new primary care zone.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -314,9 +295,7 @@ pub async fn delete(
     id: Uuid,
     expected: Option<i32>,
 ) -> ServiceResult<()> {
-    require_reference_editor(writer.principal)?;
-    let expected = record::expected(expected)?;
-    record::remove::<ZoneRecord>(conn, writer, &id, expected).await
+    record::remove_as::<ZoneRecord>(conn, writer, require_reference_editor, &id, expected).await
 }
 
 #[cfg(test)]

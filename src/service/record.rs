@@ -23,6 +23,8 @@ pub trait Audited: Serialize + Send {
     fn audit_key(&self) -> String;
     /// The version a write must name in `If-Match`.
     fn version(&self) -> i32;
+    /// The record's URL.
+    fn self_link(&self) -> &str;
 }
 
 /// A kind of record written under a version and an audit entry.
@@ -170,6 +172,23 @@ where
     Ok(())
 }
 
+/// Removes the record `key` if `permitted` lets the caller and the version
+/// named is the current one. The role is asked before the version is
+/// required: a 403 comes before a 428.
+pub async fn remove_as<R: Record>(
+    conn: &mut Conn,
+    writer: &Writer<'_>,
+    permitted: impl FnOnce(&Principal) -> ServiceResult<()>,
+    key: &R::Key,
+    version: Option<i32>,
+) -> ServiceResult<()>
+where
+    Removal: Change<R>,
+{
+    permitted(writer.principal)?;
+    remove::<R>(conn, writer, key, expected(version)?).await
+}
+
 /// Refuses a removal while `references` (what still refers to the record) is not empty.
 pub fn unreferenced(references: Vec<String>, message: &str) -> ServiceResult<()> {
     if references.is_empty() {
@@ -199,3 +218,49 @@ pub async fn log(
 pub fn expected(version: Option<i32>) -> ServiceResult<i32> {
     version.ok_or(ServiceError::VersionRequired)
 }
+
+/// Implements [`Audited`] for a view and [`Record`] for its row, for a record
+/// keyed by its uuid `id` and versioned by its `version`:
+/// `uuid_record!(PlanRow => Plan, "plan", lock = store::lock_plan, view = Plan::from_row)`.
+/// `view = From` shows the row through the view's `From<Row>`; any other
+/// `view` is a function from the row to `ServiceResult<View>`.
+macro_rules! uuid_record {
+    ($row:ty => $view:ty, $resource:literal, lock = $lock:path, view = From) => {
+        $crate::service::record::uuid_record!(
+            @impl $row, $view, $resource, $lock, row => Ok(<$view>::from(row))
+        );
+    };
+    ($row:ty => $view:ty, $resource:literal, lock = $lock:path, view = $convert:path) => {
+        $crate::service::record::uuid_record!(@impl $row, $view, $resource, $lock, row => $convert(row));
+    };
+    (@impl $row:ty, $view:ty, $resource:literal, $lock:path, $r:ident => $convert:expr) => {
+        impl $crate::service::record::Audited for $view {
+            const RESOURCE: &'static str = $resource;
+            fn audit_key(&self) -> String {
+                self.id.to_string()
+            }
+            fn version(&self) -> i32 {
+                self.version
+            }
+            fn self_link(&self) -> &str {
+                &self.self_link
+            }
+        }
+
+        impl $crate::service::record::Record for $row {
+            type Key = ::uuid::Uuid;
+            type View = $view;
+            async fn lock(
+                conn: &mut $crate::service::Conn,
+                id: &::uuid::Uuid,
+            ) -> $crate::service::ServiceResult<Self> {
+                Ok($lock(conn, *id).await?)
+            }
+            fn view(&self) -> $crate::service::ServiceResult<$view> {
+                let $r = self.clone();
+                $convert
+            }
+        }
+    };
+}
+pub(crate) use uuid_record;

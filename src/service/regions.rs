@@ -64,6 +64,9 @@ impl Audited for Region {
     fn version(&self) -> i32 {
         self.version
     }
+    fn self_link(&self) -> &str {
+        &self.self_link
+    }
 }
 
 impl Record for RegionRow {

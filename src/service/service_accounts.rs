@@ -9,9 +9,7 @@ use uuid::Uuid;
 use super::accounts::{name_issue, scope_issues};
 use super::patch::{nullable, present};
 use super::record;
-use super::{
-    API_BASE, Audited, Change, Conn, Creation, Record, ServiceResult, Writer, corrupt, ensure_valid,
-};
+use super::{API_BASE, Change, Conn, Creation, ServiceResult, Writer, corrupt, ensure_valid};
 use crate::auth::permissions::{self, Operation, Resource};
 use crate::domain::plan::check_long_text;
 use crate::domain::{InputIssue, Page, Principal, Role};
@@ -66,26 +64,7 @@ impl ServiceAccount {
     }
 }
 
-impl Audited for ServiceAccount {
-    const RESOURCE: &'static str = "serviceAccount";
-    fn audit_key(&self) -> String {
-        self.id.to_string()
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
-impl Record for ServiceAccountRow {
-    type Key = Uuid;
-    type View = ServiceAccount;
-    async fn lock(conn: &mut Conn, id: &Uuid) -> ServiceResult<Self> {
-        Ok(principals::lock_service_account(conn, *id).await?)
-    }
-    fn view(&self) -> ServiceResult<ServiceAccount> {
-        ServiceAccount::from_row(self.clone())
-    }
-}
+record::uuid_record!(ServiceAccountRow => ServiceAccount, "serviceAccount", lock = principals::lock_service_account, view = ServiceAccount::from_row);
 
 /// A new service account.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -9,8 +9,7 @@ use super::accounts::{name_issue, scope_issues};
 use super::patch::{nullable, present};
 use super::record;
 use super::{
-    API_BASE, Audited, Change, Conn, Creation, Record, ServiceError, ServiceResult, Writer,
-    corrupt, ensure_valid,
+    API_BASE, Change, Conn, Creation, ServiceError, ServiceResult, Writer, corrupt, ensure_valid,
 };
 use crate::auth::password::PasswordService;
 use crate::auth::permissions::{self, Operation, Resource};
@@ -67,26 +66,7 @@ impl User {
     }
 }
 
-impl Audited for User {
-    const RESOURCE: &'static str = "user";
-    fn audit_key(&self) -> String {
-        self.id.to_string()
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
-impl Record for UserRow {
-    type Key = Uuid;
-    type View = User;
-    async fn lock(conn: &mut Conn, id: &Uuid) -> ServiceResult<Self> {
-        Ok(principals::lock_user(conn, *id).await?)
-    }
-    fn view(&self) -> ServiceResult<User> {
-        User::from_row(self.clone())
-    }
-}
+record::uuid_record!(UserRow => User, "user", lock = principals::lock_user, view = User::from_row);
 
 /// A new user account.
 #[derive(Debug, Deserialize, ToSchema)]

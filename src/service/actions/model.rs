@@ -7,9 +7,7 @@ use uuid::Uuid;
 
 use crate::domain::{ActionOrigin, WorkStatus};
 use crate::service::patch::{nullable, present};
-use crate::service::{
-    API_BASE, Audited, Conn, ProgressSource, Record, ServiceResult, corrupt, progress_source,
-};
+use crate::service::{API_BASE, ProgressSource, ServiceResult, corrupt, progress_source};
 use crate::storage::plan::{self as store, ActionRecord};
 
 /// A numbered action of a plan.
@@ -98,26 +96,7 @@ impl Action {
     }
 }
 
-impl Audited for Action {
-    const RESOURCE: &'static str = "action";
-    fn audit_key(&self) -> String {
-        self.id.to_string()
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
-impl Record for ActionRecord {
-    type Key = Uuid;
-    type View = Action;
-    async fn lock(conn: &mut Conn, id: &Uuid) -> ServiceResult<Self> {
-        Ok(store::lock_action(conn, *id).await?)
-    }
-    fn view(&self) -> ServiceResult<Action> {
-        Action::from_record(self.clone())
-    }
-}
+crate::service::record::uuid_record!(ActionRecord => Action, "action", lock = store::lock_action, view = Action::from_record);
 
 /// A new action.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -7,9 +7,7 @@ use uuid::Uuid;
 
 use crate::domain::WorkStatus;
 use crate::service::patch::{nullable, present};
-use crate::service::{
-    API_BASE, Audited, Conn, ProgressSource, Record, ServiceResult, corrupt, progress_source,
-};
+use crate::service::{API_BASE, ProgressSource, ServiceResult, corrupt, progress_source};
 use crate::storage::initiatives::{self as store, InitiativeRecord};
 
 /// A concrete initiative under an action.
@@ -105,26 +103,7 @@ impl Initiative {
     }
 }
 
-impl Audited for Initiative {
-    const RESOURCE: &'static str = "initiative";
-    fn audit_key(&self) -> String {
-        self.id.to_string()
-    }
-    fn version(&self) -> i32 {
-        self.version
-    }
-}
-
-impl Record for InitiativeRecord {
-    type Key = Uuid;
-    type View = Initiative;
-    async fn lock(conn: &mut Conn, id: &Uuid) -> ServiceResult<Self> {
-        Ok(store::lock(conn, *id).await?)
-    }
-    fn view(&self) -> ServiceResult<Initiative> {
-        Initiative::from_record(self.clone())
-    }
-}
+crate::service::record::uuid_record!(InitiativeRecord => Initiative, "initiative", lock = store::lock, view = Initiative::from_record);
 
 /// A new initiative.
 #[derive(Debug, Deserialize, ToSchema)]
