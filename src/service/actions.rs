@@ -198,6 +198,7 @@ pub async fn list(
 }
 
 impl Creation for ActionCreate {
+    type Admission = ();
     type View = Action;
     async fn admit(&self, conn: &mut Conn, _: &Principal) -> ServiceResult<()> {
         if !store::plan_visible(conn, self.plan_id, false).await? {
@@ -216,7 +217,7 @@ impl Creation for ActionCreate {
         )
         .await
     }
-    async fn insert(self, conn: &mut Conn) -> ServiceResult<Action> {
+    async fn insert(self, conn: &mut Conn, _: Self::Admission) -> ServiceResult<Action> {
         let id = store::insert_action(
             conn,
             NewAction {
@@ -283,7 +284,13 @@ pub async fn create(
 }
 
 impl Change<ActionRecord> for ActionPatch {
-    async fn apply(self, conn: &mut Conn, current: ActionRecord) -> ServiceResult<Option<Action>> {
+    type Admission = ();
+    async fn apply(
+        self,
+        conn: &mut Conn,
+        current: ActionRecord,
+        _: Self::Admission,
+    ) -> ServiceResult<Option<Action>> {
         let id = current.row.id;
         let mut issues = Vec::new();
         check_period(
@@ -363,7 +370,13 @@ pub async fn update(
 }
 
 impl Change<ActionRecord> for Removal {
-    async fn apply(self, conn: &mut Conn, current: ActionRecord) -> ServiceResult<Option<Action>> {
+    type Admission = ();
+    async fn apply(
+        self,
+        conn: &mut Conn,
+        current: ActionRecord,
+        _: Self::Admission,
+    ) -> ServiceResult<Option<Action>> {
         let references = store::action_references(conn, current.row.id).await?;
         record::unreferenced(references, "the action still has")?;
         store::delete_action(conn, current.row.id).await?;

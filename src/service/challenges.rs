@@ -160,6 +160,7 @@ pub async fn list(
 }
 
 impl Creation for ChallengeCreate {
+    type Admission = ();
     type View = Challenge;
     async fn admit(&self, conn: &mut Conn, _: &Principal) -> ServiceResult<()> {
         if store::plan_visible(conn, self.plan_id, false).await? {
@@ -171,7 +172,7 @@ impl Creation for ChallengeCreate {
             ))
         }
     }
-    async fn insert(self, conn: &mut Conn) -> ServiceResult<Challenge> {
+    async fn insert(self, conn: &mut Conn, _: Self::Admission) -> ServiceResult<Challenge> {
         let row = store::insert_challenge(
             conn,
             NewChallenge {
@@ -204,10 +205,12 @@ pub async fn create(
 }
 
 impl Change<ChallengeRow> for ChallengePatch {
+    type Admission = ();
     async fn apply(
         self,
         conn: &mut Conn,
         current: ChallengeRow,
+        _: Self::Admission,
     ) -> ServiceResult<Option<Challenge>> {
         let row = store::update_challenge(
             conn,
@@ -244,10 +247,12 @@ pub async fn update(
 }
 
 impl Change<ChallengeRow> for Removal {
+    type Admission = ();
     async fn apply(
         self,
         conn: &mut Conn,
         current: ChallengeRow,
+        _: Self::Admission,
     ) -> ServiceResult<Option<Challenge>> {
         let references = store::challenge_references(conn, current.id).await?;
         record::unreferenced(references, "the challenge is still referred to by")?;

@@ -5,8 +5,6 @@
 mod model;
 pub mod rules;
 
-use std::sync::OnceLock;
-
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -85,36 +83,6 @@ async fn check_references(
     ))
 }
 
-/// An input and what its admission found out, for the write that follows.
-struct Admitted<T, F> {
-    input: T,
-    found: OnceLock<F>,
-}
-
-impl<T, F> Admitted<T, F> {
-    fn new(input: T) -> Self {
-        Self {
-            input,
-            found: OnceLock::new(),
-        }
-    }
-
-    /// Records what admission found.
-    fn note(&self, found: F) {
-        // Admission runs once per write; a second note would carry the same finding.
-        let _ = self.found.set(found);
-    }
-
-    /// The input and what its admission found.
-    fn into_parts(self) -> ServiceResult<(T, F)> {
-        let found = self
-            .found
-            .into_inner()
-            .ok_or_else(|| ServiceError::Internal("a write ran without its admission".into()))?;
-        Ok((self.input, found))
-    }
-}
-
 /// An initiative the audience may see: anonymous callers only see published plans.
 pub(super) async fn visible(
     conn: &mut Conn,
@@ -191,13 +159,12 @@ pub async fn list(
     Ok((initiatives, total))
 }
 
-/// A new initiative; admission finds the action's plan.
-type NewOne = Admitted<InitiativeCreate, Uuid>;
-
-impl Creation for NewOne {
+impl Creation for InitiativeCreate {
+    /// The action's plan, found while admitting.
+    type Admission = Uuid;
     type View = Initiative;
-    async fn admit(&self, conn: &mut Conn, principal: &Principal) -> ServiceResult<()> {
-        let input = &self.input;
+    async fn admit(&self, conn: &mut Conn, principal: &Principal) -> ServiceResult<Uuid> {
+        let input = self;
         let known = reference::list_regions(conn).await?;
         let flanders_wide = scope(&known, &input.regions)?;
         permissions::initiative_write(
@@ -220,11 +187,10 @@ impl Creation for NewOne {
             flanders_wide,
         )
         .await?;
-        self.note(plan_id);
-        Ok(())
+        Ok(plan_id)
     }
-    async fn insert(self, conn: &mut Conn) -> ServiceResult<Initiative> {
-        let (input, plan_id) = self.into_parts()?;
+    async fn insert(self, conn: &mut Conn, plan_id: Uuid) -> ServiceResult<Initiative> {
+        let input = self;
         let id = store::insert(
             conn,
             NewInitiative {
@@ -271,21 +237,19 @@ pub async fn create(
 ) -> ServiceResult<Initiative> {
     require_initiative_writer(writer.principal)?;
     ensure_valid(rules::check_create(&input))?;
-    record::create(conn, writer, NewOne::new(input)).await
+    record::create(conn, writer, input).await
 }
 
-/// A change of an initiative; admission finds whether the regions it leaves
-/// are Flanders-wide.
-type Update = Admitted<InitiativePatch, bool>;
-
-impl Change<InitiativeRecord> for Update {
+impl Change<InitiativeRecord> for InitiativePatch {
+    /// Whether the regions the change leaves are Flanders-wide, found while admitting.
+    type Admission = bool;
     async fn admit(
         &self,
         conn: &mut Conn,
         principal: &Principal,
         current: &InitiativeRecord,
-    ) -> ServiceResult<()> {
-        let after = rules::regions_after(current, &self.input);
+    ) -> ServiceResult<bool> {
+        let after = rules::regions_after(current, self);
         let known = reference::list_regions(conn).await?;
         let was = scope(&known, &current.regions)?;
         let now = scope(&known, &after)?;
@@ -296,15 +260,15 @@ impl Change<InitiativeRecord> for Update {
             Some(&after),
             was || now,
         )?;
-        self.note(now);
-        Ok(())
+        Ok(now)
     }
     async fn apply(
         self,
         conn: &mut Conn,
         current: InitiativeRecord,
+        flanders_wide: bool,
     ) -> ServiceResult<Option<Initiative>> {
-        let (patch, flanders_wide) = self.into_parts()?;
+        let patch = self;
         let id = current.row.id;
         ensure_valid(rules::check_changed(&current, &patch))?;
         let plan_id = match patch.action_id {
@@ -369,10 +333,11 @@ pub async fn update(
     require_initiative_writer(writer.principal)?;
     let expected = record::expected(expected)?;
     ensure_valid(rules::check_patch(&patch))?;
-    record::update::<InitiativeRecord, _>(conn, writer, &id, expected, Update::new(patch)).await
+    record::update::<InitiativeRecord, _>(conn, writer, &id, expected, patch).await
 }
 
 impl Change<InitiativeRecord> for Removal {
+    type Admission = ();
     async fn admit(
         &self,
         conn: &mut Conn,
@@ -393,6 +358,7 @@ impl Change<InitiativeRecord> for Removal {
         self,
         conn: &mut Conn,
         current: InitiativeRecord,
+        _: Self::Admission,
     ) -> ServiceResult<Option<Initiative>> {
         let updates = store::progress_update_count(conn, current.row.id).await?;
         if updates > 0 {

@@ -203,9 +203,10 @@ pub async fn read(conn: &mut Conn, nis_code: &str) -> ServiceResult<Municipality
 }
 
 impl Creation for MunicipalityCreate {
+    type Admission = ();
     type View = Municipality;
     /// The region was judged before: by `create`, or for a whole import.
-    async fn insert(self, conn: &mut Conn) -> ServiceResult<Municipality> {
+    async fn insert(self, conn: &mut Conn, _: Self::Admission) -> ServiceResult<Municipality> {
         let row = store::insert_municipality(conn, self.into_new()).await?;
         Ok(Municipality::from(row))
     }
@@ -228,10 +229,12 @@ pub async fn create(
 }
 
 impl Change<MunicipalityRow> for MunicipalityPatch {
+    type Admission = ();
     async fn apply(
         self,
         conn: &mut Conn,
         current: MunicipalityRow,
+        _: Self::Admission,
     ) -> ServiceResult<Option<Municipality>> {
         let mut issues = Vec::new();
         check_period(
@@ -300,10 +303,12 @@ pub async fn update(
 }
 
 impl Change<MunicipalityRow> for record::Removal {
+    type Admission = ();
     async fn apply(
         self,
         conn: &mut Conn,
         current: MunicipalityRow,
+        _: Self::Admission,
     ) -> ServiceResult<Option<Municipality>> {
         let references = store::municipality_references(conn, &current.nis_code).await?;
         // As `record::unreferenced`, with the way out: retiring it.

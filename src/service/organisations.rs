@@ -274,6 +274,7 @@ pub async fn list(
 }
 
 impl Creation for OrganisationCreate {
+    type Admission = ();
     type View = Organisation;
     async fn admit(&self, conn: &mut Conn, principal: &Principal) -> ServiceResult<()> {
         permissions::organisation_write(principal, Write::Create, None, self.region_id.as_deref())?;
@@ -284,7 +285,7 @@ impl Creation for OrganisationCreate {
         )
         .await
     }
-    async fn insert(self, conn: &mut Conn) -> ServiceResult<Organisation> {
+    async fn insert(self, conn: &mut Conn, _: Self::Admission) -> ServiceResult<Organisation> {
         let row = store::insert(
             conn,
             NewOrganisation {
@@ -327,6 +328,7 @@ pub async fn create(
 }
 
 impl Change<OrganisationRow> for OrganisationPatch {
+    type Admission = ();
     async fn admit(
         &self,
         _: &mut Conn,
@@ -348,6 +350,7 @@ impl Change<OrganisationRow> for OrganisationPatch {
         self,
         conn: &mut Conn,
         current: OrganisationRow,
+        _: Self::Admission,
     ) -> ServiceResult<Option<Organisation>> {
         check_references(conn, given(&self.region_id), given(&self.municipality)).await?;
         let row = store::update(
@@ -395,6 +398,7 @@ pub async fn update(
 }
 
 impl Change<OrganisationRow> for record::Removal {
+    type Admission = ();
     async fn admit(
         &self,
         _: &mut Conn,
@@ -412,6 +416,7 @@ impl Change<OrganisationRow> for record::Removal {
         self,
         conn: &mut Conn,
         current: OrganisationRow,
+        _: Self::Admission,
     ) -> ServiceResult<Option<Organisation>> {
         let references = store::references(conn, current.id).await?;
         record::unreferenced(references, "the organisation is still referred to by")?;

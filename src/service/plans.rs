@@ -240,8 +240,9 @@ pub async fn list(
 }
 
 impl Creation for PlanCreate {
+    type Admission = ();
     type View = Plan;
-    async fn insert(self, conn: &mut Conn) -> ServiceResult<Plan> {
+    async fn insert(self, conn: &mut Conn, _: Self::Admission) -> ServiceResult<Plan> {
         let row = store::insert_plan(
             conn,
             NewPlan {
@@ -278,7 +279,13 @@ pub async fn create(
 }
 
 impl Change<PlanRow> for PlanPatch {
-    async fn apply(self, conn: &mut Conn, current: PlanRow) -> ServiceResult<Option<Plan>> {
+    type Admission = ();
+    async fn apply(
+        self,
+        conn: &mut Conn,
+        current: PlanRow,
+        _: Self::Admission,
+    ) -> ServiceResult<Option<Plan>> {
         // Each year on its own was checked before the version; their order
         // needs the stored plan.
         let mut issues = Vec::new();
@@ -332,7 +339,13 @@ pub async fn update(
 }
 
 impl Change<PlanRow> for record::Removal {
-    async fn apply(self, conn: &mut Conn, current: PlanRow) -> ServiceResult<Option<Plan>> {
+    type Admission = ();
+    async fn apply(
+        self,
+        conn: &mut Conn,
+        current: PlanRow,
+        _: Self::Admission,
+    ) -> ServiceResult<Option<Plan>> {
         let references = store::plan_references(conn, current.id).await?;
         record::unreferenced(references, "the plan still has")?;
         store::delete_plan(conn, current.id).await?;

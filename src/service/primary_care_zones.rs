@@ -184,11 +184,12 @@ pub async fn read(conn: &mut Conn, id: Uuid) -> ServiceResult<PrimaryCareZone> {
 }
 
 impl Creation for PrimaryCareZoneCreate {
+    type Admission = ();
     type View = PrimaryCareZone;
     async fn admit(&self, conn: &mut Conn, _: &Principal) -> ServiceResult<()> {
         check_references(conn, Some(&self.region_id), Some(&self.municipalities)).await
     }
-    async fn insert(self, conn: &mut Conn) -> ServiceResult<PrimaryCareZone> {
+    async fn insert(self, conn: &mut Conn, _: Self::Admission) -> ServiceResult<PrimaryCareZone> {
         let id = store::insert_zone(
             conn,
             NewZone {
@@ -222,10 +223,12 @@ pub async fn create(
 }
 
 impl Change<ZoneRecord> for PrimaryCareZonePatch {
+    type Admission = ();
     async fn apply(
         self,
         conn: &mut Conn,
         current: ZoneRecord,
+        _: Self::Admission,
     ) -> ServiceResult<Option<PrimaryCareZone>> {
         check_references(
             conn,
@@ -274,10 +277,12 @@ pub async fn update(
 }
 
 impl Change<ZoneRecord> for record::Removal {
+    type Admission = ();
     async fn apply(
         self,
         conn: &mut Conn,
         current: ZoneRecord,
+        _: Self::Admission,
     ) -> ServiceResult<Option<PrimaryCareZone>> {
         let id = current.row.id;
         let references = store::zone_references(conn, id).await?;

@@ -39,6 +39,8 @@ pub trait Record: Sized + Send + Sync {
 
 /// A change of an existing record: an update or a removal.
 pub trait Change<R: Record>: Send + Sync {
+    /// What admission finds out that the write needs too (a lookup made once).
+    type Admission: Default + Send;
     /// Permission and the rules that refuse the change whatever the version:
     /// a 403 or a 400 comes before a 412.
     /// Admits every change by default.
@@ -47,9 +49,9 @@ pub trait Change<R: Record>: Send + Sync {
         conn: &mut Conn,
         principal: &Principal,
         current: &R,
-    ) -> impl Future<Output = ServiceResult<()>> + Send {
+    ) -> impl Future<Output = ServiceResult<Self::Admission>> + Send {
         let _ = (conn, principal, current);
-        async { Ok(()) }
+        async { Ok(Self::Admission::default()) }
     }
     /// A fact the audit entry records beside the record's fields, such as a
     /// password reset that the record itself does not show.
@@ -61,24 +63,31 @@ pub trait Change<R: Record>: Send + Sync {
         self,
         conn: &mut Conn,
         current: R,
+        admission: Self::Admission,
     ) -> impl Future<Output = ServiceResult<Option<R::View>>> + Send;
 }
 
 /// A new record.
 pub trait Creation: Send + Sync {
     type View: Audited;
+    /// What admission finds out that the insert needs too (a lookup made once).
+    type Admission: Default + Send;
     /// Permission and the rules that need the database (references, scope).
     /// Admits every new record by default.
     fn admit(
         &self,
         conn: &mut Conn,
         principal: &Principal,
-    ) -> impl Future<Output = ServiceResult<()>> + Send {
+    ) -> impl Future<Output = ServiceResult<Self::Admission>> + Send {
         let _ = (conn, principal);
-        async { Ok(()) }
+        async { Ok(Self::Admission::default()) }
     }
     /// Writes the record and returns it.
-    fn insert(self, conn: &mut Conn) -> impl Future<Output = ServiceResult<Self::View>> + Send;
+    fn insert(
+        self,
+        conn: &mut Conn,
+        admission: Self::Admission,
+    ) -> impl Future<Output = ServiceResult<Self::View>> + Send;
 }
 
 /// Runs `change` on the record `key` if its version is `expected`.
@@ -91,13 +100,13 @@ pub async fn change<R: Record, C: Change<R>>(
 ) -> ServiceResult<Option<R::View>> {
     conn.transaction::<_, ServiceError, _>(async |conn| {
         let current = R::lock(conn, key).await?;
-        change.admit(conn, writer.principal, &current).await?;
+        let admission = change.admit(conn, writer.principal, &current).await?;
         let before = current.view()?;
         if before.version() != expected {
             return Err(ServiceError::Stale);
         }
         let note = change.audit_note();
-        let after = change.apply(conn, current).await?;
+        let after = change.apply(conn, current, admission).await?;
         let mut after_snapshot = after.as_ref().map(snapshot).transpose()?;
         if let (Some(serde_json::Value::Object(fields)), Some((name, value))) =
             (after_snapshot.as_mut(), note)
@@ -125,8 +134,8 @@ pub async fn create<C: Creation>(
     creation: C,
 ) -> ServiceResult<C::View> {
     conn.transaction::<_, ServiceError, _>(async |conn| {
-        creation.admit(conn, writer.principal).await?;
-        let view = creation.insert(conn).await?;
+        let admission = creation.admit(conn, writer.principal).await?;
+        let view = creation.insert(conn, admission).await?;
         audit::record(
             conn,
             writer.actor(),

@@ -191,6 +191,7 @@ pub async fn read(conn: &mut Conn, id: &str) -> ServiceResult<Region> {
 }
 
 impl Creation for RegionCreate {
+    type Admission = ();
     type View = Region;
     async fn admit(&self, conn: &mut Conn, _: &Principal) -> ServiceResult<()> {
         if reference::region_exists(conn, &self.id).await? {
@@ -201,7 +202,7 @@ impl Creation for RegionCreate {
         }
         Ok(())
     }
-    async fn insert(self, conn: &mut Conn) -> ServiceResult<Region> {
+    async fn insert(self, conn: &mut Conn, _: Self::Admission) -> ServiceResult<Region> {
         let row = store::insert_region(
             conn,
             NewRegion {
@@ -233,7 +234,13 @@ pub async fn create(
 }
 
 impl Change<RegionRow> for RegionPatch {
-    async fn apply(self, conn: &mut Conn, current: RegionRow) -> ServiceResult<Option<Region>> {
+    type Admission = ();
+    async fn apply(
+        self,
+        conn: &mut Conn,
+        current: RegionRow,
+        _: Self::Admission,
+    ) -> ServiceResult<Option<Region>> {
         let row = store::update_region(
             conn,
             &current.id,
@@ -270,7 +277,13 @@ pub async fn update(
 }
 
 impl Change<RegionRow> for record::Removal {
-    async fn apply(self, conn: &mut Conn, current: RegionRow) -> ServiceResult<Option<Region>> {
+    type Admission = ();
+    async fn apply(
+        self,
+        conn: &mut Conn,
+        current: RegionRow,
+        _: Self::Admission,
+    ) -> ServiceResult<Option<Region>> {
         let references = store::region_references(conn, &current.id).await?;
         record::unreferenced(references, "the region is still referred to by")?;
         store::delete_region(conn, &current.id).await?;

@@ -156,6 +156,7 @@ pub async fn read(
 }
 
 impl Creation for ServiceAccountCreate {
+    type Admission = ();
     type View = ServiceAccount;
     async fn admit(&self, conn: &mut Conn, _: &Principal) -> ServiceResult<()> {
         let mut issues: Vec<_> = name_issue(&self.name, "name").into_iter().collect();
@@ -164,7 +165,7 @@ impl Creation for ServiceAccountCreate {
         issues.extend(scope_issues(conn, self.role, region, self.organisation_id).await?);
         ensure_valid(issues)
     }
-    async fn insert(self, conn: &mut Conn) -> ServiceResult<ServiceAccount> {
+    async fn insert(self, conn: &mut Conn, _: Self::Admission) -> ServiceResult<ServiceAccount> {
         let row = principals::insert_service_account(
             conn,
             principals::NewServiceAccount {
@@ -191,6 +192,7 @@ pub async fn create(
 }
 
 impl Change<ServiceAccountRow> for ServiceAccountPatch {
+    type Admission = ();
     async fn admit(
         &self,
         conn: &mut Conn,
@@ -217,6 +219,7 @@ impl Change<ServiceAccountRow> for ServiceAccountPatch {
         self,
         conn: &mut Conn,
         current: ServiceAccountRow,
+        _: Self::Admission,
     ) -> ServiceResult<Option<ServiceAccount>> {
         let changes = ServiceAccountChanges {
             name: self.name.map(|n| n.trim().to_owned()),

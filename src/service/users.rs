@@ -174,6 +174,7 @@ struct NewUser {
 }
 
 impl Creation for NewUser {
+    type Admission = ();
     type View = User;
     async fn admit(&self, conn: &mut Conn, _: &Principal) -> ServiceResult<()> {
         let mut issues = self.issues.clone();
@@ -182,7 +183,7 @@ impl Creation for NewUser {
         issues.extend(scope_issues(conn, input.role, scope, input.organisation_id).await?);
         ensure_valid(issues)
     }
-    async fn insert(self, conn: &mut Conn) -> ServiceResult<User> {
+    async fn insert(self, conn: &mut Conn, _: Self::Admission) -> ServiceResult<User> {
         let (Some(email), Some(hash)) = (self.email, self.hash) else {
             return Err(ServiceError::Internal("a user admitted unchecked".into()));
         };
@@ -250,6 +251,7 @@ struct UserUpdate {
 }
 
 impl Change<UserRow> for UserUpdate {
+    type Admission = ();
     async fn admit(&self, conn: &mut Conn, _: &Principal, current: &UserRow) -> ServiceResult<()> {
         let patch = &self.patch;
         let current_role: Role = current.role.parse().map_err(corrupt)?;
@@ -275,7 +277,12 @@ impl Change<UserRow> for UserUpdate {
             .as_ref()
             .map(|_| ("passwordReset", serde_json::Value::Bool(true)))
     }
-    async fn apply(self, conn: &mut Conn, current: UserRow) -> ServiceResult<Option<User>> {
+    async fn apply(
+        self,
+        conn: &mut Conn,
+        current: UserRow,
+        _: Self::Admission,
+    ) -> ServiceResult<Option<User>> {
         let patch = self.patch;
         let ends_sessions = self.hash.is_some() || patch.active == Some(false);
         let changes = UserChanges {

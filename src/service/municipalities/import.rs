@@ -40,10 +40,12 @@ pub struct MunicipalityImportResult {
 struct Replacement(NewMunicipality);
 
 impl Change<MunicipalityRow> for Replacement {
+    type Admission = ();
     async fn apply(
         self,
         conn: &mut Conn,
         current: MunicipalityRow,
+        _: Self::Admission,
     ) -> ServiceResult<Option<Municipality>> {
         let row =
             store::update_municipality(conn, &current.nis_code, self.0.into_changes()).await?;
