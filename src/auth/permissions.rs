@@ -3,6 +3,9 @@
 
 use crate::domain::{InputIssue, Principal, Role};
 
+mod results;
+pub use results::{Partnership, Work, gbo_project_write, indicator_write, measurement_write};
+
 /// Why a principal may not do what it asked.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Denied {
@@ -38,6 +41,11 @@ pub enum Resource {
     Organisations,
     /// The audit log and the history of every record.
     Audit,
+    Indicators,
+    Measurements,
+    GboProjects,
+    /// Sociaalwerkconferenties: reference data steering keeps.
+    Conferences,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +70,10 @@ pub fn role_allows(role: Role, resource: Resource, operation: Operation) -> bool
         (ProgressUpdates, Write) => role != Role::Reader,
         (Organisations, Write) => role != Role::Reader,
         (Audit, _) => plan_editor(role),
+        (Indicators | Measurements | GboProjects | Conferences, Read) => true,
+        (Conferences, Write) => plan_editor(role),
+        // Scoped further by `indicator_write`, `measurement_write` and `gbo_project_write`.
+        (Indicators | Measurements | GboProjects, Write) => role != Role::Reader,
     }
 }
 

@@ -5,6 +5,7 @@ mod email;
 mod issue;
 mod password;
 pub mod plan;
+pub mod results;
 mod role;
 pub mod rollup;
 

@@ -37,6 +37,7 @@ macro_rules! vocabulary {
         }
     };
 }
+pub(crate) use vocabulary;
 
 vocabulary! {
     /// Where work stands. Each status has a default progress; an explicit

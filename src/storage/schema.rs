@@ -348,6 +348,18 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(gbo_projects -> primary_care_zones (primary_care_zone_id));
+diesel::joinable!(gbo_project_municipalities -> gbo_projects (project_id));
+diesel::joinable!(gbo_project_municipalities -> municipalities (nis_code));
+diesel::joinable!(gbo_project_partners -> gbo_projects (project_id));
+diesel::joinable!(gbo_project_partners -> organisations (organisation_id));
+diesel::joinable!(indicators -> plans (plan_id));
+diesel::joinable!(indicators -> actions (action_id));
+diesel::joinable!(indicators -> initiatives (initiative_id));
+diesel::joinable!(indicators -> gbo_projects (gbo_project_id));
+diesel::joinable!(indicators -> standard_indicators (standard_code));
+diesel::joinable!(measurements -> indicators (indicator_id));
+diesel::joinable!(measurement_revisions -> measurements (measurement_id));
 diesel::joinable!(actions -> plans (plan_id));
 diesel::joinable!(action_challenges -> actions (action_id));
 diesel::joinable!(action_challenges -> challenges (challenge_id));
@@ -377,6 +389,139 @@ diesel::joinable!(api_keys -> service_accounts (service_account_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 
+diesel::table! {
+    conferences (id) {
+        id -> Uuid,
+        year -> Int4,
+        date -> Nullable<Date>,
+        title -> Text,
+        place -> Nullable<Text>,
+        notes -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    gbo_projects (id) {
+        id -> Uuid,
+        name -> Text,
+        primary_care_zone_id -> Nullable<Uuid>,
+        contact_name -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        status -> Text,
+        start_date -> Nullable<Date>,
+        external_id -> Nullable<Text>,
+        example -> Bool,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    gbo_project_municipalities (project_id, nis_code) {
+        project_id -> Uuid,
+        nis_code -> Text,
+    }
+}
+
+diesel::table! {
+    gbo_project_partners (project_id, organisation_id) {
+        project_id -> Uuid,
+        organisation_id -> Uuid,
+        part -> Text,
+    }
+}
+
+diesel::table! {
+    standard_indicators (code) {
+        code -> Text,
+        name -> Text,
+        description -> Text,
+        measure -> Text,
+        unit -> Nullable<Text>,
+        direction -> Nullable<Text>,
+        time_aggregation -> Text,
+        place_aggregation -> Text,
+        cumulative -> Bool,
+        granularity -> Text,
+        sort_order -> Int4,
+    }
+}
+
+diesel::table! {
+    indicators (id) {
+        id -> Uuid,
+        code -> Text,
+        name -> Text,
+        description -> Text,
+        measure -> Text,
+        unit -> Nullable<Text>,
+        direction -> Nullable<Text>,
+        time_aggregation -> Text,
+        place_aggregation -> Text,
+        cumulative -> Bool,
+        granularity -> Text,
+        baseline_value -> Nullable<Float8>,
+        baseline_date -> Nullable<Date>,
+        targets -> Jsonb,
+        plan_id -> Nullable<Uuid>,
+        action_id -> Nullable<Uuid>,
+        initiative_id -> Nullable<Uuid>,
+        gbo_project_id -> Nullable<Uuid>,
+        standard_code -> Nullable<Text>,
+        external_id -> Nullable<Text>,
+        example -> Bool,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    measurements (id) {
+        id -> Uuid,
+        indicator_id -> Uuid,
+        period_start -> Date,
+        period_end -> Date,
+        place_type -> Text,
+        place_code -> Text,
+        value -> Nullable<Float8>,
+        numerator -> Nullable<Float8>,
+        denominator -> Nullable<Float8>,
+        text_value -> Nullable<Text>,
+        note -> Text,
+        reporter_id -> Uuid,
+        reporter_kind -> Text,
+        external_id -> Nullable<Text>,
+        example -> Bool,
+        recorded_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    measurement_revisions (measurement_id, version) {
+        measurement_id -> Uuid,
+        version -> Int4,
+        value -> Nullable<Float8>,
+        numerator -> Nullable<Float8>,
+        denominator -> Nullable<Float8>,
+        text_value -> Nullable<Text>,
+        note -> Text,
+        reporter_id -> Uuid,
+        reporter_kind -> Text,
+        recorded_at -> Timestamptz,
+        deleted -> Bool,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
     plans,
@@ -403,4 +548,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     initiative_details,
     action_details,
+    conferences,
+    gbo_projects,
+    gbo_project_municipalities,
+    gbo_project_partners,
+    standard_indicators,
+    indicators,
+    measurements,
+    measurement_revisions,
 );
