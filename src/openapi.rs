@@ -32,6 +32,8 @@ pub const API_KEY: &str = "apiKeyAuth";
         (name = "regions", description = "The regional platforms of Sterk Sociaal Werk"),
         (name = "municipalities", description = "Municipalities by NIS code, with validity dates (reference data)"),
         (name = "primaryCareZones", description = "Primary care zones (eerstelijnszones) and their municipalities (reference data)"),
+        (name = "gboProjects", description = "GBO projects: local integrated-intake partnerships (geïntegreerd breed onthaal) of local government, CAW and health insurance funds"),
+        (name = "conferences", description = "The Sociaalwerkconferenties, the plan's evaluation moments"),
         (name = "operations", description = "Health and metrics")
     )
 )]

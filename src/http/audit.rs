@@ -28,7 +28,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(organisation_history)
         .service(region_history)
         .service(municipality_history)
-        .service(primary_care_zone_history);
+        .service(primary_care_zone_history)
+        .service(gbo_project_history)
+        .service(conference_history);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -282,4 +284,20 @@ history_route!(
     "primaryCareZones",
     Uuid,
     "Primary care zone id"
+);
+history_route!(
+    gbo_project_history,
+    "/gboProjects/{id}/history",
+    "gboProject",
+    "gboProjects",
+    Uuid,
+    "GBO project id"
+);
+history_route!(
+    conference_history,
+    "/conferences/{id}/history",
+    "conference",
+    "conferences",
+    Uuid,
+    "Conference id"
 );

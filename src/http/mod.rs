@@ -4,8 +4,10 @@ pub mod actions;
 pub mod audit;
 pub mod auth;
 pub mod conditional;
+pub mod conferences;
 pub mod docs;
 pub mod extract;
+pub mod gbo_projects;
 pub mod geography;
 pub mod health;
 pub mod idempotency;
@@ -42,6 +44,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(organisations::routes)
             .configure(regions::routes)
             .configure(geography::routes)
+            .configure(gbo_projects::routes)
+            .configure(conferences::routes)
             .configure(docs::routes),
     )
     .configure(health::routes);

@@ -24,6 +24,8 @@ pub const RESOURCES: &[&str] = &[
     "region",
     "municipality",
     "primaryCareZone",
+    "gboProject",
+    "conference",
     "user",
     "serviceAccount",
     "apiKey",
@@ -69,7 +71,7 @@ pub struct AuditEntry {
     pub actor_kind: String,
     /// The kind of record: `plan`, `challenge`, `action`, `initiative`,
     /// `progressUpdate`, `organisation`, `region`, `municipality`, `primaryCareZone`,
-    /// `user`, `serviceAccount`, `apiKey`.
+    /// `gboProject`, `conference`, `user`, `serviceAccount`, `apiKey`.
     pub resource: String,
     /// The record's id (a NIS code for municipalities, a slug for regions).
     pub resource_id: String,

@@ -13,6 +13,8 @@ pub mod actions;
 pub mod api_keys;
 pub mod audit;
 pub mod challenges;
+pub mod conferences;
+pub mod gbo_projects;
 pub mod idempotency;
 pub mod initiatives;
 pub mod municipalities;

@@ -255,6 +255,10 @@ impl Change<MunicipalityRow> for MunicipalityPatch {
                 .map_or(&[][..], Vec::as_slice);
             check_move(&current, region, outside, None)?;
         }
+        let moved = self
+            .region_id
+            .as_ref()
+            .is_some_and(|region| *region != current.region_id);
         let row = store::update_municipality(
             conn,
             &current.nis_code,
@@ -268,6 +272,10 @@ impl Change<MunicipalityRow> for MunicipalityPatch {
             },
         )
         .await?;
+        if moved {
+            super::gbo_projects::municipalities_moved(conn, std::slice::from_ref(&row.nis_code))
+                .await?;
+        }
         Ok(Some(Municipality::from(row)))
     }
 }

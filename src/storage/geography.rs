@@ -10,9 +10,9 @@ use uuid::Uuid;
 
 use super::reference::RegionRow;
 use super::schema::{
-    actions, initiative_municipalities, initiative_regions, initiatives, municipalities,
-    organisations, primary_care_zone_municipalities, primary_care_zones, regions, service_accounts,
-    users,
+    actions, gbo_project_municipalities, gbo_projects, initiative_municipalities,
+    initiative_regions, initiatives, municipalities, organisations,
+    primary_care_zone_municipalities, primary_care_zones, regions, service_accounts, users,
 };
 use super::{StorageResult, escape_like};
 use crate::domain::Page;
@@ -362,10 +362,16 @@ pub async fn municipality_references(
         .count()
         .get_result(conn)
         .await?;
+    let gbo: i64 = gbo_project_municipalities::table
+        .filter(gbo_project_municipalities::nis_code.eq(nis_code))
+        .count()
+        .get_result(conn)
+        .await?;
     Ok(describe(&[
         (organisations, "organisations"),
         (initiatives, "initiatives"),
         (zones, "primary care zones"),
+        (gbo, "GBO projects"),
     ]))
 }
 
@@ -570,7 +576,15 @@ pub async fn zone_references(conn: &mut AsyncPgConnection, id: Uuid) -> StorageR
         .count()
         .get_result(conn)
         .await?;
-    Ok(describe(&[(initiatives, "initiatives")]))
+    let gbo: i64 = gbo_projects::table
+        .filter(gbo_projects::primary_care_zone_id.eq(id))
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok(describe(&[
+        (initiatives, "initiatives"),
+        (gbo, "GBO projects"),
+    ]))
 }
 
 pub async fn list_zones(

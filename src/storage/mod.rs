@@ -2,6 +2,8 @@
 //! aggregate. Nothing here knows about HTTP; functions return [`StorageResult`].
 
 pub mod audit;
+pub mod conferences;
+pub mod gbo_projects;
 pub mod geography;
 pub mod idempotency;
 pub mod initiatives;
@@ -169,6 +171,10 @@ fn unique_message(constraint: &str) -> String {
         "regions_nis_code_key" => "a region with this NIS code already exists".into(),
         "municipalities_pkey" => "a municipality with this NIS code already exists".into(),
         "primary_care_zones_code_key" => "a primary care zone with this code already exists".into(),
+        "gbo_projects_external_id_key" => {
+            "a GBO project with this externalId already exists".into()
+        }
+        "conferences_date_key" => "a conference on this date already exists".into(),
         other => format!("a record with the same unique value already exists ({other})"),
     }
 }

@@ -6,7 +6,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{
-    action_leads, initiative_partners, initiatives, organisations, service_accounts, users,
+    action_leads, gbo_project_partners, initiative_partners, initiatives, organisations,
+    service_accounts, users,
 };
 use super::{StorageResult, escape_like};
 use crate::domain::Page;
@@ -146,10 +147,16 @@ pub async fn references(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult
         .count()
         .get_result(conn)
         .await?;
+    let gbo: i64 = gbo_project_partners::table
+        .filter(gbo_project_partners::organisation_id.eq(id))
+        .count()
+        .get_result(conn)
+        .await?;
     Ok([
         (led, "initiatives it leads"),
         (partner, "initiatives it is a partner in"),
         (actions, "actions it leads"),
+        (gbo, "GBO projects it is a partner in"),
         (people, "users"),
         (accounts, "service accounts"),
     ]

@@ -129,6 +129,19 @@ const TABLE: &[(&str, Rule)] = &[
     ("PATCH /api/v1/primaryCareZones/{id}", Rule::Admin),
     ("DELETE /api/v1/primaryCareZones/{id}", Rule::Admin),
     ("GET /api/v1/primaryCareZones/{id}/history", Rule::Steering),
+    // GBO projects and conferences. A GBO project's contributor is a partner's.
+    ("GET /api/v1/gboProjects", Rule::SignedIn),
+    ("POST /api/v1/gboProjects", Rule::Regional),
+    ("GET /api/v1/gboProjects/{id}", Rule::SignedIn),
+    ("PATCH /api/v1/gboProjects/{id}", Rule::RegionalOrLead),
+    ("DELETE /api/v1/gboProjects/{id}", Rule::Regional),
+    ("GET /api/v1/gboProjects/{id}/history", Rule::Steering),
+    ("GET /api/v1/conferences", Rule::Anyone),
+    ("POST /api/v1/conferences", Rule::Steering),
+    ("GET /api/v1/conferences/{id}", Rule::Anyone),
+    ("PATCH /api/v1/conferences/{id}", Rule::Steering),
+    ("DELETE /api/v1/conferences/{id}", Rule::Steering),
+    ("GET /api/v1/conferences/{id}/history", Rule::Steering),
     ("GET /api/v1/openapi.json", Rule::Anyone),
     ("GET /health/live", Rule::Anyone),
     ("GET /health/ready", Rule::Anyone),
@@ -325,6 +338,28 @@ impl Matrix {
         .await
     }
 
+    /// A fresh municipality of the caller's region or another's.
+    async fn municipality(&self, scope: Scope) -> String {
+        let n = next();
+        self.create(
+            "/api/v1/municipalities",
+            json!({"nisCode": format!("3{:04}", n % 10000), "name": "Gemeente",
+                   "regionId": Self::region(scope), "validFrom": "1977-01-01"}),
+        )
+        .await
+    }
+
+    /// A GBO project in a municipality of the region, the region's organisation a partner.
+    async fn gbo_project(&self, scope: Scope) -> String {
+        let nis = self.municipality(scope).await;
+        self.create(
+            "/api/v1/gboProjects",
+            json!({"name": "GBO", "municipalities": [nis],
+                   "partners": [{"organisationId": self.organisation(scope), "part": "caw"}]}),
+        )
+        .await
+    }
+
     async fn action(&self) -> String {
         self.create(
             "/api/v1/actions",
@@ -414,6 +449,14 @@ impl Matrix {
                 }
             }
             "serviceAccounts" => self.service_account().await,
+            "gboProjects" => self.gbo_project(scope).await,
+            "conferences" => {
+                self.create(
+                    "/api/v1/conferences",
+                    json!({"year": 2000 + n % 100, "title": "Conferentie"}),
+                )
+                .await
+            }
             other => panic!("no fixture for {other}"),
         }
     }
@@ -488,6 +531,15 @@ impl Matrix {
                 "validFrom": "1977-01-01"}])),
             "POST /api/v1/primaryCareZones" => Some(json!({
                 "code": format!("y{n}"), "name": "Zone", "regionId": "limburg", "municipalities": []})),
+            "POST /api/v1/gboProjects" => {
+                let nis = self.municipality(scope).await;
+                Some(json!({"name": "GBO", "municipalities": [nis],
+                            "partners": [{"organisationId": self.organisation(scope), "part": "localGovernment"}]}))
+            }
+            "POST /api/v1/conferences" => {
+                Some(json!({"year": 2000 + n % 100, "title": "Conferentie"}))
+            }
+            "PATCH /api/v1/gboProjects/{id}" => Some(json!({"name": format!("GBO {n}")})),
             _ if method == Method::PATCH => Some(match kind {
                 "regions" | "municipalities" | "primaryCareZones" => json!({"name": "Ander"}),
                 _ => json!({"title": "Ander"}),

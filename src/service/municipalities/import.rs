@@ -47,8 +47,16 @@ impl Change<MunicipalityRow> for Replacement {
         current: MunicipalityRow,
         _: Self::Admission,
     ) -> ServiceResult<Option<Municipality>> {
+        let moved = self.0.region_id != current.region_id;
         let row =
             store::update_municipality(conn, &current.nis_code, self.0.into_changes()).await?;
+        if moved {
+            crate::service::gbo_projects::municipalities_moved(
+                conn,
+                std::slice::from_ref(&row.nis_code),
+            )
+            .await?;
+        }
         Ok(Some(Municipality::from(row)))
     }
 }
