@@ -25,6 +25,8 @@ BUSINESS_RULES = [
     r"^must be the NIS code of a province",
     # an import lists each municipality once (uniqueItems cannot say "by NIS code")
     r"^repeats the NIS code of item \[\d+\]$",
+    # a GBO project names each partner organisation once, whatever its part
+    r"^names an organisation more than once$",
     # rules between fields
     r"^must not be (before|below|after|above) [A-Za-z]+$",
     r"^dropped work has no progress; leave it out$",
@@ -33,12 +35,13 @@ BUSINESS_RULES = [
     r"^is required for (a regional proposal|contributors|coordinators)$",
     r"^is only for (coordinators|contributors)",
     r"^a Flanders-wide initiative has no other regions",
+    r"^must lie in the conference's year \d+$",
     # dates relative to today or to the data's era
     r"^must be a (day|date) from \d{4}",
     # check digits
     r"^check digits do not match$",
     # fields a role may not set (scope it does not control): a 400 that names them
-    r"^(coordinators|contributors) cannot ",
+    r"^(coordinators|contributors|partners) cannot ",
     # a path value that is not of the document's `format: uuid` (stateful
     # links can carry another resource's id into a UUID path)
     r"^UUID parsing failed",

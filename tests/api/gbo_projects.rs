@@ -125,6 +125,24 @@ async fn a_project_says_which_core_partners_it_lacks_and_where_it_lies() {
     let after = w.app.get_json(&p, &w.reader).await;
     assert_eq!(after["regions"], json!(["limburg"]));
     assert!(after["version"].as_i64() > before["version"].as_i64());
+    // An import that moves it back does the same.
+    let answer = w
+        .app
+        .call(
+            Method::POST,
+            "/api/v1/municipalities/import",
+            &w.admin,
+            Some(
+                &json!([{"nisCode": "11002", "name": "Gemeente 11002", "regionId": "antwerpen",
+                          "validFrom": "1977-01-01"}]),
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let back = w.app.get_json(&p, &w.reader).await;
+    assert_eq!(back["regions"], json!(["antwerpen", "limburg"]));
+    assert!(back["version"].as_i64() > after["version"].as_i64());
 }
 
 #[actix_web::test]
