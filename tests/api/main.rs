@@ -24,6 +24,7 @@ mod organisations;
 mod plans;
 mod progress;
 mod rights;
+mod seed;
 mod shutdown;
 mod tokens;
 mod users;
