@@ -50,7 +50,9 @@ const fn org(
 }
 
 /// The example organisations. The first six are those of the first demo data
-/// set, with the same `externalId`s. No enterprise numbers: fictitious
+/// set, with the same `externalId`s. Every regional platform has a local
+/// government, a CAW and a health-insurance fund service: the three core
+/// partners of a GBO. No enterprise numbers: fictitious
 /// organisations must not borrow a real one.
 #[rustfmt::skip]
 const ORGANISATIONS: &[Org] = &[
@@ -79,6 +81,10 @@ const ORGANISATIONS: &[Org] = &[
     org("example-org-23", "Voorbeeld: Koepel van Lokale Besturen", Association, None),
     org("example-org-24", "Voorbeeld: Burgerinitiatief Buurtkracht", CitizenInitiative, Some("antwerpen")),
     org("example-org-25", "Voorbeeld: Digitaal Buurthuis", CitizenInitiative, Some("limburg")),
+    org("example-org-26", "Voorbeeld: CAW Scheldegem", Caw, Some("oost-vlaanderen")),
+    org("example-org-27", "Voorbeeld: CAW Dijleveld", Caw, Some("vlaams-brabant")),
+    org("example-org-28", "Voorbeeld: Ziekenfonds Dijleveld, sociale dienst", HealthInsuranceFund, Some("vlaams-brabant")),
+    org("example-org-29", "Voorbeeld: Ziekenfonds Zennevoorde, sociale dienst", HealthInsuranceFund, Some("brussel")),
 ];
 
 /// A real municipality, as reference data: the example initiatives name a few.

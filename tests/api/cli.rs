@@ -87,7 +87,7 @@ async fn seed_keeps_the_first_example_organisations_and_adds_none_twice() {
     let app = TestApp::spawn().await;
     let first = run(&app, &["seed"]);
     assert!(first.status.success(), "{first:?}");
-    assert!(stdout(&first).contains(": 25 example organisations added"));
+    assert!(stdout(&first).contains(": 29 example organisations added"));
     let again = run(&app, &["seed"]);
     assert!(stdout(&again).contains(": 0 example organisations added"));
 
@@ -105,7 +105,7 @@ async fn seed_keeps_the_first_example_organisations_and_adds_none_twice() {
             &token,
         )
         .await;
-    assert_eq!(audit["total"], 25);
+    assert_eq!(audit["total"], 29);
     assert!(
         audit["items"]
             .as_array()

@@ -54,7 +54,7 @@ async fn seed_creates_the_example_plan_marked_as_example_data_once() {
     let first = run(&app, &["seed"]);
     assert!(first.status.success(), "{first:?}");
     let said = stdout(&first);
-    assert!(said.contains("25 example organisations added"), "{said}");
+    assert!(said.contains("29 example organisations added"), "{said}");
     assert!(
         said.contains("8 challenges, 17 actions, 44 initiatives"),
         "{said}"
@@ -122,7 +122,7 @@ async fn seed_creates_the_example_plan_marked_as_example_data_once() {
     let organisations = app
         .get_json("/api/v1/organisations?pageSize=200", &token)
         .await;
-    assert_eq!(organisations["total"], 25);
+    assert_eq!(organisations["total"], 29);
     assert_marked(items(&organisations), "name");
     let kinds: HashSet<&str> = items(&organisations)
         .iter()
@@ -138,6 +138,17 @@ async fn seed_creates_the_example_plan_marked_as_example_data_once() {
         "government",
     ] {
         assert!(kinds.contains(kind), "no {kind}");
+    }
+    // A GBO's three core partners can be found in every regional platform.
+    for region in &REGIONS[..6] {
+        for kind in ["localGovernment", "caw", "healthInsuranceFund"] {
+            assert!(
+                items(&organisations)
+                    .iter()
+                    .any(|o| o["regionId"] == *region && o["kind"] == kind),
+                "no {kind} in {region}"
+            );
+        }
     }
 }
 

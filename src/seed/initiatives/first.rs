@@ -105,7 +105,7 @@ pub(super) const WORK: &[Work] = &[
     },
     Work {
         code: "A04.2", title: "Voorbeeld: Rechtenverkenner in Aalst",
-        lead: "example-org-3", partners: &["example-org-8", "example-org-19"], regions: &["oost-vlaanderen"], municipalities: &["41002"],
+        lead: "example-org-3", partners: &["example-org-8", "example-org-19", "example-org-26"], regions: &["oost-vlaanderen"], municipalities: &["41002"],
         weight: 1.5, start: day(2021, 2, 1), end: None,
         timeline: &[
             up(day(2021, 3, 1), InProgress, Some(15), "Rechtenverkenner uitgetest met ervaringsdeskundigen."),
@@ -115,7 +115,7 @@ pub(super) const WORK: &[Work] = &[
     },
     Work {
         code: "A04.3", title: "Voorbeeld: Onthaalpunt rechten in Anderlecht",
-        lead: "example-org-11", partners: &["example-org-14"], regions: &["brussel"], municipalities: &["21001"],
+        lead: "example-org-11", partners: &["example-org-14", "example-org-29"], regions: &["brussel"], municipalities: &["21001"],
         weight: 1.0, start: day(2022, 1, 1), end: Some(day(2025, 12, 31)),
         timeline: &[
             up(day(2022, 2, 14), InProgress, Some(20), "Onthaalpunt geopend in het sociaal huis."),

@@ -174,7 +174,7 @@ pub(super) const WORK: &[Work] = &[
     },
     Work {
         code: "A16.3", title: "Voorbeeld: Rechtenwinkel in Leuven",
-        lead: "example-org-9", partners: &["example-org-3"], regions: &["vlaams-brabant"], municipalities: &["24062"],
+        lead: "example-org-9", partners: &["example-org-3", "example-org-27", "example-org-28"], regions: &["vlaams-brabant"], municipalities: &["24062"],
         weight: 1.0, start: day(2023, 1, 1), end: None,
         timeline: &[
             up(day(2023, 2, 20), InProgress, Some(20), "Rechtenwinkel open op marktdag."),
