@@ -6,15 +6,12 @@ use clap::{Parser, Subcommand};
 
 use crate::auth::password::PasswordService;
 use crate::config::{DatabaseSettings, ServerSettings};
-use diesel_async::AsyncConnection;
 
-use crate::domain::{OrganisationKind, Page, Role};
-use crate::service::organisations::{self, OrganisationCreate};
+use crate::domain::Role;
 use crate::service::users::{self, UserCreate};
 use crate::service::{self, ServiceError, Writer};
 use crate::startup::Application;
 use crate::storage;
-use crate::storage::organisations::OrganisationFilter;
 
 #[derive(Parser, Debug)]
 #[command(name = "ssw-api", version, about = "The Sterk Sociaal Werk API")]
@@ -31,7 +28,7 @@ pub enum Command {
     Migrate(DatabaseSettings),
     /// Create a user; the password comes from SSW_NEW_USER_PASSWORD or is generated and printed once.
     CreateUser(CreateUser),
-    /// Load the demo data set (example organisations, marked as examples).
+    /// Load the demo data set: an example plan with its organisations, all marked as examples.
     Seed(DatabaseSettings),
     /// Print the OpenAPI document.
     Openapi,
@@ -157,104 +154,32 @@ fn problem(error: ServiceError) -> String {
     }
 }
 
-/// An example organisation of the demo data set.
-struct Example {
-    name: &'static str,
-    kind: OrganisationKind,
-    region_id: &'static str,
-    external_id: &'static str,
-}
-
-/// Example organisations, one kind per regional platform. Names say they are examples.
-const EXAMPLES: &[Example] = &[
-    Example {
-        name: "Voorbeeld: OCMW Voorbeeldstad",
-        kind: OrganisationKind::LocalGovernment,
-        region_id: "antwerpen",
-        external_id: "example-org-1",
-    },
-    Example {
-        name: "Voorbeeld: CAW Voorbeeldregio",
-        kind: OrganisationKind::Caw,
-        region_id: "limburg",
-        external_id: "example-org-2",
-    },
-    Example {
-        name: "Voorbeeld: Ziekenfonds Voorbeeld",
-        kind: OrganisationKind::HealthInsuranceFund,
-        region_id: "oost-vlaanderen",
-        external_id: "example-org-3",
-    },
-    Example {
-        name: "Voorbeeld: Hogeschool Voorbeeld",
-        kind: OrganisationKind::University,
-        region_id: "vlaams-brabant",
-        external_id: "example-org-4",
-    },
-    Example {
-        name: "Voorbeeld: Buurtvereniging Voorbeeld",
-        kind: OrganisationKind::Association,
-        region_id: "west-vlaanderen",
-        external_id: "example-org-5",
-    },
-    Example {
-        name: "Voorbeeld: Burgerinitiatief Voorbeeld",
-        kind: OrganisationKind::CitizenInitiative,
-        region_id: "brussel",
-        external_id: "example-org-6",
-    },
-];
-
-/// Creates the example organisations that are not there yet (by `externalId`),
-/// each through the organisation create use case, all in one transaction.
+/// Loads the demo data set (`crate::seed`): example data, never the real plan.
 fn seed(settings: &DatabaseSettings) -> Result<(), String> {
     runtime().map_err(|e| e.to_string())?.block_on(async move {
         let pool = storage::build_pool(settings);
         let mut conn = service::connect(&pool).await.map_err(problem)?;
-        let writer = Writer::command_line();
-        let created = conn
-            .transaction::<_, ServiceError, _>(async |conn| {
-                let mut created = 0;
-                for example in EXAMPLES {
-                    let filter = OrganisationFilter {
-                        external_id: Some(example.external_id.to_owned()),
-                        ..OrganisationFilter::default()
-                    };
-                    let first = Page {
-                        offset: 0,
-                        limit: 1,
-                    };
-                    let (found, _) =
-                        organisations::list(conn, writer.principal, &filter, "name", first).await?;
-                    if !found.is_empty() {
-                        continue;
-                    }
-                    organisations::create(conn, &writer, example.input()).await?;
-                    created += 1;
-                }
-                Ok(created)
-            })
-            .await
-            .map_err(problem)?;
+        let seeded = crate::seed::run(&mut conn).await.map_err(problem)?;
+        let plan = &seeded.plan;
         println!(
-            "Demo data (example data, not the real plan): {created} example organisations added."
+            "Demo data (example data, not the real plan): {} example organisations added, {} municipalities added.",
+            plan.organisations_added, plan.municipalities_added
         );
+        if plan.created {
+            println!(
+                "Example plan {} created: {} challenges, {} actions, {} initiatives, {} progress updates.",
+                crate::seed::PLAN_CODE,
+                plan.challenges.len(),
+                plan.actions.len(),
+                plan.initiatives.len(),
+                plan.progress_updates_added
+            );
+        } else {
+            println!(
+                "Example plan {} is there already; nothing added to it.",
+                crate::seed::PLAN_CODE
+            );
+        }
         Ok(())
     })
-}
-
-impl Example {
-    fn input(&self) -> OrganisationCreate {
-        OrganisationCreate {
-            name: self.name.to_owned(),
-            kind: self.kind,
-            enterprise_number: None,
-            ovo_code: None,
-            region_id: Some(self.region_id.to_owned()),
-            municipality: None,
-            website: None,
-            external_id: Some(self.external_id.to_owned()),
-            example: true,
-        }
-    }
 }

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod openapi;
+pub mod seed;
 pub mod service;
 pub mod startup;
 pub mod storage;

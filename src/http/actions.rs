@@ -34,6 +34,7 @@ impl RequestBody for ActionCreate {
         "updatedAt",
         "progressSource",
         "lastProgressOn",
+        "example",
     ];
 }
 
@@ -47,6 +48,7 @@ impl RequestBody for ActionPatch {
         "planId",
         "progressSource",
         "lastProgressOn",
+        "example",
     ];
     const REFUSED: &'static [(&'static str, &'static str)] = &[
         (

@@ -39,6 +39,7 @@ impl RequestBody for InitiativeCreate {
         "planId",
         "progressSource",
         "lastProgressOn",
+        "example",
     ];
 }
 
@@ -52,6 +53,7 @@ impl RequestBody for InitiativePatch {
         "planId",
         "progressSource",
         "lastProgressOn",
+        "example",
     ];
     const REFUSED: &'static [(&'static str, &'static str)] = &[
         (

@@ -31,12 +31,28 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(delete_challenge);
 }
 
-impl RequestBody for PlanCreate {}
-impl RequestBody for PlanPatch {}
-impl RequestBody for ChallengeCreate {}
-impl RequestBody for ChallengePatch {
+impl RequestBody for PlanCreate {
     const READ_ONLY: &'static [&'static str] =
-        &["id", "self", "version", "createdAt", "updatedAt", "planId"];
+        &["id", "self", "version", "createdAt", "updatedAt", "example"];
+}
+impl RequestBody for PlanPatch {
+    const READ_ONLY: &'static [&'static str] =
+        &["id", "self", "version", "createdAt", "updatedAt", "example"];
+}
+impl RequestBody for ChallengeCreate {
+    const READ_ONLY: &'static [&'static str] =
+        &["id", "self", "version", "createdAt", "updatedAt", "example"];
+}
+impl RequestBody for ChallengePatch {
+    const READ_ONLY: &'static [&'static str] = &[
+        "id",
+        "self",
+        "version",
+        "createdAt",
+        "updatedAt",
+        "planId",
+        "example",
+    ];
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

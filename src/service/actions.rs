@@ -241,6 +241,7 @@ impl Creation for ActionCreate {
                 weight: self.weight.unwrap_or(1.0),
                 start_date: self.start_date,
                 end_date: self.end_date,
+                example: self.example,
             },
         )
         .await?;

@@ -36,6 +36,8 @@ pub struct Challenge {
     pub title: String,
     /// Description; may be empty.
     pub description: String,
+    /// `true` for demo data, which is never part of the plan.
+    pub example: bool,
     /// Changes on every write; send it back in `If-Match`.
     pub version: i32,
     /// Creation time.
@@ -54,6 +56,7 @@ impl From<ChallengeRow> for Challenge {
             number: row.number,
             title: row.title,
             description: row.description,
+            example: row.example,
             version: row.version,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -81,6 +84,10 @@ pub struct ChallengeCreate {
     /// Description.
     #[schema(max_length = 20000)]
     pub description: Option<String>,
+    /// Demo data: set by the command line for the example plan, never by a
+    /// request (the API refuses `example` as read-only).
+    #[serde(skip)]
+    pub example: bool,
 }
 
 /// Changes to a challenge (JSON merge patch). A challenge stays in its plan.
@@ -181,6 +188,7 @@ impl Creation for ChallengeCreate {
                 number: self.number,
                 title: self.title.trim().to_owned(),
                 description: self.description.unwrap_or_default(),
+                example: self.example,
             },
         )
         .await?;

@@ -211,6 +211,7 @@ impl Creation for InitiativeCreate {
                 start_date: input.start_date,
                 end_date: input.end_date,
                 external_id: input.external_id,
+                example: input.example,
             },
         )
         .await?;

@@ -163,7 +163,7 @@ impl<'a> Writer<'a> {
             principal: &OPERATOR,
             actor: Actor {
                 id: Uuid::nil(),
-                kind: "system",
+                kind: SYSTEM,
                 request_id: None,
             },
         }
@@ -173,6 +173,9 @@ impl<'a> Writer<'a> {
         &self.actor
     }
 }
+
+/// The actor kind (and progress update author) of writes made at the command line.
+pub const SYSTEM: &str = "system";
 
 /// The name of a kind of principal, as the API and the audit log spell it.
 pub fn kind_name(kind: PrincipalKind) -> &'static str {

@@ -46,6 +46,8 @@ pub struct Plan {
     pub end_year: i32,
     /// `draft` plans are visible to signed-in users only.
     pub status: PlanStatus,
+    /// `true` for demo data, which is never part of the plan.
+    pub example: bool,
     /// Changes on every write; send it back in `If-Match`.
     pub version: i32,
     /// Creation time.
@@ -65,6 +67,7 @@ impl Plan {
             start_year: row.start_year,
             end_year: row.end_year,
             status: row.status.parse().map_err(corrupt)?,
+            example: row.example,
             version: row.version,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -95,6 +98,10 @@ pub struct PlanCreate {
     pub end_year: i32,
     /// Default `draft`.
     pub status: Option<PlanStatus>,
+    /// Demo data: set by the command line for the example plan, never by a
+    /// request (the API refuses `example` as read-only).
+    #[serde(skip)]
+    pub example: bool,
 }
 
 /// Changes to a plan (JSON merge patch).
@@ -202,6 +209,14 @@ pub async fn read(conn: &mut Conn, id: Uuid, audience: PlanAudience) -> ServiceR
     Plan::from_row(row)
 }
 
+/// The plan with this code, drafts included; `None` when there is none.
+pub async fn by_code(conn: &mut Conn, code: &str) -> ServiceResult<Option<Plan>> {
+    store::plan_by_code(conn, code)
+        .await?
+        .map(Plan::from_row)
+        .transpose()
+}
+
 /// A page of plans with the given statuses (all when empty) that the audience may see.
 pub async fn list(
     conn: &mut Conn,
@@ -252,6 +267,7 @@ impl Creation for PlanCreate {
                 start_year: self.start_year,
                 end_year: self.end_year,
                 status: self.status.unwrap_or(PlanStatus::Draft).as_str().to_owned(),
+                example: self.example,
             },
         )
         .await?;

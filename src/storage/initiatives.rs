@@ -37,6 +37,7 @@ pub struct InitiativeRow {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub example: bool,
 }
 
 /// An initiative with its regions, partner organisations and municipalities.
@@ -64,6 +65,7 @@ pub struct NewInitiative {
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     pub external_id: Option<String>,
+    pub example: bool,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -113,6 +115,7 @@ struct DetailRow {
     version: i32,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    example: bool,
     region_ids: Vec<String>,
     partner_ids: Vec<Uuid>,
     municipality_codes: Vec<String>,
@@ -141,6 +144,7 @@ impl From<DetailRow> for InitiativeRecord {
                 version: d.version,
                 created_at: d.created_at,
                 updated_at: d.updated_at,
+                example: d.example,
             },
             regions: d.region_ids,
             partner_ids: d.partner_ids,

@@ -25,6 +25,7 @@ pub struct PlanRow {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub example: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -36,6 +37,7 @@ pub struct NewPlan {
     pub start_year: i32,
     pub end_year: i32,
     pub status: String,
+    pub example: bool,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -61,6 +63,7 @@ pub struct ChallengeRow {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub example: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -71,6 +74,7 @@ pub struct NewChallenge {
     pub number: i32,
     pub title: String,
     pub description: String,
+    pub example: bool,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -103,6 +107,7 @@ pub struct ActionRow {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub example: bool,
 }
 
 /// An action with the challenges it serves and the organisations that lead it.
@@ -128,6 +133,7 @@ pub struct NewAction {
     pub weight: f64,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
+    pub example: bool,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -152,6 +158,19 @@ pub async fn get_plan(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<P
         .select(PlanRow::as_select())
         .first(conn)
         .await?)
+}
+
+/// The plan with this code, if any.
+pub async fn plan_by_code(
+    conn: &mut AsyncPgConnection,
+    code: &str,
+) -> StorageResult<Option<PlanRow>> {
+    Ok(plans::table
+        .filter(plans::code.eq(code))
+        .select(PlanRow::as_select())
+        .first(conn)
+        .await
+        .optional()?)
 }
 
 pub async fn lock_plan(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<PlanRow> {
@@ -416,6 +435,7 @@ struct DetailRow {
     version: i32,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    example: bool,
     challenge_ids: Vec<Uuid>,
     lead_ids: Vec<Uuid>,
 }
@@ -442,6 +462,7 @@ impl From<DetailRow> for ActionRecord {
                 version: d.version,
                 created_at: d.created_at,
                 updated_at: d.updated_at,
+                example: d.example,
             },
             challenge_ids: d.challenge_ids,
             lead_organisation_ids: d.lead_ids,

@@ -26,6 +26,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        example -> Bool,
     }
 }
 
@@ -40,6 +41,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        example -> Bool,
     }
 }
 
@@ -202,6 +204,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        example -> Bool,
     }
 }
 
@@ -240,6 +243,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        example -> Bool,
     }
 }
 
@@ -317,6 +321,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        example -> Bool,
         region_ids -> Array<Text>,
         partner_ids -> Array<Uuid>,
         municipality_codes -> Array<Text>,
@@ -343,6 +348,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        example -> Bool,
         challenge_ids -> Array<Uuid>,
         lead_ids -> Array<Uuid>,
     }

@@ -8,7 +8,7 @@ use ssw_api::domain::Role;
 
 use crate::helpers::TestApp;
 
-fn run(app: &TestApp, args: &[&str]) -> Output {
+pub(crate) fn run(app: &TestApp, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ssw-api"))
         .args(args)
         .env("DATABASE_URL", &app.database_url)
@@ -18,7 +18,7 @@ fn run(app: &TestApp, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
@@ -83,11 +83,11 @@ async fn create_user_applies_the_api_checks_and_is_audited_as_the_system() {
 }
 
 #[actix_web::test]
-async fn seed_creates_the_example_organisations_once_through_the_create_use_case() {
+async fn seed_keeps_the_first_example_organisations_and_adds_none_twice() {
     let app = TestApp::spawn().await;
     let first = run(&app, &["seed"]);
     assert!(first.status.success(), "{first:?}");
-    assert!(stdout(&first).contains(": 6 example organisations added"));
+    assert!(stdout(&first).contains(": 29 example organisations added"));
     let again = run(&app, &["seed"]);
     assert!(stdout(&again).contains(": 0 example organisations added"));
 
@@ -105,7 +105,7 @@ async fn seed_creates_the_example_organisations_once_through_the_create_use_case
             &token,
         )
         .await;
-    assert_eq!(audit["total"], 6);
+    assert_eq!(audit["total"], 29);
     assert!(
         audit["items"]
             .as_array()

@@ -26,6 +26,7 @@ mod organisations;
 mod plans;
 mod progress;
 mod rights;
+mod seed;
 mod shutdown;
 mod tokens;
 mod users;

@@ -59,6 +59,8 @@ pub struct Action {
     /// Date of the latest progress update; absent when there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_progress_on: Option<NaiveDate>,
+    /// `true` for demo data, which is never part of the plan.
+    pub example: bool,
     /// Changes on every write; send it back in `If-Match`.
     pub version: i32,
     /// Creation time.
@@ -89,6 +91,7 @@ impl Action {
             start_date: row.start_date,
             end_date: row.end_date,
             last_progress_on: row.last_progress_on,
+            example: row.example,
             version: row.version,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -139,6 +142,10 @@ pub struct ActionCreate {
     pub start_date: Option<NaiveDate>,
     /// End of the period, not before the start.
     pub end_date: Option<NaiveDate>,
+    /// Demo data: set by the command line for the example plan, never by a
+    /// request (the API refuses `example` as read-only).
+    #[serde(skip)]
+    pub example: bool,
 }
 
 impl ActionCreate {

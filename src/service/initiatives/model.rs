@@ -64,6 +64,8 @@ pub struct Initiative {
     /// Date of the latest progress update; absent when there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_progress_on: Option<NaiveDate>,
+    /// `true` for demo data, which is never part of the plan.
+    pub example: bool,
     /// Changes on every write (progress updates included); send it back in `If-Match`.
     pub version: i32,
     /// Creation time.
@@ -96,6 +98,7 @@ impl Initiative {
             end_date: row.end_date,
             external_id: row.external_id,
             last_progress_on: row.last_progress_on,
+            example: row.example,
             version: row.version,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -151,6 +154,10 @@ pub struct InitiativeCreate {
     /// Identifier in the source system; unique.
     #[schema(min_length = 1, max_length = 200)]
     pub external_id: Option<String>,
+    /// Demo data: set by the command line for the example plan, never by a
+    /// request (the API refuses `example` as read-only).
+    #[serde(skip)]
+    pub example: bool,
 }
 
 /// Changes to an initiative (JSON merge patch). Status and progress change
