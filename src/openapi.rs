@@ -32,6 +32,8 @@ pub const API_KEY: &str = "apiKeyAuth";
         (name = "regions", description = "The regional platforms of Sterk Sociaal Werk"),
         (name = "municipalities", description = "Municipalities by NIS code, with validity dates (reference data)"),
         (name = "primaryCareZones", description = "Primary care zones (eerstelijnszones) and their municipalities (reference data)"),
+        (name = "indicators", description = "What is counted for the plan, its actions and initiatives, and GBO projects; the standard set GBO projects report"),
+        (name = "measurements", description = "Values of indicators per period and place; corrections keep every earlier value"),
         (name = "operations", description = "Health and metrics")
     )
 )]

@@ -28,7 +28,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(organisation_history)
         .service(region_history)
         .service(municipality_history)
-        .service(primary_care_zone_history);
+        .service(primary_care_zone_history)
+        .service(indicator_history)
+        .service(measurement_history);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -282,4 +284,20 @@ history_route!(
     "primaryCareZones",
     Uuid,
     "Primary care zone id"
+);
+history_route!(
+    indicator_history,
+    "/indicators/{id}/history",
+    "indicator",
+    "indicators",
+    Uuid,
+    "Indicator id"
+);
+history_route!(
+    measurement_history,
+    "/measurements/{id}/history",
+    "measurement",
+    "measurements",
+    Uuid,
+    "Measurement id"
 );

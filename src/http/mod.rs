@@ -9,8 +9,10 @@ pub mod extract;
 pub mod geography;
 pub mod health;
 pub mod idempotency;
+pub mod indicators;
 pub mod initiatives;
 pub mod me;
+pub mod measurements;
 pub mod organisations;
 pub mod pagination;
 pub mod plans;
@@ -38,6 +40,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(actions::routes)
             .configure(initiatives::routes)
             .configure(progress::routes)
+            .configure(indicators::routes)
+            .configure(measurements::routes)
             .configure(audit::routes)
             .configure(organisations::routes)
             .configure(regions::routes)

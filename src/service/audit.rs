@@ -27,6 +27,8 @@ pub const RESOURCES: &[&str] = &[
     "user",
     "serviceAccount",
     "apiKey",
+    "indicator",
+    "measurement",
 ];
 
 /// What a write did.
@@ -69,7 +71,7 @@ pub struct AuditEntry {
     pub actor_kind: String,
     /// The kind of record: `plan`, `challenge`, `action`, `initiative`,
     /// `progressUpdate`, `organisation`, `region`, `municipality`, `primaryCareZone`,
-    /// `user`, `serviceAccount`, `apiKey`.
+    /// `user`, `serviceAccount`, `apiKey`, `indicator`, `measurement`.
     pub resource: String,
     /// The record's id (a NIS code for municipalities, a slug for regions).
     pub resource_id: String,

@@ -4,7 +4,9 @@
 pub mod audit;
 pub mod geography;
 pub mod idempotency;
+pub mod indicators;
 pub mod initiatives;
+pub mod measurements;
 pub mod organisations;
 pub mod plan;
 pub mod principals;
@@ -12,6 +14,7 @@ pub mod reference;
 pub mod schema;
 pub mod sessions;
 pub mod throttle;
+pub mod work;
 
 use std::time::Duration;
 

@@ -129,6 +129,26 @@ const TABLE: &[(&str, Rule)] = &[
     ("PATCH /api/v1/primaryCareZones/{id}", Rule::Admin),
     ("DELETE /api/v1/primaryCareZones/{id}", Rule::Admin),
     ("GET /api/v1/primaryCareZones/{id}/history", Rule::Steering),
+    // Results: indicators, standard indicators, measurements.
+    ("GET /api/v1/indicators", Rule::SignedIn),
+    ("POST /api/v1/indicators", Rule::RegionalOrLead),
+    ("GET /api/v1/indicators/{id}", Rule::SignedIn),
+    ("PATCH /api/v1/indicators/{id}", Rule::RegionalOrLead),
+    ("DELETE /api/v1/indicators/{id}", Rule::RegionalOrLead),
+    ("GET /api/v1/indicators/{id}/history", Rule::Steering),
+    ("GET /api/v1/indicators/{id}/measurements", Rule::SignedIn),
+    (
+        "POST /api/v1/indicators/{id}/measurements",
+        Rule::RegionalOrLead,
+    ),
+    ("GET /api/v1/standardIndicators", Rule::SignedIn),
+    ("GET /api/v1/standardIndicators/{code}", Rule::SignedIn),
+    ("GET /api/v1/measurements", Rule::SignedIn),
+    ("GET /api/v1/measurements/{id}", Rule::SignedIn),
+    ("PATCH /api/v1/measurements/{id}", Rule::RegionalOrLead),
+    ("DELETE /api/v1/measurements/{id}", Rule::RegionalOrLead),
+    ("GET /api/v1/measurements/{id}/history", Rule::Steering),
+    ("GET /api/v1/measurements/{id}/revisions", Rule::SignedIn),
     ("GET /api/v1/openapi.json", Rule::Anyone),
     ("GET /health/live", Rule::Anyone),
     ("GET /health/ready", Rule::Anyone),
@@ -325,6 +345,29 @@ impl Matrix {
         .await
     }
 
+    /// A quarterly count on a fresh initiative of the scope's region and organisation.
+    async fn indicator(&self, scope: Scope) -> String {
+        let initiative = self.initiative(scope).await;
+        self.create(
+            "/api/v1/indicators",
+            json!({"code": format!("I{}", next()), "name": "Bereik", "measure": "count",
+                   "direction": "higherIsBetter", "granularity": "quarter",
+                   "subject": {"type": "initiative", "id": initiative}}),
+        )
+        .await
+    }
+
+    /// A measurement of a fresh indicator, for the scope's region.
+    async fn measurement(&self, scope: Scope) -> String {
+        let indicator = self.indicator(scope).await;
+        self.create(
+            &format!("/api/v1/indicators/{indicator}/measurements"),
+            json!({"period": "2024Q1", "place": {"type": "region", "code": Self::region(scope)},
+                   "value": 3}),
+        )
+        .await
+    }
+
     async fn action(&self) -> String {
         self.create(
             "/api/v1/actions",
@@ -414,6 +457,8 @@ impl Matrix {
                 }
             }
             "serviceAccounts" => self.service_account().await,
+            "indicators" => self.indicator(scope).await,
+            "measurements" => self.measurement(scope).await,
             other => panic!("no fixture for {other}"),
         }
     }
@@ -488,6 +533,19 @@ impl Matrix {
                 "validFrom": "1977-01-01"}])),
             "POST /api/v1/primaryCareZones" => Some(json!({
                 "code": format!("y{n}"), "name": "Zone", "regionId": "limburg", "municipalities": []})),
+            "POST /api/v1/indicators" => {
+                let initiative = self.initiative(scope).await;
+                Some(
+                    json!({"code": format!("J{n}"), "name": "Bereik", "measure": "count",
+                    "direction": "higherIsBetter", "granularity": "quarter",
+                    "subject": {"type": "initiative", "id": initiative}}),
+                )
+            }
+            "PATCH /api/v1/indicators/{id}" => Some(json!({"name": format!("Bereik {n}")})),
+            "POST /api/v1/indicators/{id}/measurements" => Some(json!({
+                "period": "2024Q1", "place": {"type": "region", "code": Self::region(scope)},
+                "value": 3})),
+            "PATCH /api/v1/measurements/{id}" => Some(json!({"value": 4})),
             _ if method == Method::PATCH => Some(match kind {
                 "regions" | "municipalities" | "primaryCareZones" => json!({"name": "Ander"}),
                 _ => json!({"title": "Ander"}),
@@ -495,7 +553,9 @@ impl Matrix {
             _ => None,
         };
         // Fill the path's ids with fresh records.
-        if path.contains("{keyId}") {
+        if path.contains("{code}") {
+            path = path.replace("{code}", "gbo.peopleReached");
+        } else if path.contains("{keyId}") {
             let account = self.service_account().await;
             let key = self
                 .w
