@@ -18,7 +18,8 @@ use rules::Values;
 use super::indicators::{rights_work, subject_of, work_of};
 use super::record;
 use super::{
-    API_BASE, Change, Conn, Creation, ServiceError, ServiceResult, Writer, corrupt, ensure_valid,
+    API_BASE, Audited, Change, Conn, Creation, Record, ServiceError, ServiceResult, Writer,
+    corrupt, ensure_valid,
 };
 use crate::auth::permissions::{self, Operation, Resource};
 use crate::domain::results::{Measure, PlaceType, today};
@@ -96,12 +97,30 @@ async fn record_of(conn: &mut Conn, row: MeasurementRow) -> ServiceResult<Measur
     Ok(MeasurementRecord { row, place_name })
 }
 
-async fn lock(conn: &mut Conn, id: Uuid) -> ServiceResult<MeasurementRecord> {
-    let row = store::lock(conn, id).await?;
-    record_of(conn, row).await
+impl Audited for Measurement {
+    const RESOURCE: &'static str = "measurement";
+    fn audit_key(&self) -> String {
+        self.id.to_string()
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn self_link(&self) -> &str {
+        &self.self_link
+    }
 }
 
-crate::service::record::uuid_record!(MeasurementRecord => Measurement, "measurement", lock = lock, view = Measurement::from_record);
+impl Record for MeasurementRecord {
+    type Key = Uuid;
+    type View = Measurement;
+    async fn lock(conn: &mut Conn, id: &Uuid) -> ServiceResult<Self> {
+        let row = store::lock(conn, *id).await?;
+        record_of(conn, row).await
+    }
+    fn view(&self) -> ServiceResult<Measurement> {
+        Measurement::from_record(self.clone())
+    }
+}
 
 pub async fn read(conn: &mut Conn, id: Uuid) -> ServiceResult<Measurement> {
     let row = store::get(conn, id).await?;

@@ -240,7 +240,7 @@ pub struct IndicatorCreate {
     /// What it is attached to; fixed once created.
     pub subject: Subject,
     /// The code of a standard indicator to follow.
-    #[schema(min_length = 1, max_length = 40)]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
     pub standard: Option<String>,
     /// Identifier in the source system; unique.
     #[schema(min_length = 1, max_length = 200)]
@@ -310,7 +310,7 @@ pub struct IndicatorPatch {
     pub targets: Option<Vec<ValueAtDate>>,
     /// The standard indicator to follow; `null` stops following it (the
     /// values it gave stay).
-    #[schema(min_length = 1, max_length = 40)]
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub standard: Option<Option<String>>,
