@@ -47,6 +47,36 @@ BUSINESS_RULES = [
     r"^UUID parsing failed",
     # the caller's own secret
     r"^is not the current password$",
+    # results: indicators (references, the standard's settings, combinations
+    # without a meaningful figure, values that fit the measure)
+    r"^no such (plan|action|initiative|gboProject|standard indicator)$",
+    r"^is required unless a standard indicator is named$",
+    r"^is set by the standard indicator",
+    r"^(an amount needs its unit|only an amount has a unit)$",
+    r"^(text values|percentages are never averaged|cumulative values are running totals)",
+    r"^say whether a higher or a lower value is better$",
+    r"^a count is a whole number",
+    r"^must be a finite number within",
+    r"^a percentage is a number from 0 to 100$",
+    r"^each date has one target$",
+    r"^the date must lie between 1990 and 2100$",
+    # results: measurements (periods of the indicator's granularity that have
+    # begun, the value fields of its measure, places where its work is)
+    r"^give either period or periodStart and periodEnd, not both$",
+    r"^is required (with periodStart|with periodEnd|: a period id)",
+    r"^the year must lie between",
+    r"^the indicator is reported per (year|quarter|month)",
+    r"has not started yet",
+    r"^(is required: )?an? (count|amount|percentage|qualitative) indicator takes",
+    r"^must lie between 0 and the denominator$",
+    r"^must be a number above 0",
+    r"^must not be empty$",
+    r"^(Flanders as a whole has no code|a region or municipality needs its code)$",
+    r"^stands for Flanders as a whole",
+    # a place's code has the form of its type (a region id or a NIS code)
+    r"^must be a NIS code of five digits$",
+    r"^must be 2 to 40 lowercase letters, digits or '-', starting with a letter$",
+    r"^the (GBO project|initiative) reports for",
 ]
 
 # Statuses that depend on the state of the data, not on the request's form.
@@ -88,12 +118,14 @@ def refusals_of_valid_input_name_a_business_rule(ctx, response, case):
 
 @schemathesis.check
 def use_after_free_but_history_outlives_its_record(ctx, response, case):
-    """Schemathesis' `use_after_free`, except for `…/{id}/history`.
+    """Schemathesis' `use_after_free`, except for `…/{id}/history` and a
+    measurement's `…/{id}/revisions`.
 
     A record's history stays readable after the record is deleted: that is
-    what an audit trail is for (README, audit). Every other read of a deleted
-    record must be a 404, as the built-in check demands.
+    what an audit trail is for (README, audit), and what a measurement's
+    revisions are for. Every other read of a deleted record must be a 404, as
+    the built-in check demands.
     """
-    if case.path.endswith("/history"):
+    if case.path.endswith("/history") or case.path.endswith("/revisions"):
         return None
     return use_after_free(ctx, response, case)

@@ -34,6 +34,8 @@ pub const API_KEY: &str = "apiKeyAuth";
         (name = "primaryCareZones", description = "Primary care zones (eerstelijnszones) and their municipalities (reference data)"),
         (name = "gboProjects", description = "GBO projects: local integrated-intake partnerships (geïntegreerd breed onthaal) of local government, CAW and health insurance funds"),
         (name = "conferences", description = "The Sociaalwerkconferenties, the plan's evaluation moments"),
+        (name = "indicators", description = "What is counted for the plan, its actions and initiatives, and GBO projects; the standard set GBO projects report"),
+        (name = "measurements", description = "Values of indicators per period and place; corrections keep every earlier value"),
         (name = "operations", description = "Health and metrics")
     )
 )]

@@ -30,7 +30,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(municipality_history)
         .service(primary_care_zone_history)
         .service(gbo_project_history)
-        .service(conference_history);
+        .service(conference_history)
+        .service(indicator_history)
+        .service(measurement_history);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -300,4 +302,20 @@ history_route!(
     "conferences",
     Uuid,
     "Conference id"
+);
+history_route!(
+    indicator_history,
+    "/indicators/{id}/history",
+    "indicator",
+    "indicators",
+    Uuid,
+    "Indicator id"
+);
+history_route!(
+    measurement_history,
+    "/measurements/{id}/history",
+    "measurement",
+    "measurements",
+    Uuid,
+    "Measurement id"
 );

@@ -11,8 +11,10 @@ pub mod gbo_projects;
 pub mod geography;
 pub mod health;
 pub mod idempotency;
+pub mod indicators;
 pub mod initiatives;
 pub mod me;
+pub mod measurements;
 pub mod organisations;
 pub mod pagination;
 pub mod plans;
@@ -40,6 +42,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(actions::routes)
             .configure(initiatives::routes)
             .configure(progress::routes)
+            .configure(indicators::routes)
+            .configure(measurements::routes)
             .configure(audit::routes)
             .configure(organisations::routes)
             .configure(regions::routes)

@@ -378,7 +378,14 @@ impl Change<ActionRecord> for Removal {
         current: ActionRecord,
         _: Self::Admission,
     ) -> ServiceResult<Option<Action>> {
-        let references = store::action_references(conn, current.row.id).await?;
+        let mut references = store::action_references(conn, current.row.id).await?;
+        references.extend(
+            super::indicators::attached(
+                conn,
+                super::indicators::AttachedTo::Action(current.row.id),
+            )
+            .await?,
+        );
         record::unreferenced(references, "the action still has")?;
         store::delete_action(conn, current.row.id).await?;
         Ok(None)

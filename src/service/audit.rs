@@ -29,6 +29,8 @@ pub const RESOURCES: &[&str] = &[
     "user",
     "serviceAccount",
     "apiKey",
+    "indicator",
+    "measurement",
 ];
 
 /// What a write did.
@@ -71,7 +73,7 @@ pub struct AuditEntry {
     pub actor_kind: String,
     /// The kind of record: `plan`, `challenge`, `action`, `initiative`,
     /// `progressUpdate`, `organisation`, `region`, `municipality`, `primaryCareZone`,
-    /// `gboProject`, `conference`, `user`, `serviceAccount`, `apiKey`.
+    /// `gboProject`, `conference`, `user`, `serviceAccount`, `apiKey`, `indicator`, `measurement`.
     pub resource: String,
     /// The record's id (a NIS code for municipalities, a slug for regions).
     pub resource_id: String,

@@ -367,6 +367,16 @@ impl Change<InitiativeRecord> for Removal {
                 "the initiative has {updates} progress updates, which are never removed; set its status to dropped instead"
             )));
         }
+        record::unreferenced(
+            super::indicators::attached(
+                conn,
+                super::indicators::AttachedTo::Initiative(current.row.id),
+            )
+            .await?
+            .into_iter()
+            .collect(),
+            "the initiative still has",
+        )?;
         store::delete(conn, current.row.id).await?;
         Ok(None)
     }

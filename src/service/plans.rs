@@ -362,7 +362,11 @@ impl Change<PlanRow> for record::Removal {
         current: PlanRow,
         _: Self::Admission,
     ) -> ServiceResult<Option<Plan>> {
-        let references = store::plan_references(conn, current.id).await?;
+        let mut references = store::plan_references(conn, current.id).await?;
+        references.extend(
+            super::indicators::attached(conn, super::indicators::AttachedTo::Plan(current.id))
+                .await?,
+        );
         record::unreferenced(references, "the plan still has")?;
         store::delete_plan(conn, current.id).await?;
         Ok(None)

@@ -6,7 +6,9 @@ pub mod conferences;
 pub mod gbo_projects;
 pub mod geography;
 pub mod idempotency;
+pub mod indicators;
 pub mod initiatives;
+pub mod measurements;
 pub mod organisations;
 pub mod plan;
 pub mod principals;
@@ -14,6 +16,7 @@ pub mod reference;
 pub mod schema;
 pub mod sessions;
 pub mod throttle;
+pub mod work;
 
 use std::time::Duration;
 

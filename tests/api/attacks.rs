@@ -142,6 +142,26 @@ const TABLE: &[(&str, Rule)] = &[
     ("PATCH /api/v1/conferences/{id}", Rule::Steering),
     ("DELETE /api/v1/conferences/{id}", Rule::Steering),
     ("GET /api/v1/conferences/{id}/history", Rule::Steering),
+    // Results: indicators, standard indicators, measurements.
+    ("GET /api/v1/indicators", Rule::SignedIn),
+    ("POST /api/v1/indicators", Rule::RegionalOrLead),
+    ("GET /api/v1/indicators/{id}", Rule::SignedIn),
+    ("PATCH /api/v1/indicators/{id}", Rule::RegionalOrLead),
+    ("DELETE /api/v1/indicators/{id}", Rule::RegionalOrLead),
+    ("GET /api/v1/indicators/{id}/history", Rule::Steering),
+    ("GET /api/v1/indicators/{id}/measurements", Rule::SignedIn),
+    (
+        "POST /api/v1/indicators/{id}/measurements",
+        Rule::RegionalOrLead,
+    ),
+    ("GET /api/v1/standardIndicators", Rule::SignedIn),
+    ("GET /api/v1/standardIndicators/{code}", Rule::SignedIn),
+    ("GET /api/v1/measurements", Rule::SignedIn),
+    ("GET /api/v1/measurements/{id}", Rule::SignedIn),
+    ("PATCH /api/v1/measurements/{id}", Rule::RegionalOrLead),
+    ("DELETE /api/v1/measurements/{id}", Rule::RegionalOrLead),
+    ("GET /api/v1/measurements/{id}/history", Rule::Steering),
+    ("GET /api/v1/measurements/{id}/revisions", Rule::SignedIn),
     ("GET /api/v1/openapi.json", Rule::Anyone),
     ("GET /health/live", Rule::Anyone),
     ("GET /health/ready", Rule::Anyone),
@@ -349,6 +369,18 @@ impl Matrix {
         .await
     }
 
+    /// A quarterly count on a fresh initiative of the scope's region and organisation.
+    async fn indicator(&self, scope: Scope) -> String {
+        let initiative = self.initiative(scope).await;
+        self.create(
+            "/api/v1/indicators",
+            json!({"code": format!("I{}", next()), "name": "Bereik", "measure": "count",
+                   "direction": "higherIsBetter", "granularity": "quarter",
+                   "subject": {"type": "initiative", "id": initiative}}),
+        )
+        .await
+    }
+
     /// A GBO project in a municipality of the region, the region's organisation a partner.
     async fn gbo_project(&self, scope: Scope) -> String {
         let nis = self.municipality(scope).await;
@@ -356,6 +388,17 @@ impl Matrix {
             "/api/v1/gboProjects",
             json!({"name": "GBO", "municipalities": [nis],
                    "partners": [{"organisationId": self.organisation(scope), "part": "caw"}]}),
+        )
+        .await
+    }
+
+    /// A measurement of a fresh indicator, for the scope's region.
+    async fn measurement(&self, scope: Scope) -> String {
+        let indicator = self.indicator(scope).await;
+        self.create(
+            &format!("/api/v1/indicators/{indicator}/measurements"),
+            json!({"period": "2024Q1", "place": {"type": "region", "code": Self::region(scope)},
+                   "value": 3}),
         )
         .await
     }
@@ -457,6 +500,8 @@ impl Matrix {
                 )
                 .await
             }
+            "indicators" => self.indicator(scope).await,
+            "measurements" => self.measurement(scope).await,
             other => panic!("no fixture for {other}"),
         }
     }
@@ -540,6 +585,19 @@ impl Matrix {
                 Some(json!({"year": 2000 + n % 100, "title": "Conferentie"}))
             }
             "PATCH /api/v1/gboProjects/{id}" => Some(json!({"name": format!("GBO {n}")})),
+            "POST /api/v1/indicators" => {
+                let initiative = self.initiative(scope).await;
+                Some(
+                    json!({"code": format!("J{n}"), "name": "Bereik", "measure": "count",
+                    "direction": "higherIsBetter", "granularity": "quarter",
+                    "subject": {"type": "initiative", "id": initiative}}),
+                )
+            }
+            "PATCH /api/v1/indicators/{id}" => Some(json!({"name": format!("Bereik {n}")})),
+            "POST /api/v1/indicators/{id}/measurements" => Some(json!({
+                "period": "2024Q1", "place": {"type": "region", "code": Self::region(scope)},
+                "value": 3})),
+            "PATCH /api/v1/measurements/{id}" => Some(json!({"value": 4})),
             _ if method == Method::PATCH => Some(match kind {
                 "regions" | "municipalities" | "primaryCareZones" => json!({"name": "Ander"}),
                 _ => json!({"title": "Ander"}),
@@ -547,7 +605,9 @@ impl Matrix {
             _ => None,
         };
         // Fill the path's ids with fresh records.
-        if path.contains("{keyId}") {
+        if path.contains("{code}") {
+            path = path.replace("{code}", "gbo.peopleReached");
+        } else if path.contains("{keyId}") {
             let account = self.service_account().await;
             let key = self
                 .w

@@ -1,0 +1,368 @@
+//! Measurements: the current value of an indicator for a period and a place,
+//! and every value it has had (`measurement_revisions`, append-only).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::schema::{indicators, measurement_revisions, measurements, municipalities};
+use super::{StorageError, StorageResult};
+use crate::domain::Page;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = measurements)]
+pub struct MeasurementRow {
+    pub id: Uuid,
+    pub indicator_id: Uuid,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub place_type: String,
+    pub place_code: String,
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub text_value: Option<String>,
+    pub note: String,
+    pub reporter_id: Uuid,
+    pub reporter_kind: String,
+    pub external_id: Option<String>,
+    pub example: bool,
+    pub recorded_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = measurements)]
+pub struct NewMeasurement {
+    pub indicator_id: Uuid,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub place_type: String,
+    pub place_code: String,
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub text_value: Option<String>,
+    pub note: String,
+    pub reporter_id: Uuid,
+    pub reporter_kind: String,
+    pub external_id: Option<String>,
+    pub example: bool,
+}
+
+/// A correction: the values, the note and the external id it leaves, and who
+/// recorded them.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = measurements, treat_none_as_null = true)]
+pub struct MeasurementValues {
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub text_value: Option<String>,
+    pub note: String,
+    pub reporter_id: Uuid,
+    pub reporter_kind: String,
+    pub external_id: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = measurement_revisions)]
+pub struct RevisionRow {
+    pub measurement_id: Uuid,
+    pub version: i32,
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub text_value: Option<String>,
+    pub note: String,
+    pub reporter_id: Uuid,
+    pub reporter_kind: String,
+    pub recorded_at: DateTime<Utc>,
+    pub deleted: bool,
+}
+
+impl RevisionRow {
+    /// The revision that records the measurement as it now is.
+    pub fn of(row: &MeasurementRow, deleted: bool) -> Self {
+        Self {
+            measurement_id: row.id,
+            version: row.version,
+            value: row.value,
+            numerator: row.numerator,
+            denominator: row.denominator,
+            text_value: row.text_value.clone(),
+            note: row.note.clone(),
+            reporter_id: row.reporter_id,
+            reporter_kind: row.reporter_kind.clone(),
+            recorded_at: row.recorded_at,
+            deleted,
+        }
+    }
+}
+
+fn named_conflict(error: DieselError) -> StorageError {
+    if let DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) = &error {
+        match info.constraint_name() {
+            Some("measurements_current_key") => {
+                return StorageError::Conflict(
+                    "the indicator already has a measurement for this period and place".into(),
+                );
+            }
+            Some("measurements_external_id_key") => {
+                return StorageError::Conflict(
+                    "externalId: a measurement with this externalId already exists".into(),
+                );
+            }
+            _ => {}
+        }
+    }
+    error.into()
+}
+
+/// A current (not removed) measurement.
+pub async fn get(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<MeasurementRow> {
+    Ok(measurements::table
+        .find(id)
+        .filter(measurements::deleted_at.is_null())
+        .select(MeasurementRow::as_select())
+        .first(conn)
+        .await?)
+}
+
+/// Locks a current measurement until the transaction ends and reads it.
+pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<MeasurementRow> {
+    Ok(measurements::table
+        .find(id)
+        .filter(measurements::deleted_at.is_null())
+        .for_update()
+        .select(MeasurementRow::as_select())
+        .first(conn)
+        .await?)
+}
+
+/// Whether the measurement was ever recorded, removed or not.
+pub async fn ever_existed(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<bool> {
+    Ok(
+        diesel::select(diesel::dsl::exists(measurements::table.find(id)))
+            .get_result(conn)
+            .await?,
+    )
+}
+
+/// The current measurement of the indicator for a period and a place.
+pub async fn current_for(
+    conn: &mut AsyncPgConnection,
+    indicator_id: Uuid,
+    period_start: NaiveDate,
+    place_type: &str,
+    place_code: &str,
+) -> StorageResult<Option<Uuid>> {
+    Ok(measurements::table
+        .filter(measurements::indicator_id.eq(indicator_id))
+        .filter(measurements::period_start.eq(period_start))
+        .filter(measurements::place_type.eq(place_type))
+        .filter(measurements::place_code.eq(place_code))
+        .filter(measurements::deleted_at.is_null())
+        .select(measurements::id)
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    new: NewMeasurement,
+) -> StorageResult<MeasurementRow> {
+    diesel::insert_into(measurements::table)
+        .values(new)
+        .returning(MeasurementRow::as_returning())
+        .get_result(conn)
+        .await
+        .map_err(named_conflict)
+}
+
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    values: MeasurementValues,
+) -> StorageResult<MeasurementRow> {
+    diesel::update(measurements::table.find(id))
+        .set((
+            values,
+            measurements::version.eq(measurements::version + 1),
+            measurements::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(MeasurementRow::as_returning())
+        .get_result(conn)
+        .await
+        .map_err(named_conflict)
+}
+
+/// Marks the measurement removed, by `reporter` at `at`: its key is free again.
+pub async fn remove(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    reporter: (Uuid, &str),
+    at: DateTime<Utc>,
+) -> StorageResult<MeasurementRow> {
+    Ok(diesel::update(measurements::table.find(id))
+        .set((
+            measurements::deleted_at.eq(at),
+            measurements::reporter_id.eq(reporter.0),
+            measurements::reporter_kind.eq(reporter.1),
+            measurements::recorded_at.eq(at),
+            measurements::version.eq(measurements::version + 1),
+            measurements::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(MeasurementRow::as_returning())
+        .get_result(conn)
+        .await?)
+}
+
+/// Appends a revision. The table takes inserts only.
+pub async fn append_revision(
+    conn: &mut AsyncPgConnection,
+    revision: RevisionRow,
+) -> StorageResult<()> {
+    diesel::insert_into(measurement_revisions::table)
+        .values(revision)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Every revision of a measurement, oldest first.
+pub async fn revisions(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    page: &Page,
+) -> StorageResult<(Vec<RevisionRow>, i64)> {
+    let total = measurement_revisions::table
+        .filter(measurement_revisions::measurement_id.eq(id))
+        .count()
+        .get_result(conn)
+        .await?;
+    let rows = measurement_revisions::table
+        .filter(measurement_revisions::measurement_id.eq(id))
+        .order(measurement_revisions::version.asc())
+        .offset(page.offset)
+        .limit(page.limit)
+        .select(RevisionRow::as_select())
+        .load(conn)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Which current measurements a list holds; every filter given must match,
+/// a list matches any of its values.
+#[derive(Debug, Default)]
+pub struct MeasurementFilter {
+    pub indicator: Vec<Uuid>,
+    pub gbo_project: Vec<Uuid>,
+    pub initiative: Vec<Uuid>,
+    /// Places in these regions: the regions themselves and their municipalities.
+    pub region: Vec<String>,
+    pub place_type: Vec<String>,
+    /// Place codes (region ids, NIS codes).
+    pub place: Vec<String>,
+    /// Periods that start on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Periods that start on or before this day.
+    pub to: Option<NaiveDate>,
+    pub external_id: Option<String>,
+}
+
+fn filtered(filter: &MeasurementFilter) -> measurements::BoxedQuery<'_, diesel::pg::Pg> {
+    let mut q = measurements::table
+        .filter(measurements::deleted_at.is_null())
+        .into_boxed();
+    if !filter.indicator.is_empty() {
+        q = q.filter(measurements::indicator_id.eq_any(&filter.indicator));
+    }
+    if !filter.gbo_project.is_empty() {
+        q = q.filter(
+            measurements::indicator_id.eq_any(
+                indicators::table
+                    .filter(indicators::gbo_project_id.eq_any(&filter.gbo_project))
+                    .select(indicators::id),
+            ),
+        );
+    }
+    if !filter.initiative.is_empty() {
+        q = q.filter(
+            measurements::indicator_id.eq_any(
+                indicators::table
+                    .filter(indicators::initiative_id.eq_any(&filter.initiative))
+                    .select(indicators::id),
+            ),
+        );
+    }
+    if !filter.region.is_empty() {
+        q = q.filter(
+            measurements::place_type
+                .eq("region")
+                .and(measurements::place_code.eq_any(&filter.region))
+                .or(measurements::place_type.eq("municipality").and(
+                    measurements::place_code.eq_any(
+                        municipalities::table
+                            .filter(municipalities::region_id.eq_any(&filter.region))
+                            .select(municipalities::nis_code),
+                    ),
+                )),
+        );
+    }
+    if !filter.place_type.is_empty() {
+        q = q.filter(measurements::place_type.eq_any(&filter.place_type));
+    }
+    if !filter.place.is_empty() {
+        q = q.filter(measurements::place_code.eq_any(&filter.place));
+    }
+    if let Some(from) = filter.from {
+        q = q.filter(measurements::period_start.ge(from));
+    }
+    if let Some(to) = filter.to {
+        q = q.filter(measurements::period_start.le(to));
+    }
+    if let Some(external) = &filter.external_id {
+        q = q.filter(measurements::external_id.eq(external));
+    }
+    q
+}
+
+/// A page of current measurements and the size of the whole filtered set.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    filter: &MeasurementFilter,
+    sort: &str,
+    page: &Page,
+) -> StorageResult<(Vec<MeasurementRow>, i64)> {
+    let total: i64 = filtered(filter).count().get_result(conn).await?;
+    if total <= page.offset {
+        return Ok((Vec::new(), total));
+    }
+    let q = filtered(filter);
+    let q = match sort {
+        "-period" => q.order(measurements::period_start.desc()),
+        "recordedAt" => q.order(measurements::recorded_at.asc()),
+        "-recordedAt" => q.order(measurements::recorded_at.desc()),
+        _ => q.order(measurements::period_start.asc()),
+    };
+    let rows = q
+        .then_order_by((
+            measurements::place_type.asc(),
+            measurements::place_code.asc(),
+            measurements::id.asc(),
+        ))
+        .offset(page.offset)
+        .limit(page.limit)
+        .select(MeasurementRow::as_select())
+        .load(conn)
+        .await?;
+    Ok((rows, total))
+}
