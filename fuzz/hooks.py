@@ -10,9 +10,12 @@ reason given is one of the rules below. A refusal for any other reason means
 the OpenAPI document is looser than the service, which is a bug in one of them.
 """
 
+import json
+import os
 import re
 
 import schemathesis
+from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import use_after_free
 
 # The reasons (problem `issues[].detail`) that are rules beyond the schema.
@@ -35,6 +38,10 @@ BUSINESS_RULES = [
     r"^is required for (a regional proposal|contributors|coordinators)$",
     r"^is only for (coordinators|contributors)",
     r"^a Flanders-wide initiative has no other regions",
+    r"^must not hold the lead organisation$",
+    r"^Flanders-wide work has no other regions",
+    # a day that the calendar does not have (2023-02-30) in a day-or-period parameter
+    r"^must be a date \(\d{4}-\d{2}-\d{2}\) or a period id",
     r"^must lie in the conference's year \d+$",
     # dates relative to today or to the data's era
     r"^must be a (day|date) from \d{4}",
@@ -129,3 +136,158 @@ def use_after_free_but_history_outlives_its_record(ctx, response, case):
     if case.path.endswith("/history") or case.path.endswith("/revisions"):
         return None
     return use_after_free(ctx, response, case)
+
+
+# Real records to work on: fuzz/run.sh seeds the example plan and writes the
+# ids of its records (fuzz/records.sql) to the file FUZZ_RECORDS names.
+# Generated identifiers in paths, and in four bodies out of five, are swapped
+# for real ones, so the fuzzer reaches the logic behind a record instead of a
+# 404 or a "no such record". Only values already well-formed are swapped, each distinct value
+# by one real one, so that input meant to be invalid stays invalid.
+_RECORDS = {}
+if os.environ.get("FUZZ_RECORDS"):
+    with open(os.environ["FUZZ_RECORDS"]) as f:
+        _RECORDS = {k: v for k, v in json.load(f).items() if v}
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_NIS = re.compile(r"^[0-9]{5}$")
+
+# Body members that name a record, and the collection it comes from.
+_BODY_REFERENCES = {
+    "planId": "plans",
+    "actionId": "actions",
+    "initiativeId": "initiatives",
+    "gboProjectId": "gboProjects",
+    "indicatorId": "indicators",
+    "challengeIds": "challenges",
+    "organisationId": "organisations",
+    "leadOrganisationId": "organisations",
+    "leadOrganisationIds": "organisations",
+    "partnerOrganisationIds": "organisations",
+    "primaryCareZoneId": "primaryCareZones",
+    "regionId": "regions",
+    "proposedByRegionId": "regions",
+    "regions": "regions",
+    "municipality": "municipalities",
+    "municipalities": "municipalities",
+    "standard": "standardIndicators",
+}
+_SUBJECTS = {"plan": "plans", "action": "actions", "initiative": "initiatives", "gboProject": "gboProjects"}
+
+
+def _well_formed(collection, value):
+    if not isinstance(value, str):
+        return False
+    if collection == "municipalities":
+        return bool(_NIS.match(value))
+    if collection in ("regions", "standardIndicators"):
+        return True
+    return bool(_UUID.match(value))
+
+
+class _Swap:
+    """Replaces each distinct well-formed value by its own real record, chosen by `rnd`.
+
+    Distinct values get distinct records (while there are enough), so a list
+    without repeats stays without repeats, and a repeat stays a repeat.
+    """
+
+    def __init__(self, rnd):
+        self.rnd = rnd
+        self.chosen = {}
+        self.used = set()
+
+    def one(self, collection, value):
+        ids = _RECORDS.get(collection)
+        if not ids or not _well_formed(collection, value):
+            return value
+        key = (collection, value)
+        if key not in self.chosen:
+            free = [i for i in ids if (collection, i) not in self.used]
+            if not free:
+                return value
+            self.chosen[key] = self.rnd.choice(free)
+            self.used.add((collection, self.chosen[key]))
+        return self.chosen[key]
+
+    def member(self, collection, value):
+        if isinstance(value, list):
+            return [self.one(collection, v) for v in value]
+        return self.one(collection, value)
+
+    def body(self, value):
+        if isinstance(value, list):
+            return [self.body(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for name, member in value.items():
+            if name in _BODY_REFERENCES:
+                out[name] = self.member(_BODY_REFERENCES[name], member)
+            elif name == "subject" and isinstance(member, dict) and member.get("type") in _SUBJECTS:
+                out[name] = {**member, "id": self.one(_SUBJECTS[member["type"]], member.get("id"))}
+            elif name == "place" and isinstance(member, dict):
+                kind = {"region": "regions", "municipality": "municipalities"}.get(member.get("type"))
+                out[name] = {**member, "code": self.one(kind, member.get("code"))} if kind and "code" in member else member
+            else:
+                out[name] = self.body(member)
+        return out
+
+
+def _keep_some():
+    # One body in five keeps the identifiers it was generated with.
+    return st.tuples(st.integers(0, 4), st.randoms(use_true_random=False))
+
+
+@schemathesis.hook
+def flatmap_path_parameters(context, path_parameters):
+    if not _RECORDS or context.operation is None or not path_parameters:
+        return st.just(path_parameters)
+    segments = context.operation.path.split("/")
+
+    # Reading a user: the reader's own account, the one other users may read.
+    # Changing one: accounts made for it, never one the fuzzer signs in with.
+    own = "ownUsers" if context.operation.method.upper() == "GET" else "users"
+
+    def swap(rnd):
+        swapped = dict(path_parameters)
+        if "keyId" in path_parameters:
+            # An API key is named under its own service account.
+            pairs = _RECORDS.get("apiKeys")
+            if pairs and all(_UUID.match(str(v)) for v in path_parameters.values()):
+                swapped["id"], swapped["keyId"] = rnd.choice(pairs)
+            return swapped
+        for name, value in path_parameters.items():
+            marker = "{" + name + "}"
+            if marker in segments:
+                collection = segments[segments.index(marker) - 1]
+                if collection == "users":
+                    collection = own
+                swapped[name] = _Swap(rnd).one(collection, value)
+        return swapped
+
+    # Path identifiers are always real ones: an unknown one is a 404 that the
+    # tests in tests/api cover; here every call should reach a record.
+    return st.randoms(use_true_random=False).map(swap)
+
+
+@schemathesis.hook
+def flatmap_body(context, body):
+    if not _RECORDS or not isinstance(body, (dict, list)):
+        return st.just(body)
+    return _keep_some().map(lambda choice: body if choice[0] == 0 else _Swap(choice[1]).body(body))
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    """The accounts the fuzzer signs in with are never changed.
+
+    Stateful sequences can carry one's id into `PATCH /users/{id}` (from
+    `GET /me`, say); an administrator's call would then demote or deactivate
+    the fuzzer's own identity and every later call would fail to sign in. Such
+    a call goes to an account made to be changed instead.
+    """
+    if case.operation.path != "/api/v1/users/{id}" or case.method.upper() == "GET":
+        return
+    if str((case.path_parameters or {}).get("id")) in (_RECORDS.get("identities") or []):
+        case.path_parameters = {**case.path_parameters, "id": _RECORDS["users"][0]}

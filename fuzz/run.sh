@@ -29,6 +29,8 @@ $DB createdb ssw_fuzz
 export DATABASE_URL
 DATABASE_URL=$($DB url ssw_fuzz)
 "$BIN" migrate
+# The example plan: real records for the fuzzer to read, change and refer to.
+"$BIN" seed >/dev/null
 
 PASSWORD="fuzz-$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
 export SSW_NEW_USER_PASSWORD=$PASSWORD
@@ -39,6 +41,9 @@ for entry in "${users[@]}"; do
   [ "$role" = coordinator ] && region=(--region limburg)
   "$BIN" create-user --email "fuzz-$name@example.org" --display-name "Fuzz $name" --role "$role" "${region[@]}" >/dev/null
 done
+# Accounts the fuzzer may change (the ones above it signs in with stay as they are).
+"$BIN" create-user --email fuzz-target-1@example.org --display-name "Fuzz target 1" --role reader >/dev/null
+"$BIN" create-user --email fuzz-target-2@example.org --display-name "Fuzz target 2" --role coordinator --region limburg >/dev/null
 unset SSW_NEW_USER_PASSWORD
 
 # The Web Fuzzing Commons auth file: one login per identity, least rights first.
@@ -72,9 +77,11 @@ for entry in users:
 json.dump({"schemaVersion": "0.1.0", "auth": auth}, open(path, "w"), indent=1)
 PY
 
+# The identities keep signing in however many wrong passwords the fuzzer
+# sends (`/me/password`, `/auth/login`); tests/api covers the throttle itself.
 SSW_ENV=development SSW_BIND=127.0.0.1:$PORT SSW_WORKERS=2 \
   SSW_JWT_SECRET=$(head -c 48 /dev/urandom | base64 -w0) \
-  SSW_LOGIN_MAX_FAILURES_PER_CLIENT=100000 RUST_LOG=${RUST_LOG:-warn} \
+  SSW_LOGIN_MAX_FAILURES_PER_CLIENT=100000 SSW_LOGIN_MAX_FAILURES_PER_ACCOUNT=100000 RUST_LOG=${RUST_LOG:-warn} \
   "$BIN" serve > "$OUT/server.log" 2>&1 &
 server=$!
 trap 'kill -TERM $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
@@ -82,6 +89,26 @@ for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break
   sleep 0.1
 done
+
+# A service account with an API key, then the ids of the records to work on.
+python3 - "http://127.0.0.1:$PORT" "fuzz-admin@example.org" "$PASSWORD" <<'PY'
+import json, sys, urllib.request
+base, email, password = sys.argv[1:]
+def call(path, body, token=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    req = urllib.request.Request(base + path, json.dumps(body).encode(), headers, method="POST")
+    with urllib.request.urlopen(req) as res:
+        return json.load(res)
+token = call("/api/v1/auth/login", {"email": email, "password": password})["accessToken"]
+account = call("/api/v1/serviceAccounts", {"name": "Fuzz GBO sync", "role": "reader"}, token)
+call(f"/api/v1/serviceAccounts/{account['id']}/apiKeys", {"name": "fuzz"}, token)
+call("/api/v1/primaryCareZones", {"code": "fuzz-zone", "name": "Eerstelijnszone Genk (fuzz)",
+                                  "regionId": "limburg", "municipalities": ["71016"]}, token)
+PY
+$DB psql -d ssw_fuzz -tA -f fuzz/records.sql > "$OUT/records.json"
+export FUZZ_RECORDS=$OUT/records.json
 
 status=0
 PYTHONPATH=fuzz${PYTHONPATH:+:$PYTHONPATH} SCHEMATHESIS_HOOKS=hooks \

@@ -37,6 +37,10 @@ pub struct Problem {
     /// The input values that were refused, when there are any.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub issues: Vec<InputIssue>,
+    /// On a 409 for a record that exists already (a measurement for the same
+    /// indicator, period and place): the URL of that record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing: Option<String>,
 }
 
 /// Every error the service can answer with.
@@ -58,6 +62,9 @@ pub enum ApiError {
     NotAcceptable,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A 409 for a record that exists already, with its URL.
+    #[error("exists: {detail}")]
+    Exists { detail: String, existing: String },
     #[error("precondition failed")]
     PreconditionFailed,
     #[error("payload too large")]
@@ -146,7 +153,7 @@ impl ApiError {
             ApiError::NotFound => 4,
             ApiError::MethodNotAllowed(_) => 5,
             ApiError::NotAcceptable => 6,
-            ApiError::Conflict(_) => 7,
+            ApiError::Conflict(_) | ApiError::Exists { .. } => 7,
             ApiError::PreconditionFailed => 8,
             ApiError::PayloadTooLarge(_) => 9,
             ApiError::UnsupportedMediaType => 10,
@@ -164,9 +171,10 @@ impl ApiError {
                 1 => "1 input value is invalid".to_owned(),
                 n => format!("{n} input values are invalid"),
             },
-            ApiError::BadRequest(d) | ApiError::Conflict(d) | ApiError::Unprocessable(d) => {
-                d.clone()
-            }
+            ApiError::BadRequest(d)
+            | ApiError::Conflict(d)
+            | ApiError::Unprocessable(d)
+            | ApiError::Exists { detail: d, .. } => d.clone(),
             ApiError::Unauthenticated(d) => (*d).to_owned(),
             ApiError::Forbidden => "your role or scope does not allow this operation".to_owned(),
             ApiError::NotFound => "no such resource".to_owned(),
@@ -219,6 +227,10 @@ impl ResponseError for ApiError {
                 ApiError::Validation(issues) => issues.clone(),
                 _ => Vec::new(),
             },
+            existing: match self {
+                ApiError::Exists { existing, .. } => Some(existing.clone()),
+                _ => None,
+            },
         };
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
@@ -263,6 +275,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Forbidden => ApiError::Forbidden,
             ServiceError::NotFound => ApiError::NotFound,
             ServiceError::Conflict(detail) => ApiError::Conflict(detail),
+            ServiceError::Exists { detail, existing } => ApiError::Exists { detail, existing },
             ServiceError::VersionRequired => ApiError::PreconditionRequired,
             ServiceError::Stale => ApiError::PreconditionFailed,
             ServiceError::Unprocessable(detail) => ApiError::Unprocessable(detail),

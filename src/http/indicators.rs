@@ -72,7 +72,7 @@ pub struct IndicatorQuery {
     pub gbo_project: Vec<Uuid>,
     /// Only indicators that follow these standard indicators.
     #[serde(default)]
-    #[param(max_items = 50)]
+    #[param(max_items = 50, pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
     pub standard: Vec<String>,
     /// Only indicators with these measures.
     #[serde(default)]

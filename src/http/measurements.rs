@@ -92,10 +92,18 @@ fn bound(name: &str, value: Option<&str>, last_day: bool) -> ApiResult<Option<Na
 #[into_params(parameter_in = Query)]
 pub struct MeasurementQuery {
     /// Only periods that start on or after this day or period (`2023-01-01`, `2023`, `2023Q2`, `2023-05`).
-    #[param(max_length = 10)]
+    #[param(
+        min_length = 4,
+        max_length = 10,
+        pattern = "^(199[0-9]|20[0-9]{2}|2100)(Q[1-4]|-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+    )]
     pub period_from: Option<String>,
     /// Only periods that start on or before this day or the end of this period.
-    #[param(max_length = 10)]
+    #[param(
+        min_length = 4,
+        max_length = 10,
+        pattern = "^(199[0-9]|20[0-9]{2}|2100)(Q[1-4]|-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+    )]
     pub period_to: Option<String>,
     /// Only places of these types.
     #[serde(default)]
@@ -262,10 +270,18 @@ pub struct AcrossQuery {
     /// The measurement with this external id.
     pub external_id: Option<String>,
     /// Only periods that start on or after this day or period (`2023-01-01`, `2023`, `2023Q2`, `2023-05`).
-    #[param(max_length = 10)]
+    #[param(
+        min_length = 4,
+        max_length = 10,
+        pattern = "^(199[0-9]|20[0-9]{2}|2100)(Q[1-4]|-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+    )]
     pub period_from: Option<String>,
     /// Only periods that start on or before this day or the end of this period.
-    #[param(max_length = 10)]
+    #[param(
+        min_length = 4,
+        max_length = 10,
+        pattern = "^(199[0-9]|20[0-9]{2}|2100)(Q[1-4]|-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+    )]
     pub period_to: Option<String>,
     /// Only places of these types.
     #[serde(default)]

@@ -252,9 +252,12 @@ impl Creation for NewFor {
         )
         .await?
         {
-            return Err(ServiceError::Conflict(format!(
-                "the indicator already has measurement {existing} for {period} and this place ({API_BASE}/measurements/{existing}): correct it with PATCH, or delete it first"
-            )));
+            return Err(ServiceError::Exists {
+                detail: format!(
+                    "the indicator already has measurement {existing} for {period} and this place ({API_BASE}/measurements/{existing}): correct it with PATCH, or delete it first"
+                ),
+                existing: format!("{API_BASE}/measurements/{existing}"),
+            });
         }
         Ok(Admitted {
             found: Some((period, place.name)),

@@ -77,6 +77,9 @@ pub enum ServiceError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The record exists already; `existing` is its URL.
+    #[error("exists: {detail}")]
+    Exists { detail: String, existing: String },
     /// The write names no version to compare.
     #[error("version required")]
     VersionRequired,

@@ -90,6 +90,10 @@ async fn a_second_measurement_for_the_same_period_and_place_is_a_409_naming_the_
         detail.contains(&format!("/api/v1/measurements/{id}")),
         "{detail}"
     );
+    assert_eq!(
+        again.body["existing"],
+        json!(format!("/api/v1/measurements/{id}"))
+    );
     // Another place or period is another measurement.
     let other = record(
         &w,
