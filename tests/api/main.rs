@@ -16,6 +16,7 @@ mod conferences;
 mod errors;
 mod fixtures;
 mod gbo_projects;
+mod gbo_results;
 mod geography;
 mod health;
 mod helpers;
