@@ -215,7 +215,14 @@ const LAST_YEAR: i32 = 2100;
 impl Period {
     /// The period a period id names: `2023`, `2023Q2` or `2023-05`.
     pub fn parse(id: &str) -> Result<Self, String> {
-        let malformed = || format!("`{id}` is not a period: use 2023, 2023Q2 or 2023-05");
+        // A period id has at most 7 characters; a longer value is not echoed back.
+        let malformed = || {
+            if id.chars().count() <= 10 {
+                format!("`{id}` is not a period: use 2023, 2023Q2 or 2023-05")
+            } else {
+                "is not a period: use 2023, 2023Q2 or 2023-05".to_owned()
+            }
+        };
         let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
         let (year, rest) = id.split_at_checked(4).ok_or_else(malformed)?;
         if !digits(year) {
@@ -393,6 +400,11 @@ mod tests {
         ] {
             assert!(Period::parse(bad).is_err(), "{bad}");
         }
+        // A long value is refused without being repeated in the answer.
+        let long = "2".repeat(10_000);
+        let refused = Period::parse(&long).unwrap_err();
+        assert!(refused.len() < 100, "{refused}");
+        assert!(Period::parse("2023Q9").unwrap_err().contains("`2023Q9`"));
     }
 
     #[test]

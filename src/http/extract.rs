@@ -7,6 +7,7 @@ use std::pin::Pin;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::error::{ApiError, InputIssue};
 
@@ -84,6 +85,25 @@ pub fn from_value<T: RequestBody>(mut value: Value) -> Result<T, ApiError> {
     })
 }
 
+/// Parses well-formed JSON (the JSON layer has checked its syntax) into a
+/// value. A number beyond the range of a double (`1e400`) is well-formed JSON
+/// that no field can hold: it is refused by the name of its member.
+fn parse_value(text: &str) -> Result<Value, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize::<_, Value>(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let detail = describe(e.inner());
+        if detail.starts_with("number out of range") && path != "." {
+            ApiError::validation(InputIssue::body(
+                path,
+                "is a number out of range: it must be finite",
+            ))
+        } else {
+            ApiError::BadRequest(format!("the body is not valid JSON: {detail}"))
+        }
+    })
+}
+
 /// `unknown field `x`, expected ...` and `missing field `x`` name their field
 /// only in the message.
 fn unknown_field_name(detail: &str) -> Option<String> {
@@ -100,10 +120,11 @@ impl<T: RequestBody + 'static> FromRequest for Body<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json = web::Json::<Value>::from_request(req, payload);
+        let json = web::Json::<Box<RawValue>>::from_request(req, payload);
         let req = req.clone();
         Box::pin(async move {
-            let web::Json(value) = json.await?;
+            let web::Json(raw) = json.await?;
+            let value = parse_value(raw.get())?;
             let bytes = serde_json::to_vec(&value).unwrap_or_default();
             req.extensions_mut().insert(super::idempotency::BodyDigest(
                 super::idempotency::digest(&bytes),

@@ -217,19 +217,28 @@ pub async fn create(
 
 impl Change<ConferenceRow> for ConferencePatch {
     type Admission = ();
-    async fn apply(
-        self,
-        conn: &mut Conn,
-        current: ConferenceRow,
-        _: Self::Admission,
-    ) -> ServiceResult<Option<Conference>> {
+    /// The day must lie in the year the patch leaves, whatever the version
+    /// named: a 400 comes before a 412.
+    async fn admit(
+        &self,
+        _: &mut Conn,
+        _: &Principal,
+        current: &ConferenceRow,
+    ) -> ServiceResult<()> {
         let mut issues = Vec::new();
         check_date_in_year(
             &mut issues,
             self.year.unwrap_or(current.year),
             self.date.unwrap_or(current.date),
         );
-        ensure_valid(issues)?;
+        ensure_valid(issues)
+    }
+    async fn apply(
+        self,
+        conn: &mut Conn,
+        current: ConferenceRow,
+        _: Self::Admission,
+    ) -> ServiceResult<Option<Conference>> {
         let row = store::update(
             conn,
             current.id,

@@ -345,8 +345,15 @@ impl Change<GboProjectRecord> for Removal {
         current: GboProjectRecord,
         _: Self::Admission,
     ) -> ServiceResult<Option<GboProject>> {
-        let references = store::references(conn, current.row.id).await?;
-        record::unreferenced(references, "the GBO project is still referred to by")?;
+        let indicators = super::indicators::attached(
+            conn,
+            super::indicators::AttachedTo::GboProject(current.row.id),
+        )
+        .await?;
+        record::unreferenced(
+            indicators.into_iter().collect(),
+            "the GBO project still has",
+        )?;
         store::delete(conn, current.row.id).await?;
         Ok(None)
     }

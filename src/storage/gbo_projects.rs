@@ -9,7 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{
-    gbo_project_municipalities, gbo_project_partners, gbo_projects, indicators, municipalities,
+    gbo_project_municipalities, gbo_project_partners, gbo_projects, municipalities,
 };
 use super::{StorageResult, escape_like};
 use crate::domain::Page;
@@ -331,20 +331,6 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<()>
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// What refers to a project, in words; empty when nothing does.
-pub async fn references(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<Vec<String>> {
-    let indicators: i64 = indicators::table
-        .filter(indicators::gbo_project_id.eq(id))
-        .count()
-        .get_result(conn)
-        .await?;
-    Ok([(indicators, "indicators")]
-        .into_iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, what)| format!("{n} {what}"))
-        .collect())
 }
 
 /// A new version of the projects that name one of the municipalities

@@ -89,11 +89,11 @@ async fn combinations_without_a_meaningful_figure_are_400s_naming_the_field() {
         (json!({"measure": "amount"}), "unit"),
         (
             json!({"targets": [{"value": 120, "date": "2024-12-31"}]}),
-            "targets",
+            "targets[0].value",
         ),
         (
-            json!({"measure": "count", "targets": [{"value": 2.5, "date": "2024-12-31"}]}),
-            "targets",
+            json!({"measure": "count", "targets": [{"value": 3, "date": "2024-12-31"}, {"value": 2.5, "date": "2023-12-31"}]}),
+            "targets[1].value",
         ),
         (
             json!({"measure": "qualitative", "direction": null, "timeAggregation": "last",

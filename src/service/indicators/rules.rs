@@ -273,7 +273,8 @@ fn check_value(measure: Measure, value: f64) -> Result<(), &'static str> {
 }
 
 /// Baselines and targets that fit the measure; target dates each once. The
-/// targets come back sorted by date.
+/// targets come back sorted by date; an issue names a target by its place in
+/// the list as sent (`targets[1].value`).
 pub fn values_issues(
     measure: Measure,
     baseline: Option<&ValueAtDate>,
@@ -284,38 +285,48 @@ pub fn values_issues(
         use chrono::Datelike;
         (1990..=2100).contains(&d.year())
     };
+    // Text values have none at all: the member as a whole is refused.
+    let member = |name: &str, field: &str| {
+        if measure == Measure::Qualitative {
+            name.to_owned()
+        } else {
+            format!("{name}.{field}")
+        }
+    };
     if let Some(b) = baseline {
         check(
             &mut issues,
-            "baseline",
+            &member("baseline", "value"),
             check_value(measure, b.value),
             || b.value.into(),
         );
         if !dated(b.date) {
             issues.push(InputIssue::body(
-                "baseline",
+                "baseline.date",
                 "the date must lie between 1990 and 2100",
             ));
         }
     }
-    targets.sort_by_key(|t| t.date);
     for (i, t) in targets.iter().enumerate() {
         check(
             &mut issues,
-            "targets",
+            &member(&format!("targets[{i}]"), "value"),
             check_value(measure, t.value),
             || t.value.into(),
         );
         if !dated(t.date) {
             issues.push(InputIssue::body(
-                "targets",
+                format!("targets[{i}].date"),
                 "the date must lie between 1990 and 2100",
             ));
         }
-        if i > 0 && targets[i - 1].date == t.date {
+    }
+    targets.sort_by_key(|t| t.date);
+    for pair in targets.windows(2) {
+        if pair[0].date == pair[1].date {
             issues.push(
                 InputIssue::body("targets", "each date has one target")
-                    .with_value(t.date.to_string().into()),
+                    .with_value(pair[1].date.to_string().into()),
             );
         }
     }
@@ -418,5 +429,18 @@ mod tests {
         );
         let mut twice = [targets[0], targets[0]];
         assert_eq!(values_issues(Measure::Count, None, &mut twice).len(), 1);
+        // An issue names the target as sent, before sorting.
+        let mut unsorted = [
+            targets[1],
+            ValueAtDate {
+                value: 2.5,
+                date: day(1),
+            },
+        ];
+        let issues = values_issues(Measure::Count, None, &mut unsorted);
+        assert_eq!(issues[0].name, "targets[1].value");
+        let issues = values_issues(Measure::Qualitative, Some(&targets[0]), &mut [targets[1]]);
+        let names: Vec<&str> = issues.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["baseline", "targets[0]"]);
     }
 }
