@@ -29,6 +29,7 @@ mod plans;
 mod progress;
 mod rights;
 mod seed;
+mod seed_results;
 mod shutdown;
 mod tokens;
 mod users;
