@@ -180,6 +180,15 @@ fn seed(settings: &DatabaseSettings) -> Result<(), String> {
                 crate::seed::PLAN_CODE
             );
         }
+        let results = &seeded.results;
+        println!(
+            "Results: {} example GBO projects, {} indicators, {} measurements added ({} corrected); {} conferences known.",
+            results.gbo_projects,
+            results.indicators,
+            results.measurements,
+            results.corrections,
+            results.conferences
+        );
         Ok(())
     })
 }

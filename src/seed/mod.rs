@@ -6,13 +6,14 @@
 //! their `externalId`, municipalities by NIS code, the plan by its code.
 //!
 //! The content is fixed (no randomness, dates in fixed years), so the
-//! roll-ups are the same on every machine. Further parts of the demo data
-//! (indicators, GBO projects, ...) extend [`run`] and attach to the records
-//! [`ExamplePlan`] names.
+//! roll-ups are the same on every machine. The results part
+//! ([`results`]: GBO projects, indicators, measurements) follows the plan in
+//! [`run`] and attaches to the records [`ExamplePlan`] names.
 
 mod initiatives;
 mod organisations;
 mod plan;
+pub mod results;
 
 use std::collections::BTreeMap;
 
@@ -81,13 +82,16 @@ impl ExamplePlan {
 pub struct Seeded {
     /// The example plan and the records around it.
     pub plan: ExamplePlan,
+    /// What the results part added.
+    pub results: results::Added,
 }
 
 /// Loads the demo data set in one transaction, as the command-line writer.
 pub async fn run(conn: &mut Conn) -> ServiceResult<Seeded> {
     conn.transaction::<_, ServiceError, _>(async |conn| {
         let plan = example_plan(conn).await?;
-        Ok(Seeded { plan })
+        let results = results::add(conn, &Writer::command_line(), &plan).await?;
+        Ok(Seeded { plan, results })
     })
     .await
 }

@@ -31,6 +31,7 @@ mod progress;
 mod results_bar;
 mod rights;
 mod seed;
+mod seed_results;
 mod shutdown;
 mod tokens;
 mod users;

@@ -1,5 +1,6 @@
 //! `ssw-api seed`: the example plan a newcomer explores, plainly marked as
-//! example data, made through the use cases, once.
+//! example data, made through the use cases, once. Its results part: see
+//! `seed_results`.
 
 use std::collections::HashSet;
 
@@ -21,7 +22,7 @@ const REGIONS: [&str; 7] = [
 ];
 
 /// Seeds the app's database and returns an administrator's token and the example plan's id.
-async fn seeded(app: &TestApp) -> (String, String) {
+pub(crate) async fn seeded(app: &TestApp) -> (String, String) {
     let output = run(app, &["seed"]);
     assert!(output.status.success(), "{output:?}");
     let (_, token) = app.token_for(Role::Admin).await;
@@ -36,11 +37,11 @@ async fn seeded(app: &TestApp) -> (String, String) {
     (token, plan["id"].as_str().unwrap().to_owned())
 }
 
-fn items(page: &Value) -> &Vec<Value> {
+pub(crate) fn items(page: &Value) -> &Vec<Value> {
     page["items"].as_array().unwrap()
 }
 
-fn assert_marked(records: &[Value], title: &str) {
+pub(crate) fn assert_marked(records: &[Value], title: &str) {
     for record in records {
         assert_eq!(record["example"], true, "{record}");
         let text = record[title].as_str().unwrap();
@@ -229,6 +230,9 @@ async fn every_write_of_the_seed_is_audited_as_the_system() {
         "action",
         "initiative",
         "progressUpdate",
+        "gboProject",
+        "indicator",
+        "measurement",
     ] {
         assert!(seen.contains(resource), "no {resource} in {seen:?}");
     }
