@@ -12,6 +12,7 @@ the OpenAPI document is looser than the service, which is a bug in one of them.
 
 import json
 import os
+import random
 import re
 
 import schemathesis
@@ -40,6 +41,26 @@ BUSINESS_RULES = [
     r"^a Flanders-wide initiative has no other regions",
     r"^must not hold the lead organisation$",
     r"^Flanders-wide work has no other regions",
+    # results: rules between fields, and rules that depend on the indicator named
+    r"^is required: a period id",
+    r"^give either period or periodStart and periodEnd, not both$",
+    r"^is required with period(Start|End)$",
+    r"^a region or municipality needs its code$",
+    r"^stands for Flanders as a whole: use the place type flanders$",
+    r"^(is required: )?an? (count|amount|percentage|qualitative) indicator takes",
+    r"^the indicator is reported per (year|quarter|month)",
+    r"^the (GBO project|initiative) reports for its own",
+    r"^the (year|date) must lie between \d{4} and \d{4}$",
+    r"^must lie between 0 and the denominator$",
+    r"^a count is a whole number",
+    r"^a percentage is a number from 0 to 100$",
+    r"^(an amount needs its unit|only an amount has a unit|say whether a higher or a lower value is better)$",
+    r"^(text values |percentages are never averaged|cumulative values are running totals)",
+    r"^is required unless a standard indicator is named$",
+    r"^is set by the standard indicator",
+    r"^each date has one target$",
+    r"^names an organisation more than once$",
+    r"^must lie in the conference's year \d{4}$",
     # a day that the calendar does not have (2023-02-30) in a day-or-period parameter
     r"^must be a date \(\d{4}-\d{2}-\d{2}\) or a period id",
     r"^must lie in the conference's year \d+$",
@@ -192,13 +213,20 @@ class _Swap:
     without repeats stays without repeats, and a repeat stays a repeat.
     """
 
-    def __init__(self, rnd):
+    def __init__(self, rnd, method=None):
         self.rnd = rnd
+        self.method = (method or "").upper()
         self.chosen = {}
         self.used = set()
 
     def one(self, collection, value):
         ids = _RECORDS.get(collection)
+        if ids and len(ids) > 1 and self.method:
+            # Deletes take the second half of a collection, everything else
+            # the first, so that a delete that succeeds (a guessed If-Match)
+            # leaves records for the other operations.
+            half = len(ids) // 2
+            ids = ids[half:] if self.method == "DELETE" else ids[:half]
         if not ids or not _well_formed(collection, value):
             return value
         key = (collection, value)
@@ -263,7 +291,7 @@ def flatmap_path_parameters(context, path_parameters):
                 collection = segments[segments.index(marker) - 1]
                 if collection == "users":
                     collection = own
-                swapped[name] = _Swap(rnd).one(collection, value)
+                swapped[name] = _Swap(rnd, context.operation.method).one(collection, value)
         return swapped
 
     # Path identifiers are always real ones: an unknown one is a 404 that the
@@ -291,3 +319,31 @@ def before_call(context, case, kwargs):
         return
     if str((case.path_parameters or {}).get("id")) in (_RECORDS.get("identities") or []):
         case.path_parameters = {**case.path_parameters, "id": _RECORDS["users"][0]}
+
+
+@schemathesis.hook
+def map_case(context, case):
+    """Real ids in the paths of the coverage phase too.
+
+    The coverage phase builds its cases without the strategies above and runs
+    only `map_case`; the swap is seeded by the generated values, so a run is
+    the same every time.
+    """
+    if not _RECORDS or not case.path_parameters or context.operation is None:
+        return case
+    if case.meta is None or case.meta.phase.name.value != "coverage":
+        return case
+    segments = context.operation.path.split("/")
+    if "{keyId}" in segments:
+        return case
+    rnd = random.Random(repr(sorted(case.path_parameters.items())) + context.operation.path)
+    own = "ownUsers" if context.operation.method.upper() == "GET" else "users"
+    swap = _Swap(rnd, context.operation.method)
+    swapped = dict(case.path_parameters)
+    for name, value in case.path_parameters.items():
+        marker = "{" + name + "}"
+        if marker in segments:
+            collection = segments[segments.index(marker) - 1]
+            swapped[name] = swap.one(own if collection == "users" else collection, value)
+    case.path_parameters = swapped
+    return case
