@@ -8,6 +8,7 @@ pub mod plan;
 pub mod results;
 mod role;
 pub mod rollup;
+pub mod table;
 
 pub use email::Email;
 pub use issue::InputIssue;

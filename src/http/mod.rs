@@ -7,6 +7,7 @@ pub mod conditional;
 pub mod conferences;
 pub mod docs;
 pub mod extract;
+pub mod formats;
 pub mod gbo_projects;
 pub mod geography;
 pub mod health;

@@ -1,0 +1,3 @@
+//! Renderings of a [`crate::domain::table::Table`] beyond JSON.
+
+pub mod csv;
