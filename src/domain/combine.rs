@@ -54,7 +54,7 @@ use utoipa::ToSchema;
 
 use chrono::NaiveDate;
 
-pub use periods::{containing, overlap_days, periods_over};
+pub use periods::{containing, day_of, day_start, overlap_days, periods_over};
 
 use super::results::{Period, PlaceAggregation, TimeAggregation};
 

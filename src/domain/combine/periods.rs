@@ -1,8 +1,10 @@
 //! Calendar arithmetic for reports: the period containing a day, the periods
 //! of a granularity over a date range, and the days two date ranges share.
-//! Every range is a pair of days, both included.
+//! Every range is a pair of days, both included. Days are Europe/Brussels
+//! days (with summer time), not UTC days.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::Brussels;
 
 use crate::domain::results::{Granularity, Period};
 
@@ -60,6 +62,24 @@ pub fn overlap_days(a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)) -> i64
     } else {
         (end - start).num_days() + 1
     }
+}
+
+/// The Brussels day an instant falls on: 22:30 UTC on 30 June is already
+/// 1 July in Brussels (UTC+2 in summer, UTC+1 in winter).
+pub fn day_of(instant: DateTime<Utc>) -> NaiveDate {
+    instant.with_timezone(&Brussels).date_naive()
+}
+
+/// The instant a Brussels day begins, as UTC: what was recorded before
+/// `day_start(d + 1)` was known by the end of day `d`.
+pub fn day_start(day: NaiveDate) -> DateTime<Utc> {
+    // Brussels changes its clocks at 02:00 and 03:00, so every midnight exists once.
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    Brussels
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| midnight.and_utc())
 }
 
 /// The period's days as a range.
@@ -124,6 +144,32 @@ mod tests {
         assert!(periods_over(Granularity::Year, date(2000, 1, 1), date(2101, 1, 1)).is_err());
         let all = periods_over(Granularity::Month, date(1990, 1, 1), date(2100, 12, 31));
         assert_eq!(all.unwrap().len(), 111 * 12);
+    }
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn days_are_brussels_days() {
+        // 2023-06-30 22:30 UTC is 00:30 on 1 July in Brussels (UTC+2): 2023Q3.
+        let summer = day_of(utc("2023-06-30T22:30:00Z"));
+        assert_eq!(summer, date(2023, 7, 1));
+        assert_eq!(
+            containing(summer, Granularity::Quarter).unwrap().id(),
+            "2023Q3"
+        );
+        assert_eq!(day_of(utc("2023-06-30T21:59:59Z")), date(2023, 6, 30));
+        // 2023-12-31 23:30 UTC is 00:30 on 1 January 2024 (UTC+1).
+        assert_eq!(day_of(utc("2023-12-31T23:30:00Z")), date(2024, 1, 1));
+        assert_eq!(day_of(utc("2023-12-31T22:59:59Z")), date(2023, 12, 31));
+        // Clocks went forward on 26 March 2023: that day began at 23:00 UTC
+        // the evening before and lasted 23 hours.
+        assert_eq!(day_start(date(2023, 3, 26)), utc("2023-03-25T23:00:00Z"));
+        assert_eq!(day_start(date(2023, 3, 27)), utc("2023-03-26T22:00:00Z"));
+        // Back on 29 October 2023: a day of 25 hours.
+        assert_eq!(day_start(date(2023, 10, 29)), utc("2023-10-28T22:00:00Z"));
+        assert_eq!(day_start(date(2023, 10, 30)), utc("2023-10-29T23:00:00Z"));
     }
 
     #[test]
