@@ -1,6 +1,7 @@
 //! Domain types and rules. Nothing in here knows about HTTP or the database:
 //! values are parsed once into these types and trusted afterwards.
 
+pub mod combine;
 mod email;
 mod issue;
 mod password;
