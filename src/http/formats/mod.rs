@@ -1,3 +1,4 @@
 //! Renderings of a [`crate::domain::table::Table`] beyond JSON.
 
 pub mod csv;
+pub mod xlsx;
