@@ -115,7 +115,7 @@ fn query_issue(name: &str, detail: &str) -> ApiError {
 #[get("/indicators")]
 async fn list_indicators(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
     query: Query<IndicatorQuery>,
 ) -> ApiResult<web::Json<Paged<Indicator>>> {
     let query = query.0;
@@ -161,6 +161,7 @@ async fn list_indicators(
     let mut conn = service::connect(&state.pool).await?;
     let found = indicators::list(
         &mut conn,
+        &caller.0,
         selection,
         &sort,
         PageParams::storage_page(page, size),
@@ -234,11 +235,11 @@ async fn create_indicator(
 #[get("/indicators/{id}")]
 async fn read_indicator(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = service::connect(&state.pool).await?;
-    let indicator = indicators::read(&mut conn, id.into_inner()).await?;
+    let indicator = indicators::read(&mut conn, &caller.0, id.into_inner()).await?;
     Ok(respond(StatusCode::OK, indicator))
 }
 
@@ -321,10 +322,12 @@ async fn delete_indicator(
 #[get("/standardIndicators")]
 async fn list_standard_indicators(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
 ) -> ApiResult<web::Json<Vec<StandardIndicator>>> {
     let mut conn = service::connect(&state.pool).await?;
-    Ok(web::Json(indicators::standards(&mut conn).await?))
+    Ok(web::Json(
+        indicators::standards(&mut conn, &caller.0).await?,
+    ))
 }
 
 /// A standard indicator.
@@ -340,11 +343,13 @@ async fn list_standard_indicators(
 #[get("/standardIndicators/{code}")]
 async fn read_standard_indicator(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
     code: web::Path<String>,
 ) -> ApiResult<web::Json<StandardIndicator>> {
     let code = code.into_inner();
     write::path_value("code", &code, check_indicator_code)?;
     let mut conn = service::connect(&state.pool).await?;
-    Ok(web::Json(indicators::standard(&mut conn, &code).await?))
+    Ok(web::Json(
+        indicators::standard(&mut conn, &caller.0, &code).await?,
+    ))
 }

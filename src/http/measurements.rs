@@ -189,7 +189,7 @@ fn selection(
 #[get("/indicators/{id}/measurements")]
 async fn list_indicator_measurements(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
     id: web::Path<Uuid>,
     query: Query<MeasurementQuery>,
 ) -> ApiResult<web::Json<Paged<Measurement>>> {
@@ -199,6 +199,7 @@ async fn list_indicator_measurements(
     let mut conn = service::connect(&state.pool).await?;
     let found = measurements::list_of_indicator(
         &mut conn,
+        &caller.0,
         id,
         filter,
         &sort,
@@ -318,7 +319,7 @@ pub struct AcrossQuery {
 #[get("/measurements")]
 async fn list_measurements(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
     query: Query<AcrossQuery>,
 ) -> ApiResult<web::Json<Paged<Measurement>>> {
     let across = query.0;
@@ -362,6 +363,7 @@ async fn list_measurements(
     let mut conn = service::connect(&state.pool).await?;
     let found = measurements::list(
         &mut conn,
+        &caller.0,
         filter,
         &sort,
         PageParams::storage_page(page, size),
@@ -389,11 +391,11 @@ async fn list_measurements(
 #[get("/measurements/{id}")]
 async fn read_measurement(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = service::connect(&state.pool).await?;
-    let measurement = measurements::read(&mut conn, id.into_inner()).await?;
+    let measurement = measurements::read(&mut conn, &caller.0, id.into_inner()).await?;
     Ok(respond(StatusCode::OK, measurement))
 }
 
@@ -490,7 +492,7 @@ pub struct RevisionQuery {
 #[get("/measurements/{id}/revisions")]
 async fn measurement_revisions(
     state: web::Data<AppState>,
-    _caller: Caller,
+    caller: Caller,
     id: web::Path<Uuid>,
     query: Query<RevisionQuery>,
 ) -> ApiResult<web::Json<Paged<MeasurementRevision>>> {
@@ -501,8 +503,13 @@ async fn measurement_revisions(
     }
     .validate()?;
     let mut conn = service::connect(&state.pool).await?;
-    let found =
-        measurements::revisions(&mut conn, id, PageParams::storage_page(page, size)).await?;
+    let found = measurements::revisions(
+        &mut conn,
+        &caller.0,
+        id,
+        PageParams::storage_page(page, size),
+    )
+    .await?;
     Ok(web::Json(Paged::of(
         found,
         page,

@@ -65,7 +65,14 @@ async fn find_indicator(conn: &mut Conn, external_id: &str) -> ServiceResult<Opt
         offset: 0,
         limit: 1,
     };
-    let (found, _) = indicators::list(conn, selection, "code", first).await?;
+    let (found, _) = indicators::list(
+        conn,
+        Writer::command_line().principal,
+        selection,
+        "code",
+        first,
+    )
+    .await?;
     Ok(found.into_iter().next())
 }
 

@@ -24,12 +24,16 @@ use crate::storage::indicators::{
 };
 use crate::storage::work::{self, WorkFacts};
 
-fn require_writer(principal: &Principal) -> ServiceResult<()> {
+fn require(principal: &Principal, operation: Operation) -> ServiceResult<()> {
     Ok(permissions::require(
         principal,
         Resource::Indicators,
-        Operation::Write,
+        operation,
     )?)
+}
+
+fn require_writer(principal: &Principal) -> ServiceResult<()> {
+    require(principal, Operation::Write)
 }
 
 /// The work a subject stands for; `None` when there is no such record.
@@ -160,16 +164,19 @@ fn values(
     })
 }
 
-pub async fn read(conn: &mut Conn, id: Uuid) -> ServiceResult<Indicator> {
+pub async fn read(conn: &mut Conn, principal: &Principal, id: Uuid) -> ServiceResult<Indicator> {
+    require(principal, Operation::Read)?;
     Indicator::from_row(store::get(conn, id).await?)
 }
 
 pub async fn list(
     conn: &mut Conn,
+    principal: &Principal,
     filter: IndicatorFilter,
     sort: &str,
     page: Page,
 ) -> ServiceResult<(Vec<Indicator>, i64)> {
+    require(principal, Operation::Read)?;
     let (rows, total) = store::list(conn, &filter, sort, &page).await?;
     let items = rows
         .into_iter()
@@ -181,7 +188,11 @@ pub async fn list(
 pub use crate::storage::indicators::IndicatorFilter as IndicatorSelection;
 
 /// The standard set, in its order.
-pub async fn standards(conn: &mut Conn) -> ServiceResult<Vec<StandardIndicator>> {
+pub async fn standards(
+    conn: &mut Conn,
+    principal: &Principal,
+) -> ServiceResult<Vec<StandardIndicator>> {
+    require(principal, Operation::Read)?;
     store::standards(conn)
         .await?
         .into_iter()
@@ -189,7 +200,12 @@ pub async fn standards(conn: &mut Conn) -> ServiceResult<Vec<StandardIndicator>>
         .collect()
 }
 
-pub async fn standard(conn: &mut Conn, code: &str) -> ServiceResult<StandardIndicator> {
+pub async fn standard(
+    conn: &mut Conn,
+    principal: &Principal,
+    code: &str,
+) -> ServiceResult<StandardIndicator> {
+    require(principal, Operation::Read)?;
     match store::standard(conn, code).await? {
         Some(row) => StandardIndicator::from_row(row),
         None => Err(ServiceError::NotFound),

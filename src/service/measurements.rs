@@ -33,12 +33,16 @@ use crate::storage::work;
 
 pub use crate::storage::measurements::MeasurementFilter as MeasurementSelection;
 
-fn require_writer(principal: &Principal) -> ServiceResult<()> {
+fn require(principal: &Principal, operation: Operation) -> ServiceResult<()> {
     Ok(permissions::require(
         principal,
         Resource::Measurements,
-        Operation::Write,
+        operation,
     )?)
+}
+
+fn require_writer(principal: &Principal) -> ServiceResult<()> {
+    require(principal, Operation::Write)
 }
 
 /// A place as found: its name and region (none for Flanders).
@@ -122,7 +126,8 @@ impl Record for MeasurementRecord {
     }
 }
 
-pub async fn read(conn: &mut Conn, id: Uuid) -> ServiceResult<Measurement> {
+pub async fn read(conn: &mut Conn, principal: &Principal, id: Uuid) -> ServiceResult<Measurement> {
+    require(principal, Operation::Read)?;
     let row = store::get(conn, id).await?;
     Measurement::from_record(record_of(conn, row).await?)
 }
@@ -130,10 +135,12 @@ pub async fn read(conn: &mut Conn, id: Uuid) -> ServiceResult<Measurement> {
 /// A page of current measurements, with the names of their places.
 pub async fn list(
     conn: &mut Conn,
+    principal: &Principal,
     filter: MeasurementFilter,
     sort: &str,
     page: Page,
 ) -> ServiceResult<(Vec<Measurement>, i64)> {
+    require(principal, Operation::Read)?;
     let (rows, total) = store::list(conn, &filter, sort, &page).await?;
     let codes = |kind: &str| -> Vec<String> {
         rows.iter()
@@ -164,22 +171,26 @@ pub async fn list(
 /// The measurements of one indicator; a 404 when there is no such indicator.
 pub async fn list_of_indicator(
     conn: &mut Conn,
+    principal: &Principal,
     indicator_id: Uuid,
     mut filter: MeasurementFilter,
     sort: &str,
     page: Page,
 ) -> ServiceResult<(Vec<Measurement>, i64)> {
+    require(principal, Operation::Read)?;
     indicator_store::get(conn, indicator_id).await?;
     filter.indicator = vec![indicator_id];
-    list(conn, filter, sort, page).await
+    list(conn, principal, filter, sort, page).await
 }
 
 /// Every revision of a measurement, oldest first; a removed measurement's too.
 pub async fn revisions(
     conn: &mut Conn,
+    principal: &Principal,
     id: Uuid,
     page: Page,
 ) -> ServiceResult<(Vec<MeasurementRevision>, i64)> {
+    require(principal, Operation::Read)?;
     if !store::ever_existed(conn, id).await? {
         return Err(ServiceError::NotFound);
     }
