@@ -70,7 +70,9 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Value {
     Value::Object(out)
 }
 
-/// Records one write. Call it inside the write's transaction.
+/// Records one write. Call it inside the write's transaction, after the
+/// write: the plan's records also get a version as they now stand
+/// (`history::keep`).
 pub async fn record(
     conn: &mut AsyncPgConnection,
     actor: &Actor,
@@ -96,7 +98,7 @@ pub async fn record(
         ))
         .execute(conn)
         .await?;
-    Ok(())
+    super::history::keep(conn, resource, resource_id, operation == "delete").await
 }
 
 #[derive(Debug, Default)]

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod conferences;
 pub mod gbo_projects;
 pub mod geography;
+pub mod history;
 pub mod idempotency;
 pub mod indicators;
 pub mod initiatives;

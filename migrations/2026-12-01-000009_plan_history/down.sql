@@ -1,0 +1,4 @@
+DROP TABLE initiative_versions;
+DROP TABLE action_versions;
+DROP TABLE challenge_versions;
+DROP FUNCTION refuse_version_rewrite();
