@@ -58,8 +58,8 @@ pub enum ApiError {
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed(Vec<String>),
-    #[error("not acceptable")]
-    NotAcceptable,
+    #[error("not acceptable: {0}")]
+    NotAcceptable(String),
     #[error("conflict: {0}")]
     Conflict(String),
     /// A 409 for a record that exists already, with its URL.
@@ -152,7 +152,7 @@ impl ApiError {
             ApiError::Forbidden => 3,
             ApiError::NotFound => 4,
             ApiError::MethodNotAllowed(_) => 5,
-            ApiError::NotAcceptable => 6,
+            ApiError::NotAcceptable(_) => 6,
             ApiError::Conflict(_) | ApiError::Exists { .. } => 7,
             ApiError::PreconditionFailed => 8,
             ApiError::PayloadTooLarge(_) => 9,
@@ -181,7 +181,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(allow) => {
                 format!("allowed methods: {}", allow.join(", "))
             }
-            ApiError::NotAcceptable => "the requested media type is not available".to_owned(),
+            ApiError::NotAcceptable(detail) => detail.clone(),
             ApiError::PreconditionFailed => {
                 "the resource has changed since the version given in If-Match; fetch it again"
                     .to_owned()

@@ -1,26 +1,29 @@
 -- The plan's structure and statuses as recorded at every write: a version of
 -- a challenge, an action or an initiative is added in the transaction of each
 -- audited write of that record (a removal adds a version marked `deleted`).
--- As-of reports read the latest version recorded before a moment. Append-only.
+-- As-of reports read the latest version recorded before a moment. A version
+-- is stamped when it is written (clock time, not the transaction's start), and
+-- of two versions of one record the later written has the higher `seq`, since
+-- writers of a record hold its row lock. Append-only.
 
 CREATE TABLE challenge_versions (
     seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     challenge_id uuid NOT NULL,
     plan_id      uuid NOT NULL,
-    recorded_at  timestamptz NOT NULL DEFAULT now(),
+    recorded_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
     code         text NOT NULL,
     number       integer NOT NULL,
     title        text NOT NULL,
     deleted      boolean NOT NULL DEFAULT false
 );
 CREATE INDEX challenge_versions_plan_idx
-    ON challenge_versions (plan_id, challenge_id, recorded_at DESC, seq DESC);
+    ON challenge_versions (plan_id, challenge_id, seq DESC);
 
 CREATE TABLE action_versions (
     seq                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     action_id          uuid NOT NULL,
     plan_id            uuid NOT NULL,
-    recorded_at        timestamptz NOT NULL DEFAULT now(),
+    recorded_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
     code               text NOT NULL,
     number             integer NOT NULL,
     title              text NOT NULL,
@@ -32,14 +35,14 @@ CREATE TABLE action_versions (
     deleted            boolean NOT NULL DEFAULT false
 );
 CREATE INDEX action_versions_plan_idx
-    ON action_versions (plan_id, action_id, recorded_at DESC, seq DESC);
+    ON action_versions (plan_id, action_id, seq DESC);
 
 CREATE TABLE initiative_versions (
     seq                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     initiative_id      uuid NOT NULL,
     plan_id            uuid NOT NULL,
     action_id          uuid NOT NULL,
-    recorded_at        timestamptz NOT NULL DEFAULT now(),
+    recorded_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
     code               text NOT NULL,
     title              text NOT NULL,
     status             text NOT NULL,
@@ -51,7 +54,7 @@ CREATE TABLE initiative_versions (
     deleted            boolean NOT NULL DEFAULT false
 );
 CREATE INDEX initiative_versions_plan_idx
-    ON initiative_versions (plan_id, initiative_id, recorded_at DESC, seq DESC);
+    ON initiative_versions (plan_id, initiative_id, seq DESC);
 
 CREATE FUNCTION refuse_version_rewrite() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

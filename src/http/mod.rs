@@ -22,6 +22,7 @@ pub mod plans;
 pub mod problems;
 pub mod progress;
 pub mod regions;
+pub mod reports;
 pub mod service_accounts;
 pub mod users;
 pub mod write;
@@ -51,6 +52,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(geography::routes)
             .configure(gbo_projects::routes)
             .configure(conferences::routes)
+            .configure(reports::routes)
             .configure(docs::routes),
     )
     .configure(health::routes);

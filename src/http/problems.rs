@@ -136,7 +136,7 @@ pub fn ensure_problem<B: actix_web::body::MessageBody + 'static>(
         403 => ApiError::Forbidden,
         404 => ApiError::NotFound,
         405 => ApiError::MethodNotAllowed(Vec::new()),
-        406 => ApiError::NotAcceptable,
+        406 => ApiError::NotAcceptable("the requested media type is not available".to_owned()),
         413 => ApiError::PayloadTooLarge(0),
         415 => ApiError::UnsupportedMediaType,
         503 => ApiError::Unavailable(format!("{status}")),

@@ -27,6 +27,7 @@ pub mod primary_care_zones;
 pub mod progress;
 pub mod record;
 pub mod regions;
+pub mod reports;
 mod rules;
 pub mod service_accounts;
 pub mod sessions;

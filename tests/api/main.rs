@@ -28,6 +28,7 @@ mod openapi;
 mod organisations;
 mod plans;
 mod progress;
+mod reports;
 mod results_bar;
 mod rights;
 mod seed;

@@ -225,7 +225,7 @@ async fn progress_updates_are_checked() {
 }
 
 /// A plan of its own, so the figures depend on this test only.
-async fn plan_with_actions(w: &World) -> (String, Vec<Value>, Vec<Value>) {
+pub async fn plan_with_actions(w: &World) -> (String, Vec<Value>, Vec<Value>) {
     let plan = w
         .app
         .create(

@@ -56,6 +56,17 @@ pub enum RollupBasis {
     Dropped,
 }
 
+impl RollupBasis {
+    /// Its name in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RollupBasis::Initiatives => "initiatives",
+            RollupBasis::OwnStatus => "ownStatus",
+            RollupBasis::Dropped => "dropped",
+        }
+    }
+}
+
 impl From<Basis> for RollupBasis {
     fn from(b: Basis) -> Self {
         match b {

@@ -285,6 +285,14 @@ async fn out_of_range_input_is_a_400_even_with_a_stale_version() {
 /// full record otherwise.
 #[actix_web::test]
 async fn reads_with_an_etag_answer_304_while_the_copy_is_current() {
+    // The weak form of a tag; a report's tag is weak already.
+    let weak = |tag: &str| {
+        if tag.starts_with("W/") {
+            tag.to_owned()
+        } else {
+            format!("W/{tag}")
+        }
+    };
     let m = Matrix::new().await;
     let spec = m.spec().await;
     let mut problems = Vec::new();
@@ -309,7 +317,7 @@ async fn reads_with_an_etag_answer_304_while_the_copy_is_current() {
         let etag = first.headers()["etag"].to_str().unwrap().to_owned();
         for (condition, expected) in [
             (etag.clone(), StatusCode::NOT_MODIFIED),
-            (format!("W/{etag}"), StatusCode::NOT_MODIFIED),
+            (weak(&etag), StatusCode::NOT_MODIFIED),
             (format!("\"999999\", {etag}"), StatusCode::NOT_MODIFIED),
             ("*".to_owned(), StatusCode::NOT_MODIFIED),
             ("\"999999\"".to_owned(), StatusCode::OK),

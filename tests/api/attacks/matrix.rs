@@ -87,6 +87,9 @@ impl Matrix {
     /// fresh record of its collection, made by an administrator.
     pub(super) async fn fresh_record_path(&self, template: &str) -> String {
         let kind = template.split('/').nth(3).expect("a collection");
+        if kind == "reports" {
+            return format!("{template}?plan={}", self.w.plan_id);
+        }
         let id = self.record(kind, Scope::Own, Caller::Admin).await;
         template.replace("{id}", &id).replace("{nisCode}", &id)
     }
@@ -381,8 +384,10 @@ impl Matrix {
             }),
             _ => None,
         };
-        // Fill the path's ids with fresh records.
-        if path.contains("{code}") {
+        // Fill the path's ids with fresh records; a report is asked for the plan.
+        if kind == "reports" {
+            path = format!("{path}?plan={}", self.w.plan_id);
+        } else if path.contains("{code}") {
             path = path.replace("{code}", "gbo.peopleReached");
         } else if path.contains("{keyId}") {
             let account = self.service_account().await;
