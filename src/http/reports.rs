@@ -176,7 +176,7 @@ pub struct PlanProgressParams {
     security((), ("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[get("/reports/planProgress")]
-async fn plan_progress(
+async fn plan_progress_report(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: MaybeCaller,
@@ -280,5 +280,5 @@ async fn staleness_report(
 }
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(plan_progress).service(staleness_report);
+    cfg.service(plan_progress_report).service(staleness_report);
 }
