@@ -44,6 +44,19 @@ def psql(database, *args, **kw):
     return sh(DB + ["psql", database, "-v", "ON_ERROR_STOP=1", "-qAt", *args], **kw)
 
 
+# What bench/results.sql adds, counted the same way on every run.
+RESULT_NAMES = ("municipalities|GBO projects|indicators|measurements|corrected|removed|revisions|"
+                "challenge/action/initiative versions")
+RESULT_COUNTS = """
+    SELECT (SELECT count(*) FROM municipalities), (SELECT count(*) FROM gbo_projects),
+           (SELECT count(*) FROM indicators), (SELECT count(*) FROM measurements),
+           (SELECT count(*) FROM measurement_revisions WHERE version > 1 AND NOT deleted),
+           (SELECT count(*) FROM measurements WHERE deleted_at IS NOT NULL),
+           (SELECT count(*) FROM measurement_revisions),
+           (SELECT count(*) FROM challenge_versions) || '/' || (SELECT count(*) FROM action_versions)
+               || '/' || (SELECT count(*) FROM initiative_versions)"""
+
+
 def prepare_database():
     print("data set: creating database ssw_bench", flush=True)
     subprocess.run(DB + ["dropdb", "ssw_bench"], capture_output=True)
@@ -54,6 +67,9 @@ def prepare_database():
     sh([BIN, "create-user", "--email", "bench-template@example.org", "--role", "admin"], env=env)
     started = time.time()
     psql("ssw_bench", "-f", str(ROOT / "bench" / "seed.sql"))
+    seeded = time.time()
+    psql("ssw_bench", "-f", str(ROOT / "bench" / "results.sql"))
+    loaded = time.time()
     counts = psql(
         "ssw_bench",
         "-c",
@@ -61,13 +77,18 @@ def prepare_database():
         " (SELECT count(*) FROM organisations), (SELECT count(*) FROM progress_updates),"
         " (SELECT count(*) FROM users)",
     ).strip()
+    results = psql("ssw_bench", "-c", RESULT_COUNTS).strip()
     print(f"data set: actions|initiatives|organisations|progress updates|users = {counts}"
-          f" ({time.time() - started:.0f} s)", flush=True)
+          f" ({seeded - started:.0f} s)", flush=True)
+    print(f"data set: {RESULT_NAMES} = {results} ({loaded - seeded:.0f} s)", flush=True)
+    return url, counts, results, loaded - started
+
+
+def prepare_limit():
     print("limit: pgbench -i -s 10", flush=True)
     subprocess.run(DB + ["dropdb", "ssw_pgbench"], capture_output=True)
     sh(DB + ["createdb", "ssw_pgbench"])
     sh(["pgbench", "-i", "-q", "-s", "10", db_url("ssw_pgbench")])
-    return url, counts
 
 
 class Server:
@@ -165,7 +186,10 @@ def machine():
 
 def main():
     WORK.mkdir(parents=True, exist_ok=True)
-    url, counts = prepare_database()
+    url, counts, results, load_seconds = prepare_database()
+    if sys.argv[1:] == ["data"]:  # only the data set, e.g. while changing it
+        return 0
+    prepare_limit()
     plan = psql("ssw_bench", "-c", "SELECT id FROM plans WHERE code = 'ssw-2020-2024'").strip()
     ids_file = WORK / "initiative-ids.txt"
     ids_file.write_text(psql("ssw_bench", "-c", "SELECT id FROM initiatives ORDER BY external_id"))
