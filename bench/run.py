@@ -402,6 +402,16 @@ def write_results(rows, limits, counts, peak_mb, data, skipped):
             check("XLSX export ≥ 100,000 rows", (r["xlsx_rows"] or 0) >= 100000,
                   f"{r['xlsx_rows']:,} rows" if r["xlsx_rows"] is not None else "not a workbook")
             check("server RSS < 100 MB while the XLSX is written", r["rss_mb"] < 100, f"{r['rss_mb']:.0f} MB")
+    # The report targets not measured yet (their endpoints answered 404), named all the same.
+    ran = {r["name"] for r in rows}
+    targets = [(f"{name}: p50 < {p50} ms ({REPORT_CONNECTIONS} connections)", name) for name, _, p50, _ in REPORTS]
+    targets += [(f"{name}: p99 < {p99} ms ({REPORT_CONNECTIONS} connections)", name) for name, _, _, p99 in REPORTS if p99]
+    targets += [("measurement write p95 < 10 ms (beside the plan progress report)", WRITE_NAME)]
+    targets += [("XLSX export ≥ 100,000 rows, server RSS < 100 MB while it is written",
+                 "report: XLSX of indicator results per month and municipality")]
+    for label, name in targets:
+        if name not in ran:
+            checks.append(f"| {label} | — | not run: the endpoint answers 404 |")
     errors = sum(r["errors"] for r in rows)
     check("zero errors, 256 connections included", errors == 0, str(errors))
     check("server RSS < 100 MB under load", peak_mb < 100, f"{peak_mb:.0f} MB")
