@@ -7,6 +7,7 @@ cluster (scripts/db.sh) to be there. It prints a table and writes
 bench/RESULTS.md.
 """
 
+import io
 import json
 import os
 import platform
@@ -17,8 +18,10 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+import zipfile
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +30,9 @@ BIN = os.environ.get("BIN", str(ROOT / "target" / "release" / "ssw-api"))
 PORT = int(os.environ.get("SSW_BENCH_PORT", "18080"))
 DURATION = int(os.environ.get("SSW_BENCH_SECONDS", "15"))
 CONNECTIONS = [int(c) for c in os.environ.get("SSW_BENCH_CONNECTIONS", "32,64,256").split(",")]
+# "all", or "reports" for the report scenarios alone (e.g. while the reports are built).
+SCENARIOS = os.environ.get("SSW_BENCH_SCENARIOS", "all")
+REPORT_CONNECTIONS = 32
 PASSWORD = "bench password " + secrets.token_hex(8)
 WORK = ROOT / "target" / "bench"
 BASE = f"http://127.0.0.1:{PORT}"
@@ -44,6 +50,19 @@ def psql(database, *args, **kw):
     return sh(DB + ["psql", database, "-v", "ON_ERROR_STOP=1", "-qAt", *args], **kw)
 
 
+# What bench/results.sql adds, counted the same way on every run.
+RESULT_NAMES = ("municipalities|GBO projects|indicators|measurements|corrected|removed|revisions|"
+                "challenge/action/initiative versions")
+RESULT_COUNTS = """
+    SELECT (SELECT count(*) FROM municipalities), (SELECT count(*) FROM gbo_projects),
+           (SELECT count(*) FROM indicators), (SELECT count(*) FROM measurements),
+           (SELECT count(*) FROM measurement_revisions WHERE version > 1 AND NOT deleted),
+           (SELECT count(*) FROM measurements WHERE deleted_at IS NOT NULL),
+           (SELECT count(*) FROM measurement_revisions),
+           (SELECT count(*) FROM challenge_versions) || '/' || (SELECT count(*) FROM action_versions)
+               || '/' || (SELECT count(*) FROM initiative_versions)"""
+
+
 def prepare_database():
     print("data set: creating database ssw_bench", flush=True)
     subprocess.run(DB + ["dropdb", "ssw_bench"], capture_output=True)
@@ -54,6 +73,9 @@ def prepare_database():
     sh([BIN, "create-user", "--email", "bench-template@example.org", "--role", "admin"], env=env)
     started = time.time()
     psql("ssw_bench", "-f", str(ROOT / "bench" / "seed.sql"))
+    seeded = time.time()
+    psql("ssw_bench", "-f", str(ROOT / "bench" / "results.sql"))
+    loaded = time.time()
     counts = psql(
         "ssw_bench",
         "-c",
@@ -61,13 +83,18 @@ def prepare_database():
         " (SELECT count(*) FROM organisations), (SELECT count(*) FROM progress_updates),"
         " (SELECT count(*) FROM users)",
     ).strip()
+    results = psql("ssw_bench", "-c", RESULT_COUNTS).strip()
     print(f"data set: actions|initiatives|organisations|progress updates|users = {counts}"
-          f" ({time.time() - started:.0f} s)", flush=True)
+          f" ({seeded - started:.0f} s)", flush=True)
+    print(f"data set: {RESULT_NAMES} = {results} ({loaded - seeded:.0f} s)", flush=True)
+    return url, counts, results, loaded - started
+
+
+def prepare_limit():
     print("limit: pgbench -i -s 10", flush=True)
     subprocess.run(DB + ["dropdb", "ssw_pgbench"], capture_output=True)
     sh(DB + ["createdb", "ssw_pgbench"])
     sh(["pgbench", "-i", "-q", "-s", "10", db_url("ssw_pgbench")])
-    return url, counts
 
 
 class Server:
@@ -124,8 +151,8 @@ def login(email):
     return json.load(urllib.request.urlopen(req))["accessToken"]
 
 
-def wrk(script, connections, args=(), env=None, seconds=DURATION):
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+def wrk(script, connections, args=(), env=None, seconds=DURATION, timeout=10):
+    cmd = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", f"{timeout}s",
            "-s", f"bench/wrk/{script}.lua", BASE, "--", *args]
     out = subprocess.run(cmd, cwd=ROOT, text=True, capture_output=True, env=dict(os.environ, **(env or {})))
     match = re.search(r"^RESULT (.*)$", out.stdout, re.M)
@@ -165,20 +192,24 @@ def machine():
 
 def main():
     WORK.mkdir(parents=True, exist_ok=True)
-    url, counts = prepare_database()
+    url, counts, results, load_seconds = prepare_database()
+    if sys.argv[1:] == ["data"]:  # only the data set, e.g. while changing it
+        return 0
+    prepare_limit()
     plan = psql("ssw_bench", "-c", "SELECT id FROM plans WHERE code = 'ssw-2020-2024'").strip()
     ids_file = WORK / "initiative-ids.txt"
     ids_file.write_text(psql("ssw_bench", "-c", "SELECT id FROM initiatives ORDER BY external_id"))
-    limits = {c: pgbench(c) for c in sorted(set(CONNECTIONS))}
+    connections = CONNECTIONS if SCENARIOS == "all" else []
+    limits = {c: pgbench(c) for c in sorted(set(connections) | {REPORT_CONNECTIONS})}
     server = Server(url)
-    rows = []
+    rows, notes = [], []
     try:
         reader = login("reader-1@bench.example.org")
         steering = login("steering-1@bench.example.org")
         base_env = {"SSW_BENCH_TOKEN": reader, "SSW_BENCH_PLAN": plan, "SSW_BENCH_PASSWORD": PASSWORD}
         wrk("get_by_id", 32, [str(ids_file)], base_env, seconds=5)  # warm-up
         run = 0
-        for c in CONNECTIONS:
+        for c in connections:
             scenarios = [
                 ("HTTP only: GET /health/live", "live", [], base_env),
                 ("GET initiative by id", "get_by_id", [str(ids_file)], base_env),
@@ -205,9 +236,129 @@ def main():
                      limit=limits[c]["rps"], logins=box["r"])
             rows.append(r)
             print(format_row(r), f"(logins: {box['r']['rps']:.0f}/s, errors {box['r']['errors']})", flush=True)
+        more, notes = report_scenarios(server, steering, plan, limits[REPORT_CONNECTIONS]["rps"])
+        rows += more
     finally:
         server.stop()
-    write_results(rows, limits, counts, server.peak_rss_kb / 1024)
+    write_results(rows, limits, counts, server.peak_rss_kb / 1024, (results, load_seconds), notes)
+
+# The reports of issue 12, each at REPORT_CONNECTIONS connections as a
+# steering member: (name, path, p50 target ms, p99 target ms or None).
+REPORTS = [
+    ("report: plan progress", "/api/v1/reports/planProgress?plan={plan}", 50, 200),
+    ("report: indicator results per year and region",
+     "/api/v1/reports/indicatorResults?plan={plan}&granularity=year&level=region", 50, 200),
+    ("report: regional overview", "/api/v1/reports/regionalOverview?plan={plan}", 50, 200),
+    ("report: staleness, 90 days", "/api/v1/reports/staleness?plan={plan}&days=90", 50, 200),
+    ("report: as-of snapshot 2022-05-24", "/api/v1/reports/snapshot?plan={plan}&date=2022-05-24", 300, None),
+]
+XLSX_PATH = "/api/v1/reports/indicatorResults?granularity=month&level=municipality&format=xlsx"
+WRITE_NAME = "measurement write beside the plan progress report"
+
+
+def probe(path, token, timeout=120):
+    """One GET: its status and body."""
+    req = urllib.request.Request(BASE + path, headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def xlsx_rows(body):
+    """The rows of the workbook's first worksheet, its header included."""
+    with zipfile.ZipFile(io.BytesIO(body)) as book:
+        sheets = sorted(n for n in book.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml$", n))
+        rows, tail = 0, b""
+        with book.open(sheets[0]) as sheet:
+            while chunk := sheet.read(1 << 20):
+                # A row tag across two chunks counts once: the tail's own were counted before.
+                data = tail + chunk
+                rows += len(re.findall(rb"<row[ >]", data)) - len(re.findall(rb"<row[ >]", tail))
+                tail = data[-5:]
+        return rows
+
+
+def months_begun():
+    """The months from January 2025 up to this one: periods that have begun
+    and that the data set leaves empty."""
+    today = date.today()
+    return max(1, (today.year - 2025) * 12 + today.month)
+
+
+def report_scenarios(server, token, plan, limit):
+    """The report scenarios; returns their rows and what was left out, and why."""
+    rows, notes = [], []
+    env = {"SSW_BENCH_TOKEN": token}
+    c = REPORT_CONNECTIONS
+
+    def run(name, script, args, extra, connections=c, **kw):
+        server.reset_window()
+        r = wrk(script, connections, args, dict(env, **extra), **kw)
+        r.update(name=name, connections=connections, rss_mb=server.window_peak / 1024, limit=limit)
+        rows.append(r)
+        print(format_row(r), (f"refused: {r['unexpected']}" if r.get("unexpected") else ""), flush=True)
+        return r
+
+    available = []
+    for name, path, p50, p99 in REPORTS:
+        path = path.format(plan=plan)
+        status, body = probe(path, token)
+        if status == 404:
+            notes.append(f"{name}: skipped, `GET {path.split('?')[0]}` answers 404 (not built yet)")
+            print(f"skipped: {name}: GET {path} answers 404", flush=True)
+            continue
+        if status != 200:
+            print(f"{name}: GET {path} answers {status}: {body[:200]!r}", flush=True)
+        r = run(name, "report", [], {"SSW_BENCH_PATH": path})
+        r.update(target_p50=p50, target_p99=p99)
+        available.append((name, path))
+
+    # A measurement write at a low rate while a report runs at full load.
+    ids_file, places_file = WORK / "month-indicator-ids.txt", WORK / "municipalities.txt"
+    ids_file.write_text(psql("ssw_bench", "-c", """
+        SELECT id FROM indicators WHERE action_id IS NOT NULL AND granularity = 'month'
+           AND measure = 'count' ORDER BY external_id"""))
+    places_file.write_text(psql("ssw_bench", "-c", "SELECT nis_code FROM municipalities ORDER BY nis_code"))
+    beside = next(((n, p) for n, p in available if "plan progress" in n), available[0] if available else None)
+    write_env = {"SSW_BENCH_MONTHS": str(months_begun())}
+    box = {}
+    load = None
+    if beside:
+        load = threading.Thread(target=lambda: box.update(r=wrk("report", c, [], dict(env, SSW_BENCH_PATH=beside[1]))))
+        load.start()
+        time.sleep(0.5)
+    else:
+        notes.append(f"{WRITE_NAME}: no report answers yet, so the writes were measured alone")
+    server.reset_window()
+    w = wrk("measurement_write", 1, [str(ids_file), str(places_file)], dict(env, **write_env),
+            seconds=DURATION - 1)
+    if load:
+        load.join()
+    w.update(name=WRITE_NAME if beside else "measurement write (no report beside it)", connections=1,
+             rss_mb=server.window_peak / 1024, limit=limit, beside=box.get("r"), beside_name=beside and beside[0])
+    rows.append(w)
+    print(format_row(w), f"(p95 {w['p95_us'] / 1000:.1f} ms, {w['created']} created"
+          + (f"; {beside[0]} beside it: {box['r']['rps']:.0f} requests/s, p50 {box['r']['p50_us'] / 1000:.1f} ms"
+             if beside else "") + (f"; refused: {w['unexpected']}" if w["unexpected"] else "") + ")", flush=True)
+
+    # A large XLSX: how many rows it holds, and the server's memory while it is written.
+    status, body = probe(XLSX_PATH, token)
+    if status == 404:
+        notes.append(f"XLSX export: skipped, `GET {XLSX_PATH.split('?')[0]}` answers 404 (not built yet)")
+        print(f"skipped: XLSX export: GET {XLSX_PATH} answers 404", flush=True)
+    else:
+        try:
+            count = xlsx_rows(body) - 1 if status == 200 else None
+        except zipfile.BadZipFile:
+            count = None
+        print(f"XLSX export: status {status}, {len(body):,} bytes, "
+              f"{'not a workbook' if count is None else f'{count:,} rows'}", flush=True)
+        r = run("report: XLSX of indicator results per month and municipality", "report", [],
+                {"SSW_BENCH_PATH": XLSX_PATH}, connections=1, timeout=120)
+        r.update(xlsx_rows=count, xlsx_bytes=len(body))
+    return rows, notes
 
 
 def format_row(r):
@@ -217,7 +368,7 @@ def format_row(r):
             f"{r['rps'] / r['limit']:.2f} |")
 
 
-def write_results(rows, limits, counts, peak_mb):
+def write_results(rows, limits, counts, peak_mb, data, skipped):
     by = {(r["name"], r["connections"]): r for r in rows}
     checks = []
 
@@ -237,6 +388,30 @@ def write_results(rows, limits, counts, peak_mb):
     g64 = by.get(("GET initiative by id", 64))
     if g64:
         check("p99 < 20 ms at 64 connections (GET by id)", g64["p99_us"] < 20000, f"{g64['p99_us'] / 1000:.1f} ms")
+    for r in rows:
+        if "target_p50" in r:
+            check(f"{r['name']}: p50 < {r['target_p50']} ms ({r['connections']} connections)",
+                  r["p50_us"] < r["target_p50"] * 1000, f"{r['p50_us'] / 1000:.1f} ms")
+        if r.get("target_p99"):
+            check(f"{r['name']}: p99 < {r['target_p99']} ms ({r['connections']} connections)",
+                  r["p99_us"] < r["target_p99"] * 1000, f"{r['p99_us'] / 1000:.1f} ms")
+        if "created" in r:
+            check(f"measurement write p95 < 10 ms ({'beside ' + r['beside_name'] if r['beside_name'] else 'alone'})",
+                  r["p95_us"] < 10000, f"{r['p95_us'] / 1000:.1f} ms")
+        if "xlsx_rows" in r:
+            check("XLSX export ≥ 100,000 rows", (r["xlsx_rows"] or 0) >= 100000,
+                  f"{r['xlsx_rows']:,} rows" if r["xlsx_rows"] is not None else "not a workbook")
+            check("server RSS < 100 MB while the XLSX is written", r["rss_mb"] < 100, f"{r['rss_mb']:.0f} MB")
+    # The report targets not measured yet (their endpoints answered 404), named all the same.
+    ran = {r["name"] for r in rows}
+    targets = [(f"{name}: p50 < {p50} ms ({REPORT_CONNECTIONS} connections)", name) for name, _, p50, _ in REPORTS]
+    targets += [(f"{name}: p99 < {p99} ms ({REPORT_CONNECTIONS} connections)", name) for name, _, _, p99 in REPORTS if p99]
+    targets += [("measurement write p95 < 10 ms (beside the plan progress report)", WRITE_NAME)]
+    targets += [("XLSX export ≥ 100,000 rows, server RSS < 100 MB while it is written",
+                 "report: XLSX of indicator results per month and municipality")]
+    for label, name in targets:
+        if name not in ran:
+            checks.append(f"| {label} | — | not run: the endpoint answers 404 |")
     errors = sum(r["errors"] for r in rows)
     check("zero errors, 256 connections included", errors == 0, str(errors))
     check("server RSS < 100 MB under load", peak_mb < 100, f"{peak_mb:.0f} MB")
@@ -249,6 +424,22 @@ def write_results(rows, limits, counts, peak_mb):
                  for r in rows if r["name"].startswith("90/10")]
     logins = [f"{r['connections']} connections: {r['logins']['rps']:.0f} logins/s (8 connections), "
               f"{r['logins']['errors']} errors" for r in rows if "logins" in r]
+    writes = [f"{r['created']} measurements recorded by one connection with a pause of "
+              f"{os.environ.get('SSW_BENCH_WRITE_PAUSE_MS', '20')} ms between writes: p50 {r['p50_us'] / 1000:.1f} ms, "
+              f"p95 {r['p95_us'] / 1000:.1f} ms, p99 {r['p99_us'] / 1000:.1f} ms"
+              + (f"; {r['beside_name']} beside them at {REPORT_CONNECTIONS} connections: "
+                 f"{r['beside']['rps']:,.0f} requests/s, p50 {r['beside']['p50_us'] / 1000:.1f} ms, "
+                 f"p99 {r['beside']['p99_us'] / 1000:.1f} ms" if r.get("beside") else "")
+              + (f"; refused: {r['unexpected']}" if r["unexpected"] else "")
+              for r in rows if "created" in r]
+    xlsx = [f"{r['xlsx_rows']:,} rows, {r['xlsx_bytes'] / 1e6:.1f} MB" for r in rows
+            if r.get("xlsx_rows") is not None]
+    results, load_seconds = data
+    mix_text = (f"""Writes in the read/write mix: {'; '.join(conflicts)}. A 412 is a correct answer to a stale
+`If-Match` and is not counted as an error.
+
+Logins beside the read load: {'; '.join(logins)}.
+""" if conflicts else "")
     text = f"""# Benchmark results
 
 Latest run: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}, `make bench`.
@@ -259,7 +450,9 @@ and an authenticated caller (a reader; a steering member for writes).
 
 Data set: the 2020-2024 plan with its 8 challenges; actions | initiatives | organisations |
 progress updates | users = {counts.replace('|', ' | ')}. Initiatives run in the six regional
-platforms (every tenth in two).
+platforms (every tenth in two). Results and history (`bench/results.sql`):
+{RESULT_NAMES.replace('|', ' | ')} = {results.replace('|', ' | ')}; the whole data set loads in
+{load_seconds:.0f} s.
 
 The limit: `pgbench -S -M prepared` (one primary-key SELECT per transaction) on the same
 cluster with the same number of clients. `GET /health/live` (no token, no database) shows what
@@ -268,10 +461,11 @@ verifies a token and reads the database can exceed it.
 
 {table}
 
-Writes in the read/write mix: {'; '.join(conflicts)}. A 412 is a correct answer to a stale
-`If-Match` and is not counted as an error.
+{mix_text}
 
-Logins beside the read load: {'; '.join(logins)}.
+Reports (issue 12) at {REPORT_CONNECTIONS} connections as a steering member. Measurement writes:
+{'; '.join(writes) or 'not run'}. XLSX export (`{XLSX_PATH}`): {'; '.join(xlsx) or 'not run'}.
+{chr(10).join('Not run: ' + n + '.' for n in skipped)}
 
 Peak server RSS over the whole run: {peak_mb:.0f} MB.
 
@@ -284,7 +478,9 @@ Peak server RSS over the whole run: {peak_mb:.0f} MB.
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
         text += "\n" + notes.read_text()
-    (ROOT / "bench" / "RESULTS.md").write_text(text)
+    # A partial run leaves the committed results alone.
+    out = ROOT / "bench" / "RESULTS.md" if SCENARIOS == "all" else WORK / f"RESULTS-{SCENARIOS}.md"
+    out.write_text(text)
     print(text)
 
 

@@ -1,0 +1,34 @@
+-- GET one report: its path and query in SSW_BENCH_PATH (the driver fills in
+-- the plan). Refusals are collected so that a failing report says why.
+package.path = package.path .. ";bench/wrk/?.lua"
+require "common"
+
+local path = os.getenv("SSW_BENCH_PATH")
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  unexpected = ""
+end
+
+function request()
+  return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. token })
+end
+
+function response(status, headers, body)
+  if status >= 400 and #unexpected < 200 then
+    unexpected = unexpected .. status .. " " .. (body:match('"detail":"(.-)"') or ""):sub(1, 80) .. "; "
+  end
+end
+
+function done(summary, latency, requests)
+  local seen = ""
+  for _, t in ipairs(threads) do
+    seen = seen .. t:get("unexpected")
+  end
+  seen = seen:gsub('[\\"]', "")
+  report(summary, latency, string.format(',"p95_us":%d,"unexpected":"%s"', latency:percentile(95), seen))
+end
