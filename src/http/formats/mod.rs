@@ -1,4 +1,6 @@
 //! Renderings of a [`crate::domain::table::Table`] beyond JSON.
 
 pub mod csv;
+pub mod html;
+pub mod svg;
 pub mod xlsx;
