@@ -4,6 +4,7 @@ FROM rust:1.95-bookworm AS build
 WORKDIR /src
 COPY Cargo.toml Cargo.lock clippy.toml ./
 COPY src ./src
+COPY templates ./templates
 COPY migrations ./migrations
 RUN cargo build --release --locked --bin ssw-api
 

@@ -42,6 +42,7 @@ run: build
 	  exec $(BIN) serve
 
 test:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && { DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null; }; }; } || { echo "install chromium (apt-get install chromium): the HTML report test opens pages in it"; exit 1; }
 	@$(DB) start
 	cargo build --bins --tests
 	@$(DB) dropdb ssw_template >/dev/null
