@@ -12,17 +12,21 @@ use utoipa::IntoParams;
 use super::extract::Query;
 use super::formats::csv::{self, Dialect};
 use super::formats::negotiate::{self, Format, XLSX_TYPE};
-use super::formats::xlsx;
+use super::formats::{html, xlsx};
 use crate::auth::MaybeCaller;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::service;
 use crate::service::reports::progress::{self, PlanProgressReport, ProgressQuery};
 use crate::service::reports::staleness::{self, StalenessQuery, StalenessReport};
-use crate::service::reports::{Reader, STALE_AFTER_DAYS, Tabular};
+use crate::service::reports::{Reader, STALE_AFTER_DAYS};
 use crate::startup::AppState;
 
+mod pages;
+
+use pages::Printable;
+
 /// The formats every report answers in.
-const OFFERED: [Format; 3] = [Format::Json, Format::Csv, Format::Xlsx];
+const OFFERED: [Format; 4] = [Format::Json, Format::Csv, Format::Xlsx, Format::Html];
 
 /// A writer that drops everything up to and including the first `,`: the
 /// JSON of a report begins with `{"generatedAt":"…",`, which the `ETag`
@@ -72,7 +76,7 @@ fn entity_tag<R: Serialize>(report: &R, format: Format, dialect: Dialect) -> Api
 /// Renders `report` in `format`.
 async fn respond<R>(report: R, format: Format, dialect: Dialect) -> ApiResult<HttpResponse>
 where
-    R: Serialize + Tabular + Send + 'static,
+    R: Serialize + Printable + Send + 'static,
 {
     let etag = entity_tag(&report, format, dialect)?;
     let day = report_day();
@@ -112,9 +116,18 @@ where
                 .insert_header(attachment("xlsx"))
                 .body(body))
         }
-        Format::Html => Err(ApiError::NotAcceptable(
-            "this report is not available as HTML".to_owned(),
-        )),
+        Format::Html => {
+            let body = web::block(move || html::render(&report.page()))
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok(res
+                .content_type(html::CONTENT_TYPE)
+                .insert_header((
+                    header::CONTENT_SECURITY_POLICY,
+                    html::CONTENT_SECURITY_POLICY,
+                ))
+                .body(body))
+        }
     }
 }
 
@@ -148,7 +161,7 @@ pub struct PlanProgressParams {
     /// completed or dropped is stale; default 90.
     #[param(minimum = 0, maximum = 3660)]
     pub stale_after_days: Option<i64>,
-    /// `json` (default), `csv` or `xlsx`; overrides `Accept`.
+    /// `json` (default), `csv`, `xlsx` or `html` (a printable page); overrides `Accept`.
     #[param(pattern = "^[a-z]{1,10}$")]
     pub format: Option<String>,
     /// CSV dialect: `rfc4180` (default) or `excel-nl-be`.
@@ -167,6 +180,7 @@ pub struct PlanProgressParams {
             (PlanProgressReport = "application/json"),
             (String = "text/csv"),
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/html"),
         ), headers(("ETag" = String, description = "Changes when a figure changes"))),
         (status = 304, description = "Unchanged since the `ETag` in `If-None-Match`"),
         (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
@@ -221,7 +235,7 @@ pub struct StalenessParams {
     /// Days after a period's end by which its measurement is due; default 30.
     #[param(minimum = 0, maximum = 3660)]
     pub grace_days: Option<i64>,
-    /// `json` (default), `csv` or `xlsx`; overrides `Accept`.
+    /// `json` (default), `csv`, `xlsx` or `html` (a printable page); overrides `Accept`.
     #[param(pattern = "^[a-z]{1,10}$")]
     pub format: Option<String>,
     /// CSV dialect: `rfc4180` (default) or `excel-nl-be`.
@@ -241,6 +255,7 @@ pub struct StalenessParams {
             (StalenessReport = "application/json"),
             (String = "text/csv"),
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/html"),
         ), headers(("ETag" = String, description = "Changes when a figure changes"))),
         (status = 304, description = "Unchanged since the `ETag` in `If-None-Match`"),
         (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
