@@ -105,6 +105,10 @@ BUSINESS_RULES = [
     r"^must be a NIS code of five digits$",
     r"^must be 2 to 40 lowercase letters, digits or '-', starting with a letter$",
     r"^the (GBO project|initiative) reports for",
+    # reports: rules between parameters
+    r"^with `region`, the level is `region` or `municipality`$",
+    r"^must not come before `from`$",
+    r"^must not be after today",
 ]
 
 # Statuses that depend on the state of the data, not on the request's form.
@@ -329,9 +333,11 @@ def map_case(context, case):
     only `map_case`; the swap is seeded by the generated values, so a run is
     the same every time.
     """
-    if not _RECORDS or not case.path_parameters or context.operation is None:
-        return case
     if case.meta is None or case.meta.phase.name.value != "coverage":
+        return case
+    if case.query:
+        case.query = _swap_query(context, case.query)
+    if not _RECORDS or not case.path_parameters or context.operation is None:
         return case
     segments = context.operation.path.split("/")
     if "{keyId}" in segments:
@@ -347,3 +353,48 @@ def map_case(context, case):
             swapped[name] = swap.one(own if collection == "users" else collection, value)
     case.path_parameters = swapped
     return case
+
+
+# Query parameters of the reports that name a record, and its collection.
+_QUERY_REFERENCES = {
+    "plan": "plans",
+    "challenge": "challenges",
+    "action": "actions",
+    "initiative": "initiatives",
+    "gboProject": "gboProjects",
+    "indicator": "indicators",
+    "region": "regions",
+}
+
+
+_PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f-\x9f]{1,50}$")
+
+
+def _swap_query(context, query):
+    """Real records in the reports' filters, for schema-valid values only.
+
+    A report asked for an unknown plan is a 404, which tests/api covers; here
+    a valid request should compute figures. `plan` takes an id or a code, and
+    `region` an id, so any value of the form the document allows is swapped;
+    a value meant to be invalid is left as it is.
+    """
+    if not _RECORDS or not query or context.operation is None:
+        return query
+    if not context.operation.path.startswith("/api/v1/reports/"):
+        return query
+    rnd = random.Random(repr(sorted(query.items())) + context.operation.path)
+    swapped = dict(query)
+    for name, collection in _QUERY_REFERENCES.items():
+        value = query.get(name)
+        ids = _RECORDS.get(collection)
+        if not ids or not isinstance(value, str):
+            continue
+        valid = _PRINTABLE.match(value) if name in ("plan", "region") else _UUID.match(value)
+        if valid:
+            swapped[name] = rnd.choice(ids)
+    return swapped
+
+
+@schemathesis.hook
+def map_query(context, query):
+    return _swap_query(context, query)

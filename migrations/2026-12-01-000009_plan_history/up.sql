@@ -90,3 +90,6 @@ SELECT i.id, i.plan_id, i.action_id, i.updated_at, i.code, i.title, i.status, i.
        ARRAY(SELECT r.region_id FROM initiative_regions r WHERE r.initiative_id = i.id ORDER BY 1),
        i.last_progress_on, i.created_at
   FROM initiatives i;
+
+-- As-of reports read a measurement as recorded then, removed since or not.
+CREATE INDEX measurements_indicator_idx ON measurements (indicator_id, period_start);

@@ -25,8 +25,21 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(delete_conference);
 }
 
-impl RequestBody for ConferenceCreate {}
-impl RequestBody for ConferencePatch {}
+const READ_ONLY: &[&str] = &[
+    "id",
+    "self",
+    "version",
+    "createdAt",
+    "updatedAt",
+    "snapshot",
+];
+
+impl RequestBody for ConferenceCreate {
+    const READ_ONLY: &'static [&'static str] = READ_ONLY;
+}
+impl RequestBody for ConferencePatch {
+    const READ_ONLY: &'static [&'static str] = READ_ONLY;
+}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

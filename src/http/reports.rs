@@ -5,18 +5,26 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
+use uuid::Uuid;
 
 use super::extract::Query;
 use super::formats::csv::{self, Dialect};
 use super::formats::negotiate::{self, Format, XLSX_TYPE};
 use super::formats::{html, xlsx};
 use crate::auth::MaybeCaller;
+use crate::domain::InputIssue;
+use crate::domain::results::{Granularity, Period, PlaceType};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::service;
+use crate::service::reports::indicator_results::{
+    self, IndicatorResultsReport, IndicatorScope, ResultsQuery,
+};
 use crate::service::reports::progress::{self, PlanProgressReport, ProgressQuery};
+use crate::service::reports::snapshot::{self, SnapshotQuery, SnapshotReport};
 use crate::service::reports::staleness::{self, StalenessQuery, StalenessReport};
 use crate::service::reports::{Reader, STALE_AFTER_DAYS};
 use crate::startup::AppState;
@@ -155,14 +163,14 @@ fn rendering(
 #[into_params(parameter_in = Query)]
 pub struct PlanProgressParams {
     /// The plan: its id or its code (`ssw-2020-2024`).
-    #[param(max_length = 100)]
+    #[param(min_length = 1, max_length = 100)]
     pub plan: String,
     /// Days without a progress update after which an initiative not
     /// completed or dropped is stale; default 90.
     #[param(minimum = 0, maximum = 3660)]
     pub stale_after_days: Option<i64>,
     /// `json` (default), `csv`, `xlsx` or `html` (a printable page); overrides `Accept`.
-    #[param(pattern = "^[a-z]{1,10}$")]
+    #[param(pattern = "^(json|csv|xlsx|html)$")]
     pub format: Option<String>,
     /// CSV dialect: `rfc4180` (default) or `excel-nl-be`.
     #[param(pattern = "^(rfc4180|excel-nl-be)$")]
@@ -223,10 +231,10 @@ async fn plan_progress_report(
 pub struct StalenessParams {
     /// The plan: its id or its code. Without it, every plan's initiatives
     /// and the indicators of every plan and GBO project.
-    #[param(max_length = 100)]
+    #[param(min_length = 1, max_length = 100)]
     pub plan: Option<String>,
     /// Only initiatives in this regional platform.
-    #[param(max_length = 50)]
+    #[param(min_length = 1, max_length = 50)]
     pub region: Option<String>,
     /// Days without a progress update after which an initiative not
     /// completed or dropped is stale; default 90.
@@ -236,7 +244,7 @@ pub struct StalenessParams {
     #[param(minimum = 0, maximum = 3660)]
     pub grace_days: Option<i64>,
     /// `json` (default), `csv`, `xlsx` or `html` (a printable page); overrides `Accept`.
-    #[param(pattern = "^[a-z]{1,10}$")]
+    #[param(pattern = "^(json|csv|xlsx|html)$")]
     pub format: Option<String>,
     /// CSV dialect: `rfc4180` (default) or `excel-nl-be`.
     #[param(pattern = "^(rfc4180|excel-nl-be)$")]
@@ -295,5 +303,197 @@ async fn staleness_report(
 }
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(plan_progress_report).service(staleness_report);
+    cfg.service(plan_progress_report)
+        .service(staleness_report)
+        .service(indicator_results_report)
+        .service(snapshot_report);
+}
+
+/// Parameters of the indicator results report.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct IndicatorResultsParams {
+    /// Indicators of this plan (its own, its actions' and its initiatives'): its id or code.
+    #[param(min_length = 1, max_length = 100)]
+    pub plan: Option<String>,
+    /// Indicators of the actions serving this challenge and of their initiatives.
+    pub challenge: Option<Uuid>,
+    /// Indicators of this action and of its initiatives.
+    pub action: Option<Uuid>,
+    pub initiative: Option<Uuid>,
+    pub gbo_project: Option<Uuid>,
+    pub indicator: Option<Uuid>,
+    /// Only places in this regional platform (its municipalities and itself).
+    #[param(min_length = 1, max_length = 50)]
+    pub region: Option<String>,
+    /// `year` (default), `quarter` or `month`; an indicator with coarser
+    /// periods keeps its own.
+    pub granularity: Option<Granularity>,
+    /// `flanders` (default), `region` (the default with `region`) or
+    /// `municipality`; with `region`, `flanders` is a 400.
+    pub level: Option<PlaceType>,
+    /// The first period (`2023`, `2023Q1`, `2023-01`).
+    #[param(pattern = r"^\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))?$")]
+    pub from: Option<String>,
+    /// The last period.
+    #[param(pattern = r"^\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))?$")]
+    pub to: Option<String>,
+    /// `json` (default), `csv`, `xlsx` or `html`; overrides `Accept`.
+    #[param(pattern = "^(json|csv|xlsx|html)$")]
+    pub format: Option<String>,
+    /// CSV dialect: `rfc4180` (default) or `excel-nl-be`.
+    #[param(pattern = "^(rfc4180|excel-nl-be)$")]
+    pub dialect: Option<String>,
+}
+
+fn period_param(name: &str, value: Option<&str>) -> ApiResult<Option<Period>> {
+    value
+        .map(|v| {
+            Period::parse(v).map_err(|detail| {
+                ApiError::validation(InputIssue::query(name, detail).with_value(v.into()))
+            })
+        })
+        .transpose()
+}
+
+/// Indicator results: per indicator, period and place, the value combined
+/// by the indicator's own rules, with what it is made of, its baseline,
+/// target and progress towards it, and how many expected places reported.
+/// Signed-in callers only.
+#[utoipa::path(
+    tag = "reports",
+    params(IndicatorResultsParams),
+    responses(
+        (status = 200, description = "The report", content(
+            (IndicatorResultsReport = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/html"),
+        ), headers(("ETag" = String, description = "Changes when a figure changes"))),
+        (status = 304, description = "Unchanged since the `ETag` in `If-None-Match`"),
+        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "A format the report is not available in", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []))
+)]
+#[get("/reports/indicatorResults")]
+async fn indicator_results_report(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: MaybeCaller,
+    query: Query<IndicatorResultsParams>,
+) -> ApiResult<HttpResponse> {
+    reader(&caller, &state)?;
+    let p = query.0;
+    let (format, dialect) = rendering(&req, p.format.as_deref(), p.dialect.as_deref())?;
+    let from = period_param("from", p.from.as_deref())?;
+    let to = period_param("to", p.to.as_deref())?;
+    let level = p.level.unwrap_or(if p.region.is_some() {
+        PlaceType::Region
+    } else {
+        PlaceType::Flanders
+    });
+    let mut conn = service::connect(&state.pool).await?;
+    let report = indicator_results::indicator_results(
+        &mut conn,
+        Reader {
+            principal: caller.0.as_ref(),
+        },
+        ResultsQuery {
+            plan: p.plan,
+            scope: IndicatorScope {
+                plan: None,
+                challenge: p.challenge,
+                action: p.action,
+                initiative: p.initiative,
+                gbo_project: p.gbo_project,
+                indicator: p.indicator,
+            },
+            region: p.region,
+            granularity: p.granularity.unwrap_or(Granularity::Year),
+            level,
+            from,
+            to,
+            query: req.query_string().to_owned(),
+        },
+    )
+    .await?;
+    drop(conn);
+    respond::<IndicatorResultsReport>(report, format, dialect).await
+}
+
+/// Parameters of the as-of snapshot.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SnapshotParams {
+    /// The day (`yyyy-MM-dd`, Europe/Brussels): what was recorded by its end.
+    pub date: NaiveDate,
+    /// The plan: its id or its code. Without it, every plan recorded by then.
+    #[param(min_length = 1, max_length = 100)]
+    pub plan: Option<String>,
+    /// Days without a progress update (counted back from `date`) after which
+    /// an initiative is stale; default 90.
+    #[param(minimum = 0, maximum = 3660)]
+    pub stale_after_days: Option<i64>,
+    /// `json` (default), `csv`, `xlsx` or `html`; overrides `Accept`.
+    #[param(pattern = "^(json|csv|xlsx|html)$")]
+    pub format: Option<String>,
+    /// CSV dialect: `rfc4180` (default) or `excel-nl-be`.
+    #[param(pattern = "^(rfc4180|excel-nl-be)$")]
+    pub dialect: Option<String>,
+}
+
+/// The as-of snapshot: the plan as it was known at the end of `date`
+/// (Europe/Brussels) — the challenges, actions and initiatives that existed
+/// then, where they were, their statuses and progress as recorded by then,
+/// and (for signed-in callers) the indicators' yearly figures for Flanders
+/// from the measurements as recorded by then. A past day gives the same
+/// figures tomorrow, whatever is corrected later.
+#[utoipa::path(
+    tag = "reports",
+    params(SnapshotParams),
+    responses(
+        (status = 200, description = "The report", content(
+            (SnapshotReport = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/html"),
+        ), headers(("ETag" = String, description = "Changes when a figure changes"))),
+        (status = 304, description = "Unchanged since the `ETag` in `If-None-Match`"),
+        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan, or not published", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "A format the report is not available in", body = Problem, content_type = "application/problem+json"),
+    ),
+    security((), ("bearerAuth" = []), ("apiKeyAuth" = []))
+)]
+#[get("/reports/snapshot")]
+async fn snapshot_report(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: MaybeCaller,
+    query: Query<SnapshotParams>,
+) -> ApiResult<HttpResponse> {
+    reader(&caller, &state)?;
+    let p = query.0;
+    let (format, dialect) = rendering(&req, p.format.as_deref(), p.dialect.as_deref())?;
+    let mut conn = service::connect(&state.pool).await?;
+    let report = snapshot::snapshot(
+        &mut conn,
+        Reader {
+            principal: caller.0.as_ref(),
+        },
+        SnapshotQuery {
+            date: p.date,
+            plan: p.plan,
+            stale_after_days: p.stale_after_days.unwrap_or(STALE_AFTER_DAYS),
+            query: req.query_string().to_owned(),
+        },
+    )
+    .await?;
+    drop(conn);
+    respond::<SnapshotReport>(report, format, dialect).await
 }

@@ -28,6 +28,10 @@ pub struct Conference {
     /// The day it took place; absent while only the year is recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<NaiveDate>,
+    /// The as-of snapshot of the plan at the end of its day: what was known
+    /// then. Absent while its day is not recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<String>,
     /// Title.
     pub title: String,
     /// Where it took place; absent when not recorded.
@@ -49,6 +53,9 @@ impl From<ConferenceRow> for Conference {
             self_link: format!("{API_BASE}/conferences/{}", row.id),
             id: row.id,
             year: row.year,
+            snapshot: row
+                .date
+                .map(|d| format!("{API_BASE}/reports/snapshot?date={d}")),
             date: row.date,
             title: row.title,
             place: row.place,

@@ -10,7 +10,9 @@
 //! anonymous caller, when the operator enabled public read, published plans
 //! only, and no measurement.
 
+pub mod indicator_results;
 pub mod progress;
+pub mod snapshot;
 pub mod staleness;
 
 use chrono::{DateTime, NaiveDate, Utc};

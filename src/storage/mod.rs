@@ -14,6 +14,7 @@ pub mod organisations;
 pub mod plan;
 pub mod principals;
 pub mod reference;
+pub mod report_results;
 pub mod reports;
 pub mod schema;
 pub mod sessions;

@@ -351,3 +351,28 @@ pub async fn plan_ids(
     }
     Ok(q.load(conn).await?)
 }
+
+/// Whether anything of the plan had been recorded before `at`: a version of
+/// one of its challenges, actions or initiatives.
+pub async fn existed(
+    conn: &mut AsyncPgConnection,
+    plan_id: Uuid,
+    at: DateTime<Utc>,
+) -> StorageResult<bool> {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        found: bool,
+    }
+    let row: Found = diesel::sql_query(
+        "SELECT EXISTS (SELECT 1 FROM challenge_versions WHERE plan_id = $1 AND recorded_at < $2)
+             OR EXISTS (SELECT 1 FROM action_versions WHERE plan_id = $1 AND recorded_at < $2)
+             OR EXISTS (SELECT 1 FROM initiative_versions WHERE plan_id = $1 AND recorded_at < $2)
+             AS found",
+    )
+    .bind::<SqlUuid, _>(plan_id)
+    .bind::<Timestamptz, _>(at)
+    .get_result(conn)
+    .await?;
+    Ok(row.found)
+}

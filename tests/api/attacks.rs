@@ -78,6 +78,8 @@ const TABLE: &[(&str, Rule)] = &[
     ("GET /api/v1/plans/{id}/progress", Rule::SignedIn),
     ("GET /api/v1/reports/planProgress", Rule::SignedIn),
     ("GET /api/v1/reports/staleness", Rule::SignedIn),
+    ("GET /api/v1/reports/indicatorResults", Rule::SignedIn),
+    ("GET /api/v1/reports/snapshot", Rule::SignedIn),
     ("GET /api/v1/challenges", Rule::SignedIn),
     ("POST /api/v1/challenges", Rule::Steering),
     ("GET /api/v1/challenges/{id}", Rule::SignedIn),

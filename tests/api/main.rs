@@ -29,6 +29,8 @@ mod openapi;
 mod organisations;
 mod plans;
 mod progress;
+mod report_results;
+mod report_snapshot;
 mod reports;
 mod results_bar;
 mod rights;

@@ -72,7 +72,7 @@ pub fn choose(
         return offered
             .iter()
             .copied()
-            .find(|f| f.name().eq_ignore_ascii_case(name))
+            .find(|f| f.name() == name)
             .ok_or_else(|| not_acceptable(offered));
     }
     let Some(accept) = req.headers().get(header::ACCEPT) else {
@@ -152,7 +152,11 @@ mod tests {
             pick(Some("text/csv"), Some("xlsx")).ok(),
             Some(Format::Xlsx)
         );
-        assert_eq!(pick(None, Some("HTML")).ok(), Some(Format::Html));
+        assert_eq!(pick(None, Some("html")).ok(), Some(Format::Html));
+        assert!(matches!(
+            pick(None, Some("HTML")),
+            Err(ApiError::NotAcceptable(_))
+        ));
         assert!(matches!(
             pick(None, Some("pdf")),
             Err(ApiError::NotAcceptable(_))

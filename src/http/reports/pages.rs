@@ -1,9 +1,14 @@
 //! Each report as a printable page: its figures as tables, and charts of
 //! progress per challenge, per action and per regional platform.
 
+use crate::domain::combine::Reading;
+use crate::domain::results::Measure;
 use crate::domain::table::{Cell, Table};
-use crate::http::formats::html::{Bar, Chart, Page, Section};
-use crate::service::reports::progress::{Part, PlanProgressReport};
+use crate::http::formats::html::{Bar, Chart, Page, Section, Series};
+use crate::service::reports::indicator_results::IndicatorResultsReport;
+use crate::service::reports::progress::columns;
+use crate::service::reports::progress::{Part, PlanProgressBody, PlanProgressReport};
+use crate::service::reports::snapshot::SnapshotReport;
 use crate::service::reports::staleness::StalenessReport;
 use crate::service::reports::{About, Tabular};
 
@@ -67,82 +72,120 @@ fn bars(title: &str, description: &str, bars: Vec<Bar>) -> Option<Chart> {
 impl Printable for PlanProgressReport {
     fn page(&self) -> Page {
         let b = &self.body;
-        let table = self.table();
-        let challenges = b
-            .challenges
-            .iter()
-            .map(|c| bar(format!("{} {}", c.code, c.title), &c.part))
-            .collect();
-        let actions = b
-            .actions
-            .iter()
-            .map(|a| Bar {
-                label: format!("{} {}", a.code, a.title),
-                value: a.progress,
-                note: Some(format!(
-                    "{} initiatieven, gewicht {}",
-                    a.initiatives.total, a.weight
-                )),
-            })
-            .collect();
-        let regions = b
-            .regions
-            .iter()
-            .map(|r| bar(r.name.clone(), &r.part))
-            .collect();
+        let mut table = Table::new(columns());
+        b.rows(&mut table);
         Page {
             title: format!("Voortgang: {}", b.plan.title),
             subtitle: Some(b.plan.code.clone()),
-            facts: facts(
-                &self.about,
-                vec![
-                    ("Dag".to_owned(), b.day.to_string()),
-                    (
-                        "Zonder update na".to_owned(),
-                        format!("{} dagen", b.stale_after_days),
-                    ),
-                ],
-            ),
-            sections: vec![
-                Section {
-                    heading: "Het plan".to_owned(),
-                    intro: Some(b.rule.to_owned()),
-                    chart: None,
-                    table: rows_of(&table, "plan"),
-                },
-                Section {
-                    heading: "Per uitdaging".to_owned(),
-                    intro: None,
-                    chart: bars(
-                        "Voortgang per uitdaging",
-                        "Gewogen voortgang van de acties die elke uitdaging dienen, in procent.",
-                        challenges,
-                    ),
-                    table: rows_of(&table, "challenge"),
-                },
-                Section {
-                    heading: "Per regionaal platform".to_owned(),
-                    intro: None,
-                    chart: bars(
-                        "Voortgang per regionaal platform",
-                        "Gewogen voortgang over de initiatieven van elke regio, in procent.",
-                        regions,
-                    ),
-                    table: rows_of(&table, "region"),
-                },
-                Section {
-                    heading: "Per actie".to_owned(),
-                    intro: None,
-                    chart: bars(
-                        "Voortgang per actie",
-                        "Voortgang van elke actie, in procent.",
-                        actions,
-                    ),
-                    table: rows_of(&table, "action"),
-                },
-            ],
+            facts: facts(&self.about, body_facts(b)),
+            sections: progress_sections(b, &table, ""),
         }
     }
+}
+
+impl Printable for SnapshotReport {
+    fn page(&self) -> Page {
+        let mut sections = Vec::new();
+        for plan in &self.plans {
+            let mut table = Table::new(columns());
+            plan.progress.rows(&mut table);
+            let prefix = format!("{}: ", plan.progress.plan.code);
+            sections.extend(progress_sections(&plan.progress, &table, &prefix));
+        }
+        let mut more = vec![
+            ("Dag".to_owned(), self.date.to_string()),
+            (
+                "Zoals geregistreerd vóór".to_owned(),
+                self.as_of.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            ),
+        ];
+        if !self.is_final {
+            more.push((
+                "Voorlopig".to_owned(),
+                "de dag is nog niet voorbij".to_owned(),
+            ));
+        }
+        Page {
+            title: format!("Het plan zoals gekend op {}", self.date),
+            subtitle: None,
+            facts: facts(&self.about, more),
+            sections,
+        }
+    }
+}
+
+fn body_facts(b: &PlanProgressBody) -> Vec<(String, String)> {
+    vec![
+        ("Dag".to_owned(), b.day.to_string()),
+        (
+            "Zonder update na".to_owned(),
+            format!("{} dagen", b.stale_after_days),
+        ),
+    ]
+}
+
+/// The sections of a plan's progress: the plan, its challenges, regions and actions.
+fn progress_sections(b: &PlanProgressBody, table: &Table, prefix: &str) -> Vec<Section> {
+    let challenges = b
+        .challenges
+        .iter()
+        .map(|c| bar(format!("{} {}", c.code, c.title), &c.part))
+        .collect();
+    let actions = b
+        .actions
+        .iter()
+        .map(|a| Bar {
+            label: format!("{} {}", a.code, a.title),
+            value: a.progress,
+            note: Some(format!(
+                "{} initiatieven, gewicht {}",
+                a.initiatives.total, a.weight
+            )),
+        })
+        .collect();
+    let regions = b
+        .regions
+        .iter()
+        .map(|r| bar(r.name.clone(), &r.part))
+        .collect();
+    vec![
+        Section {
+            heading: format!("{prefix}Het plan"),
+            intro: Some(b.rule.to_owned()),
+            chart: None,
+            table: rows_of(table, "plan"),
+        },
+        Section {
+            heading: format!("{prefix}Per uitdaging"),
+            intro: None,
+            chart: bars(
+                "Voortgang per uitdaging",
+                "Gewogen voortgang van de acties die elke uitdaging dienen, in procent.",
+                challenges,
+            ),
+            table: rows_of(table, "challenge"),
+        },
+        Section {
+            heading: format!("{prefix}Per regionaal platform"),
+            intro: None,
+            chart: bars(
+                "Voortgang per regionaal platform",
+                "Gewogen voortgang over de initiatieven van elke regio, in procent.",
+                regions,
+            ),
+            table: rows_of(table, "region"),
+        },
+        Section {
+            heading: format!("{prefix}Per actie"),
+            intro: None,
+            chart: bars(
+                "Voortgang per actie",
+                "Voortgang van elke actie, in procent.",
+                actions,
+            ),
+            table: rows_of(table, "action"),
+        },
+    ]
 }
 
 impl Printable for StalenessReport {
@@ -179,6 +222,110 @@ impl Printable for StalenessReport {
                     table: rows_of(&table, "indicator"),
                 },
             ],
+        }
+    }
+}
+
+/// At most this many indicators get a section of their own on a page.
+const PAGE_INDICATORS: usize = 100;
+/// At most this many places get a line in an indicator's chart.
+const CHART_PLACES: usize = 8;
+
+impl Printable for IndicatorResultsReport {
+    fn page(&self) -> Page {
+        let table = self.table();
+        let mut offset = 0;
+        let mut sections = Vec::new();
+        for indicator in &self.indicators {
+            let rows = indicator.rows.len();
+            let slice = Table {
+                columns: table.columns.clone(),
+                rows: table.rows[offset..offset + rows].to_vec(),
+            };
+            offset += rows;
+            if sections.len() == PAGE_INDICATORS {
+                continue;
+            }
+            let mut periods: Vec<String> = Vec::new();
+            for r in &indicator.rows {
+                if periods.last() != Some(&r.period) {
+                    periods.push(r.period.clone());
+                }
+            }
+            let mut places: Vec<(String, String)> = Vec::new();
+            for r in &indicator.rows {
+                let place = (r.place_code.clone(), r.place_name.clone());
+                if !places.contains(&place) && places.len() < CHART_PLACES {
+                    places.push(place);
+                }
+            }
+            let value_at = |period: &str, code: &str| {
+                indicator
+                    .rows
+                    .iter()
+                    .find(|r| r.period == period && r.place_code == code)
+                    .and_then(|r| match r.figure.value {
+                        Some(Reading::Number(n)) => Some(n),
+                        _ => None,
+                    })
+            };
+            let series = places
+                .iter()
+                .map(|(code, name)| Series {
+                    name: name.clone(),
+                    values: periods.iter().map(|p| value_at(p, code)).collect(),
+                })
+                .collect();
+            let target = periods
+                .iter()
+                .map(|p| {
+                    indicator
+                        .rows
+                        .iter()
+                        .find(|r| &r.period == p)
+                        .and_then(|r| r.target.as_ref().map(|t| t.value))
+                })
+                .collect::<Vec<_>>();
+            let numeric = indicator.measure != Measure::Qualitative && !periods.is_empty();
+            sections.push(Section {
+                heading: format!("{} — {}", indicator.code, indicator.name),
+                intro: Some(format!(
+                    "Over de tijd: {}; over plaatsen: {}.",
+                    indicator.time_aggregation.as_str(),
+                    indicator.place_aggregation.as_str()
+                )),
+                chart: numeric.then(|| Chart::Lines {
+                    title: format!("{} per periode", indicator.name),
+                    description: format!(
+                        "{} per {} tegenover het doel.",
+                        indicator.name,
+                        indicator.granularity.as_str()
+                    ),
+                    unit: indicator.unit.clone().unwrap_or_default(),
+                    periods: periods.clone(),
+                    series,
+                    target: target.iter().any(Option::is_some).then_some(target),
+                    baseline: indicator.baseline.as_ref().map(|b| b.value),
+                }),
+                table: slice,
+            });
+        }
+        let shown = self.indicators.len().min(PAGE_INDICATORS);
+        Page {
+            title: "Resultaten van indicatoren".to_owned(),
+            subtitle: None,
+            facts: facts(
+                &self.about,
+                vec![
+                    ("Periodes".to_owned(), self.granularity.as_str().to_owned()),
+                    ("Niveau".to_owned(), self.level.as_str().to_owned()),
+                    (
+                        "Indicatoren".to_owned(),
+                        format!("{shown} van {} getoond", self.indicators.len()),
+                    ),
+                ],
+            ),
+            sections,
         }
     }
 }

@@ -346,7 +346,7 @@ impl Tally {
 }
 
 /// The columns of a progress table: one row per plan, challenge, action and region.
-pub(crate) fn columns() -> Vec<Column> {
+pub fn columns() -> Vec<Column> {
     use CellKind::*;
     vec![
         Column::new("level", "Level", Text),
@@ -416,7 +416,7 @@ fn part_row(level: &str, id: String, code: &str, title: &str, p: &Part) -> Vec<C
 
 impl PlanProgressBody {
     /// The rows of this body, appended to `table`.
-    pub(crate) fn rows(&self, table: &mut Table) {
+    pub fn rows(&self, table: &mut Table) {
         let plan = &self.plan;
         let mut rows = vec![part_row(
             "plan",

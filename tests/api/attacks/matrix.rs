@@ -88,7 +88,7 @@ impl Matrix {
     pub(super) async fn fresh_record_path(&self, template: &str) -> String {
         let kind = template.split('/').nth(3).expect("a collection");
         if kind == "reports" {
-            return format!("{template}?plan={}", self.w.plan_id);
+            return format!("{template}?{}", report_query(template, self.w.plan_id));
         }
         let id = self.record(kind, Scope::Own, Caller::Admin).await;
         template.replace("{id}", &id).replace("{nisCode}", &id)
@@ -386,7 +386,7 @@ impl Matrix {
         };
         // Fill the path's ids with fresh records; a report is asked for the plan.
         if kind == "reports" {
-            path = format!("{path}?plan={}", self.w.plan_id);
+            path = format!("{path}?{}", report_query(&path, self.w.plan_id));
         } else if path.contains("{code}") {
             path = path.replace("{code}", "gbo.peopleReached");
         } else if path.contains("{keyId}") {
@@ -417,5 +417,14 @@ impl Matrix {
             body,
             token,
         }
+    }
+}
+
+/// A report's query: its plan, and a day for the snapshot.
+fn report_query(path: &str, plan: uuid::Uuid) -> String {
+    if path.ends_with("/snapshot") {
+        format!("plan={plan}&date=2024-01-01")
+    } else {
+        format!("plan={plan}")
     }
 }

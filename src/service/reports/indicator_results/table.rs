@@ -1,0 +1,86 @@
+//! The indicator results as one result set: a row per indicator, period and place.
+
+use super::IndicatorResultsReport;
+use crate::domain::combine::Reading;
+use crate::domain::table::{Cell, CellKind, Column, Table};
+use crate::service::reports::Tabular;
+
+fn number(value: Option<f64>) -> Cell {
+    value.map_or(Cell::Empty, Cell::number)
+}
+
+fn text(value: &str) -> Cell {
+    Cell::Text(value.to_owned())
+}
+
+fn count(value: usize) -> Cell {
+    Cell::Integer(i64::try_from(value).unwrap_or(i64::MAX))
+}
+
+impl Tabular for IndicatorResultsReport {
+    fn name(&self) -> &'static str {
+        "indicatorResults"
+    }
+
+    fn table(&self) -> Table {
+        use CellKind::*;
+        let mut table = Table::new(vec![
+            Column::new("indicator", "Indicator", Text),
+            Column::new("name", "Name", Text),
+            Column::new("unit", "Unit", Text),
+            Column::new("period", "Period", Text),
+            Column::new("periodStart", "Period start", Date),
+            Column::new("periodEnd", "Period end", Date),
+            Column::new("placeType", "Place type", Text),
+            Column::new("placeCode", "Place code", Text),
+            Column::new("placeName", "Place", Text),
+            Column::new("value", "Value", Number),
+            Column::new("text", "Text", Text),
+            Column::new("numerator", "Numerator", Number),
+            Column::new("denominator", "Denominator", Number),
+            Column::new("values", "Values", Integer),
+            Column::new("places", "Places", Integer),
+            Column::new("carriedFrom", "Carried from", Text),
+            Column::new("baseline", "Baseline", Number),
+            Column::new("target", "Target", Number),
+            Column::new("progress", "Progress towards target", Number),
+            Column::new("expectedPlaces", "Expected places", Integer),
+            Column::new("reportedPlaces", "Reported places", Integer),
+        ]);
+        for indicator in &self.indicators {
+            for r in &indicator.rows {
+                let f = &r.figure;
+                let (value, reading) = match &f.value {
+                    Some(Reading::Number(n)) => (Some(*n), Cell::Empty),
+                    Some(Reading::Text(t)) => (None, text(t)),
+                    None => (None, Cell::Empty),
+                };
+                // Every row is built with the columns' width and kinds.
+                let _ = table.push(vec![
+                    text(&indicator.code),
+                    text(&indicator.name),
+                    indicator.unit.as_deref().map_or(Cell::Empty, text),
+                    text(&r.period),
+                    Cell::Date(r.period_start),
+                    Cell::Date(r.period_end),
+                    text(r.place_type.as_str()),
+                    text(&r.place_code),
+                    text(&r.place_name),
+                    number(value),
+                    reading,
+                    number(f.numerator),
+                    number(f.denominator),
+                    count(f.values),
+                    count(f.places),
+                    f.carried_from.as_deref().map_or(Cell::Empty, text),
+                    number(indicator.baseline.as_ref().map(|b| b.value)),
+                    number(r.target.as_ref().map(|t| t.value)),
+                    number(r.progress),
+                    r.coverage.map_or(Cell::Empty, |c| count(c.expected)),
+                    r.coverage.map_or(Cell::Empty, |c| count(c.reported)),
+                ]);
+            }
+        }
+        table
+    }
+}
