@@ -24,6 +24,7 @@ use crate::service::reports::indicator_results::{
     self, IndicatorResultsReport, IndicatorScope, ResultsQuery,
 };
 use crate::service::reports::progress::{self, PlanProgressReport, ProgressQuery};
+use crate::service::reports::regional::{self, RegionalOverviewReport, RegionalQuery};
 use crate::service::reports::snapshot::{self, SnapshotQuery, SnapshotReport};
 use crate::service::reports::staleness::{self, StalenessQuery, StalenessReport};
 use crate::service::reports::{Reader, STALE_AFTER_DAYS};
@@ -306,7 +307,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(plan_progress_report)
         .service(staleness_report)
         .service(indicator_results_report)
-        .service(snapshot_report);
+        .service(snapshot_report)
+        .service(regional_overview_report);
 }
 
 /// Parameters of the indicator results report.
@@ -496,4 +498,77 @@ async fn snapshot_report(
     .await?;
     drop(conn);
     respond::<SnapshotReport>(report, format, dialect).await
+}
+
+/// Parameters of the regional overview.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RegionalOverviewParams {
+    /// The plan: its id or its code.
+    #[param(min_length = 1, max_length = 100)]
+    pub plan: String,
+    /// The year of the standard indicators' totals; default the last complete year.
+    #[param(minimum = 1990, maximum = 2100)]
+    pub year: Option<i32>,
+    /// Days without a progress update after which an initiative not
+    /// completed or dropped is stale; default 90.
+    #[param(minimum = 0, maximum = 3660)]
+    pub stale_after_days: Option<i64>,
+    /// `json` (default), `csv`, `xlsx` or `html`; overrides `Accept`.
+    #[param(pattern = "^(json|csv|xlsx|html)$")]
+    pub format: Option<String>,
+    /// CSV dialect: `rfc4180` (default) or `excel-nl-be`.
+    #[param(pattern = "^(rfc4180|excel-nl-be)$")]
+    pub dialect: Option<String>,
+}
+
+/// The regional platforms' overview: per region, the plan's initiatives by
+/// status with their progress and how many are stale, the GBO projects with
+/// a municipality in the region by status, and the totals of the standard
+/// indicators over the region for a year. Signed-in callers only.
+#[utoipa::path(
+    tag = "reports",
+    params(RegionalOverviewParams),
+    responses(
+        (status = 200, description = "The report", content(
+            (RegionalOverviewReport = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/html"),
+        ), headers(("ETag" = String, description = "Changes when a figure changes"))),
+        (status = 304, description = "Unchanged since the `ETag` in `If-None-Match`"),
+        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such plan", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "A format the report is not available in", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearerAuth" = []), ("apiKeyAuth" = []))
+)]
+#[get("/reports/regionalOverview")]
+async fn regional_overview_report(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: MaybeCaller,
+    query: Query<RegionalOverviewParams>,
+) -> ApiResult<HttpResponse> {
+    reader(&caller, &state)?;
+    let p = query.0;
+    let (format, dialect) = rendering(&req, p.format.as_deref(), p.dialect.as_deref())?;
+    let mut conn = service::connect(&state.pool).await?;
+    let report = regional::regional_overview(
+        &mut conn,
+        Reader {
+            principal: caller.0.as_ref(),
+        },
+        RegionalQuery {
+            plan: p.plan,
+            year: p.year,
+            stale_after_days: p.stale_after_days.unwrap_or(STALE_AFTER_DAYS),
+            query: req.query_string().to_owned(),
+        },
+    )
+    .await?;
+    drop(conn);
+    respond::<RegionalOverviewReport>(report, format, dialect).await
 }

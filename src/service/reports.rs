@@ -12,6 +12,7 @@
 
 pub mod indicator_results;
 pub mod progress;
+pub mod regional;
 pub mod snapshot;
 pub mod staleness;
 

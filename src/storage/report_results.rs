@@ -192,3 +192,27 @@ pub async fn expected_places(
     .load(conn)
     .await?)
 }
+
+/// GBO projects per region and status: a project counts in every region its
+/// municipalities lie in.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ProjectCount {
+    #[diesel(sql_type = Text)]
+    pub region_id: String,
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub projects: i64,
+}
+
+pub async fn projects_per_region(conn: &mut AsyncPgConnection) -> StorageResult<Vec<ProjectCount>> {
+    Ok(diesel::sql_query(
+        "SELECT mu.region_id, p.status, count(DISTINCT p.id) AS projects
+           FROM gbo_projects p
+           JOIN gbo_project_municipalities g ON g.project_id = p.id
+           JOIN municipalities mu ON mu.nis_code = g.nis_code
+          GROUP BY mu.region_id, p.status",
+    )
+    .load(conn)
+    .await?)
+}

@@ -80,6 +80,7 @@ const TABLE: &[(&str, Rule)] = &[
     ("GET /api/v1/reports/staleness", Rule::SignedIn),
     ("GET /api/v1/reports/indicatorResults", Rule::SignedIn),
     ("GET /api/v1/reports/snapshot", Rule::SignedIn),
+    ("GET /api/v1/reports/regionalOverview", Rule::SignedIn),
     ("GET /api/v1/challenges", Rule::SignedIn),
     ("POST /api/v1/challenges", Rule::Steering),
     ("GET /api/v1/challenges/{id}", Rule::SignedIn),

@@ -286,3 +286,99 @@ async fn the_results_report_checks_its_parameters_and_callers() {
         assert_eq!(res.status(), StatusCode::OK, "{format}");
     }
 }
+
+#[actix_web::test]
+async fn the_regional_overview_adds_up_the_standard_indicators_per_region() {
+    let w = World::new().await;
+    let kempen = project(&w).await; // Genk, Hasselt (Limburg) and Antwerpen
+    let genk_only = w
+        .app
+        .create(
+            "/api/v1/gboProjects",
+            &w.steering,
+            json!({"name": "GBO Genk", "municipalities": ["71016"],
+                   "partners": [{"organisationId": w.org_limburg, "part": "caw"}]}),
+        )
+        .await;
+    let reached = |project: &Value, code: &str| {
+        json!({"code": code, "name": "Bereikt", "standard": "gbo.peopleReached",
+               "subject": on("gboProject", project)})
+    };
+    let a = w
+        .app
+        .create(
+            "/api/v1/indicators",
+            &w.steering,
+            reached(&kempen, "bereik-a"),
+        )
+        .await;
+    let b = w
+        .app
+        .create(
+            "/api/v1/indicators",
+            &w.steering,
+            reached(&genk_only, "bereik-b"),
+        )
+        .await;
+    for (indicator, period, nis, value) in [
+        (&a, "2023Q1", "71016", 10),
+        (&a, "2023Q2", "71016", 5),
+        (&a, "2023Q1", "71022", 4),
+        (&a, "2023Q1", "11002", 3),
+        (&b, "2023Q3", "71016", 6),
+        (&b, "2024Q1", "71016", 100),
+    ] {
+        measure(&w, indicator, period, nis, json!({"value": value})).await;
+    }
+    let report = w
+        .app
+        .get_json(
+            &format!(
+                "/api/v1/reports/regionalOverview?plan={}&year=2023",
+                w.plan_id
+            ),
+            &w.reader,
+        )
+        .await;
+    let region = |id: &str| {
+        report["regions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["regionId"] == id)
+            .unwrap()
+            .clone()
+    };
+    // Limburg in 2023: project A 10 + 5 + 4 = 19, project B 6 (its 2024 value is another year).
+    let limburg = region("limburg");
+    let total = &limburg["indicators"][0];
+    assert_eq!(total["standard"], "gbo.peopleReached", "{report}");
+    assert_eq!(total["figure"]["value"], 25.0);
+    assert_eq!(total["indicators"], 2);
+    assert_eq!(limburg["gboProjects"]["total"], 2);
+    assert_eq!(limburg["gboProjects"]["active"], 2);
+    let antwerpen = region("antwerpen");
+    assert_eq!(antwerpen["indicators"][0]["figure"]["value"], 3.0);
+    assert_eq!(antwerpen["gboProjects"]["total"], 1);
+    assert_eq!(region("brussel")["indicators"], json!([]));
+    // The same numbers in the CSV.
+    let csv = w
+        .app
+        .get(&format!(
+            "/api/v1/reports/regionalOverview?plan={}&year=2023&format=csv",
+            w.plan_id
+        ))
+        .bearer_auth(&w.reader)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("indicator,limburg,Bereikte personen,")
+                && l.ends_with(",gbo.peopleReached,25,,,2")),
+        "{csv}"
+    );
+}

@@ -8,6 +8,7 @@ use crate::http::formats::html::{Bar, Chart, Page, Section, Series};
 use crate::service::reports::indicator_results::IndicatorResultsReport;
 use crate::service::reports::progress::columns;
 use crate::service::reports::progress::{Part, PlanProgressBody, PlanProgressReport};
+use crate::service::reports::regional::RegionalOverviewReport;
 use crate::service::reports::snapshot::SnapshotReport;
 use crate::service::reports::staleness::StalenessReport;
 use crate::service::reports::{About, Tabular};
@@ -326,6 +327,53 @@ impl Printable for IndicatorResultsReport {
                 ],
             ),
             sections,
+        }
+    }
+}
+
+impl Printable for RegionalOverviewReport {
+    fn page(&self) -> Page {
+        let table = self.table();
+        let bars_of = self
+            .regions
+            .iter()
+            .map(|r| Bar {
+                label: r.name.clone(),
+                value: r.progress.progress,
+                note: Some(format!(
+                    "{} initiatieven, {} GBO-projecten",
+                    r.initiatives.total, r.gbo_projects.total
+                )),
+            })
+            .collect();
+        Page {
+            title: format!("Regionale platformen: {}", self.plan.title),
+            subtitle: Some(self.plan.code.clone()),
+            facts: facts(
+                &self.about,
+                vec![
+                    ("Dag".to_owned(), self.day.to_string()),
+                    ("Jaar van de indicatoren".to_owned(), self.year.to_string()),
+                ],
+            ),
+            sections: vec![
+                Section {
+                    heading: "Per regionaal platform".to_owned(),
+                    intro: None,
+                    chart: bars(
+                        "Voortgang per regionaal platform",
+                        "Gewogen voortgang over de initiatieven van elke regio, in procent.",
+                        bars_of,
+                    ),
+                    table: rows_of(&table, "region"),
+                },
+                Section {
+                    heading: "Standaardindicatoren per regio".to_owned(),
+                    intro: None,
+                    chart: None,
+                    table: rows_of(&table, "indicator"),
+                },
+            ],
         }
     }
 }

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::{About, Reader};
 use crate::domain::InputIssue;
-use crate::domain::combine::{Coverage, FigureJson};
+use crate::domain::combine::{Coverage, Figure, FigureJson};
 use crate::domain::results::{
     Granularity, Measure, Period, PlaceAggregation, PlaceType, TimeAggregation,
 };
@@ -49,6 +49,9 @@ pub struct ResultRow {
     /// The value and what it is made of. A percentage's `value` is
     /// 100 × numerator / denominator, from the summed parts.
     pub figure: FigureJson,
+    /// The figure itself, for reports that combine figures further.
+    #[serde(skip)]
+    pub combined: Figure,
     /// The target that applies: the first dated on or after the period's
     /// end, else the last one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -71,6 +74,9 @@ pub struct IndicatorResult {
     pub indicator_id: Uuid,
     pub code: String,
     pub name: String,
+    /// The standard indicator it follows, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub standard: Option<String>,
     pub measure: Measure,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
