@@ -29,6 +29,7 @@ mod openapi;
 mod organisations;
 mod plans;
 mod progress;
+mod report_formats;
 mod report_results;
 mod report_snapshot;
 mod reports;

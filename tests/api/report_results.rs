@@ -10,7 +10,7 @@ use crate::indicators::on;
 
 /// Genk and Hasselt in Limburg, Antwerpen and Mechelen in Antwerpen; a
 /// project over Genk, Hasselt and Antwerpen (Mechelen is not expected).
-async fn project(w: &World) -> Value {
+pub async fn project(w: &World) -> Value {
     for (nis, name, region) in [
         ("71016", "Genk", "limburg"),
         ("71022", "Hasselt", "limburg"),
@@ -41,7 +41,7 @@ async fn indicator(w: &World, project: &Value, body: Value) -> Value {
     w.app.create("/api/v1/indicators", &w.steering, body).await
 }
 
-async fn measure(w: &World, indicator: &Value, period: &str, nis: &str, value: Value) -> Value {
+pub async fn measure(w: &World, indicator: &Value, period: &str, nis: &str, value: Value) -> Value {
     let mut body = value;
     body["period"] = json!(period);
     body["place"] = json!({"type": "municipality", "code": nis});
