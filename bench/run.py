@@ -249,7 +249,7 @@ REPORTS = [
     ("report: indicator results per year and region",
      "/api/v1/reports/indicatorResults?plan={plan}&granularity=year&level=region", 50, 200),
     ("report: regional overview", "/api/v1/reports/regionalOverview?plan={plan}", 50, 200),
-    ("report: staleness, 90 days", "/api/v1/reports/staleness?plan={plan}&days=90", 50, 200),
+    ("report: staleness, 90 days", "/api/v1/reports/staleness?plan={plan}&staleAfterDays=90", 50, 200),
     ("report: as-of snapshot 2022-05-24", "/api/v1/reports/snapshot?plan={plan}&date=2022-05-24", 300, None),
 ]
 XLSX_PATH = "/api/v1/reports/indicatorResults?granularity=month&level=municipality&format=xlsx"

@@ -1,3 +1,4 @@
+DROP INDEX measurements_latest_idx;
 DROP INDEX measurements_indicator_idx;
 DROP TABLE initiative_versions;
 DROP TABLE action_versions;

@@ -93,3 +93,5 @@ SELECT i.id, i.plan_id, i.action_id, i.updated_at, i.code, i.title, i.status, i.
 
 -- As-of reports read a measurement as recorded then, removed since or not.
 CREATE INDEX measurements_indicator_idx ON measurements (indicator_id, period_start);
+-- The staleness report looks up each indicator's latest period.
+CREATE INDEX measurements_latest_idx ON measurements (indicator_id, period_end DESC) WHERE deleted_at IS NULL;

@@ -398,6 +398,7 @@ async fn indicator_results_report(
     } else {
         PlaceType::Flanders
     });
+    let _turn = service::reports::turn().await;
     let mut conn = service::connect(&state.pool).await?;
     let report = indicator_results::indicator_results(
         &mut conn,
@@ -413,6 +414,7 @@ async fn indicator_results_report(
                 initiative: p.initiative,
                 gbo_project: p.gbo_project,
                 indicator: p.indicator,
+                standard_only: false,
             },
             region: p.region,
             granularity: p.granularity.unwrap_or(Granularity::Year),
@@ -482,6 +484,7 @@ async fn snapshot_report(
     reader(&caller, &state)?;
     let p = query.0;
     let (format, dialect) = rendering(&req, p.format.as_deref(), p.dialect.as_deref())?;
+    let _turn = service::reports::turn().await;
     let mut conn = service::connect(&state.pool).await?;
     let report = snapshot::snapshot(
         &mut conn,
@@ -555,6 +558,7 @@ async fn regional_overview_report(
     reader(&caller, &state)?;
     let p = query.0;
     let (format, dialect) = rendering(&req, p.format.as_deref(), p.dialect.as_deref())?;
+    let _turn = service::reports::turn().await;
     let mut conn = service::connect(&state.pool).await?;
     let report = regional::regional_overview(
         &mut conn,

@@ -177,3 +177,16 @@ pub(crate) async fn region(conn: &mut Conn, id: &str) -> ServiceResult<()> {
 pub(crate) async fn plan_ids(conn: &mut Conn, reader: Reader<'_>) -> ServiceResult<Vec<Uuid>> {
     Ok(store::plan_ids(conn, reader.audience() == PlanAudience::Public).await?)
 }
+
+/// How many reports that read measurements are computed at once. Others
+/// wait for a turn before they take a database connection, so that a burst
+/// of heavy reports bounds the memory they use and leaves connections for
+/// every other request.
+const HEAVY_AT_ONCE: usize = 2;
+static HEAVY: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HEAVY_AT_ONCE);
+
+/// A turn to compute a report that reads measurements; held until dropped.
+pub async fn turn() -> Option<tokio::sync::SemaphorePermit<'static>> {
+    // The semaphore is never closed: acquiring cannot fail.
+    HEAVY.acquire().await.ok()
+}

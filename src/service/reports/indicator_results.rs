@@ -20,12 +20,26 @@ use crate::domain::results::{
     Granularity, Measure, Period, PlaceAggregation, PlaceType, TimeAggregation,
 };
 use crate::service::{Conn, ServiceError, ServiceResult, corrupt};
+use crate::storage::indicators::IndicatorRow;
 use crate::storage::report_results as store;
 pub use crate::storage::report_results::IndicatorScope;
 use crate::storage::reports::Moment;
 
 /// At most this many rows in one report; narrow it with filters beyond.
 pub const MAX_ROWS: usize = 1_000_000;
+
+/// The days periods may lie between (1990 to 2100).
+const FIRST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(1990, 1, 1) {
+    Some(day) => day,
+    None => NaiveDate::MIN,
+};
+const LAST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(2100, 12, 31) {
+    Some(day) => day,
+    None => NaiveDate::MAX,
+};
+
+/// How many indicators' measurements are read at a time.
+const CHUNK: usize = 50;
 
 /// A value on a day: a baseline or a target.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -206,42 +220,51 @@ pub(crate) async fn results(
     if let Moment::Before(t) = at {
         rows.retain(|r| r.created_at < t);
     }
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let to = q.to.map_or(NaiveDate::MAX, |p| p.end());
-    let measurements = store::measurements_of(conn, &ids, to, at).await?;
-    let expected = store::expected_places(conn, &ids).await?;
-    let names = compute::Names::load(conn, &measurements).await?;
-    let mut by_indicator: HashMap<Uuid, Vec<store::MeasurementRow>> = HashMap::new();
-    for m in measurements {
-        by_indicator.entry(m.indicator_id).or_default().push(m);
-    }
-    let mut expected_by: HashMap<Uuid, Vec<store::ExpectedPlace>> = HashMap::new();
-    for e in expected {
-        expected_by.entry(e.indicator_id).or_default().push(e);
-    }
+    let range = (
+        q.from.map_or(FIRST_DAY, |p| p.start()),
+        q.to.map_or(LAST_DAY, |p| p.end()),
+    );
     let mut indicators = Vec::with_capacity(rows.len());
     let mut total = 0;
-    for row in rows {
-        let id = row.id;
-        let result = compute::indicator(
-            row,
-            by_indicator.remove(&id).unwrap_or_default(),
-            expected_by.remove(&id).unwrap_or_default(),
-            q,
-            &names,
-        )
-        .map_err(corrupt)?;
-        total += result.rows.len();
-        if total > MAX_ROWS {
-            return Err(ServiceError::invalid(InputIssue::query(
-                "level",
-                format!(
-                    "the report would have more than {MAX_ROWS} rows: narrow it with \
-                     indicator, plan, region, from and to, or a coarser granularity"
-                ),
-            )));
+    // A few indicators at a time, so that memory holds their measurements
+    // only, not every measurement of the report.
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<IndicatorRow> = rows.by_ref().take(CHUNK).collect();
+        let ids: Vec<Uuid> = chunk.iter().map(|r| r.id).collect();
+        let measurements = store::measurements_of(conn, &ids, range, at).await?;
+        let expected = store::expected_places(conn, &ids).await?;
+        let names = compute::Names::load(conn, &measurements).await?;
+        let mut by_indicator: HashMap<Uuid, Vec<store::MeasurementRow>> = HashMap::new();
+        for m in measurements {
+            by_indicator.entry(m.indicator_id).or_default().push(m);
         }
-        indicators.push(result);
+        let mut expected_by: HashMap<Uuid, Vec<store::ExpectedPlace>> = HashMap::new();
+        for e in expected {
+            expected_by.entry(e.indicator_id).or_default().push(e);
+        }
+        for row in chunk {
+            let id = row.id;
+            let result = compute::indicator(
+                row,
+                by_indicator.remove(&id).unwrap_or_default(),
+                expected_by.remove(&id).unwrap_or_default(),
+                q,
+                &names,
+            )
+            .map_err(corrupt)?;
+            total += result.rows.len();
+            if total > MAX_ROWS {
+                return Err(ServiceError::invalid(InputIssue::query(
+                    "level",
+                    format!(
+                        "the report would have more than {MAX_ROWS} rows: narrow it with \
+                         indicator, plan, region, from and to, or a coarser granularity"
+                    ),
+                )));
+            }
+            indicators.push(result);
+        }
     }
     Ok(indicators)
 }

@@ -131,7 +131,10 @@ pub async fn regional_overview(
                 .collect();
             let results = indicator_results::results(
                 conn,
-                &IndicatorScope::default(),
+                &IndicatorScope {
+                    standard_only: true,
+                    ..IndicatorScope::default()
+                },
                 &ResultsQuery {
                     plan: None,
                     scope: IndicatorScope::default(),
