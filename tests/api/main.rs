@@ -30,6 +30,7 @@ mod organisations;
 mod plans;
 mod progress;
 mod report_formats;
+mod report_pages;
 mod report_results;
 mod report_snapshot;
 mod reports;
