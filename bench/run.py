@@ -257,13 +257,15 @@ WRITE_NAME = "measurement write beside the plan progress report"
 
 
 def probe(path, token, timeout=120):
-    """One GET: its status and body."""
+    """One GET: its status and body; no status when it took longer than `timeout` seconds."""
     req = urllib.request.Request(BASE + path, headers={"Authorization": f"Bearer {token}"})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as answer:
             return answer.status, answer.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
+    except (TimeoutError, urllib.error.URLError) as e:
+        return None, f"no answer within {timeout} s ({e})".encode()
 
 
 def xlsx_rows(body):
