@@ -72,6 +72,16 @@ impl Cell {
         }
     }
 
+    /// A number cell, or [`Cell::Empty`] for no value.
+    pub fn maybe(value: Option<f64>) -> Self {
+        value.map_or(Cell::Empty, Cell::number)
+    }
+
+    /// A text cell.
+    pub fn text(value: &str) -> Self {
+        Cell::Text(value.to_owned())
+    }
+
     /// The kind of the value, `None` for [`Cell::Empty`].
     pub fn kind(&self) -> Option<CellKind> {
         match self {

@@ -174,8 +174,12 @@ pub(crate) async fn region(conn: &mut Conn, id: &str) -> ServiceResult<()> {
 }
 
 /// The plans the reader may see, by code.
-pub(crate) async fn plan_ids(conn: &mut Conn, reader: Reader<'_>) -> ServiceResult<Vec<Uuid>> {
-    Ok(store::plan_ids(conn, reader.audience() == PlanAudience::Public).await?)
+pub(crate) async fn plans(conn: &mut Conn, reader: Reader<'_>) -> ServiceResult<Vec<PlanRef>> {
+    let rows = store::plans(conn, reader.audience() == PlanAudience::Public).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, code, title)| PlanRef { id, code, title })
+        .collect())
 }
 
 /// How many reports that read measurements are computed at once. Others

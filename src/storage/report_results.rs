@@ -142,14 +142,10 @@ pub async fn measurements_of(
               ORDER BY m.indicator_id, m.place_type, m.place_code, m.period_start"
         ),
     };
-    let instant = match at {
-        Moment::Now => chrono::DateTime::<chrono::Utc>::MAX_UTC,
-        Moment::Before(t) => t,
-    };
     Ok(diesel::sql_query(statement)
         .bind::<Array<SqlUuid>, _>(indicator_ids)
         .bind::<Date, _>(to)
-        .bind::<Timestamptz, _>(instant)
+        .bind::<Timestamptz, _>(at.instant())
         .bind::<Date, _>(from)
         .load(conn)
         .await?)

@@ -23,7 +23,7 @@ pub enum Moment {
 impl Moment {
     /// The instant bound to `$n` in the as-of statements; far in the future
     /// for `Now`, whose statements do not read it.
-    fn instant(self) -> DateTime<Utc> {
+    pub fn instant(self) -> DateTime<Utc> {
         match self {
             Moment::Now => DateTime::<Utc>::MAX_UTC,
             Moment::Before(at) => at,
@@ -350,16 +350,17 @@ pub async fn indicators_latest(
         .await?)
 }
 
-/// The plans, by code; published ones only when `published_only`.
-pub async fn plan_ids(
+/// The plans' ids, codes and titles, by code; published ones only when
+/// `published_only`.
+pub async fn plans(
     conn: &mut AsyncPgConnection,
     published_only: bool,
-) -> StorageResult<Vec<Uuid>> {
+) -> StorageResult<Vec<(Uuid, String, String)>> {
     use super::schema::plans;
     use diesel::{ExpressionMethods, QueryDsl};
     let mut q = plans::table
         .order(plans::code.asc())
-        .select(plans::id)
+        .select((plans::id, plans::code, plans::title))
         .into_boxed();
     if published_only {
         q = q.filter(plans::status.ne("draft"));

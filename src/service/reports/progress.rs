@@ -370,14 +370,6 @@ pub fn columns() -> Vec<Column> {
     ]
 }
 
-fn opt(value: Option<f64>) -> Cell {
-    value.map_or(Cell::Empty, Cell::number)
-}
-
-fn text(value: &str) -> Cell {
-    Cell::Text(value.to_owned())
-}
-
 fn counts_cells(c: &StatusCounts, stale: i64) -> [Cell; 7] {
     [
         Cell::Integer(c.planned),
@@ -400,13 +392,13 @@ fn figure_cells(f: &Figure) -> [Cell; 3] {
 
 fn part_row(level: &str, id: String, code: &str, title: &str, p: &Part) -> Vec<Cell> {
     let mut row = vec![
-        text(level),
+        Cell::text(level),
         Cell::Text(id),
-        text(code),
-        text(title),
+        Cell::text(code),
+        Cell::text(title),
         Cell::Empty,
         Cell::Empty,
-        opt(p.progress.progress),
+        Cell::maybe(p.progress.progress),
         Cell::Empty,
     ];
     row.extend(figure_cells(&p.progress));
@@ -436,14 +428,14 @@ impl PlanProgressBody {
         }
         for a in &self.actions {
             let mut row = vec![
-                text("action"),
+                Cell::text("action"),
                 Cell::Text(a.action_id.to_string()),
-                text(&a.code),
-                text(&a.title),
-                text(a.status.as_str()),
+                Cell::text(&a.code),
+                Cell::text(&a.title),
+                Cell::text(a.status.as_str()),
                 Cell::number(a.weight),
-                opt(a.progress),
-                text(a.basis.as_str()),
+                Cell::maybe(a.progress),
+                Cell::text(a.basis.as_str()),
             ];
             row.extend(figure_cells(&a.over_initiatives));
             row.extend(counts_cells(&a.initiatives, a.stale));

@@ -230,15 +230,13 @@ impl Tabular for RegionalOverviewReport {
             Column::new("denominator", "Denominator", Number),
             Column::new("indicators", "Indicators", Integer),
         ]);
-        let t = |s: &str| Cell::Text(s.to_owned());
-        let n = |v: Option<f64>| v.map_or(Cell::Empty, Cell::number);
         for r in &self.regions {
             let c = &r.initiatives;
             let mut row = vec![
-                t("region"),
-                t(&r.region_id),
-                t(&r.name),
-                n(r.progress.progress),
+                Cell::text("region"),
+                Cell::text(&r.region_id),
+                Cell::text(&r.name),
+                Cell::maybe(r.progress.progress),
             ];
             row.extend(
                 [
@@ -265,13 +263,17 @@ impl Tabular for RegionalOverviewReport {
                     Some(Reading::Number(v)) => Some(*v),
                     _ => None,
                 };
-                let mut row = vec![t("indicator"), t(&r.region_id), t(&s.name)];
+                let mut row = vec![
+                    Cell::text("indicator"),
+                    Cell::text(&r.region_id),
+                    Cell::text(&s.name),
+                ];
                 row.extend(std::iter::repeat_n(Cell::Empty, 10));
                 row.extend([
-                    t(&s.standard),
-                    n(value),
-                    n(s.figure.numerator),
-                    n(s.figure.denominator),
+                    Cell::text(&s.standard),
+                    Cell::maybe(value),
+                    Cell::maybe(s.figure.numerator),
+                    Cell::maybe(s.figure.denominator),
                     Cell::Integer(i64::try_from(s.indicators).unwrap_or(i64::MAX)),
                 ]);
                 let _ = table.push(row);

@@ -86,13 +86,7 @@ pub async fn snapshot(
         .run(async |conn| {
             let refs: Vec<PlanRef> = match &q.plan {
                 Some(key) => vec![super::plan(conn, key, reader).await?],
-                None => {
-                    let mut refs = Vec::new();
-                    for id in super::plan_ids(conn, reader).await? {
-                        refs.push(super::plan(conn, &id.to_string(), reader).await?);
-                    }
-                    refs
-                }
+                None => super::plans(conn, reader).await?,
             };
             let about = super::about(conn, "snapshot", &q.query, at).await?;
             let results = ResultsQuery {

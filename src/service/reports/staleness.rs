@@ -116,7 +116,11 @@ pub async fn staleness(
             let about = super::about(conn, "staleness", &q.query, Moment::Now).await?;
             let plans = match &plan {
                 Some(p) => vec![p.id],
-                None => super::plan_ids(conn, reader).await?,
+                None => super::plans(conn, reader)
+                    .await?
+                    .into_iter()
+                    .map(|p| p.id)
+                    .collect(),
             };
             let mut initiatives = Vec::new();
             for plan_id in plans {
@@ -254,15 +258,14 @@ impl Tabular for StalenessReport {
             Column::new("dueSince", "Due since", Date),
             Column::new("missingPeriods", "Missing periods", Integer),
         ]);
-        let t = |s: &str| Cell::Text(s.to_owned());
         for i in &self.initiatives {
             let _ = table.push(vec![
-                t("initiative"),
+                Cell::text("initiative"),
                 Cell::Text(i.initiative_id.to_string()),
-                t(&i.code),
-                t(&i.title),
-                t(i.status.as_str()),
-                t(&i.action_code),
+                Cell::text(&i.code),
+                Cell::text(&i.title),
+                Cell::text(i.status.as_str()),
+                Cell::text(&i.action_code),
                 Cell::Text(i.region_ids.join(" ")),
                 i.last_update.map_or(Cell::Empty, Cell::Date),
                 Cell::Integer(i.days_without_update),
@@ -274,17 +277,17 @@ impl Tabular for StalenessReport {
         }
         for i in &self.indicators {
             let _ = table.push(vec![
-                t("indicator"),
+                Cell::text("indicator"),
                 Cell::Text(i.indicator_id.to_string()),
-                t(&i.code),
-                t(&i.name),
+                Cell::text(&i.code),
+                Cell::text(&i.name),
                 Cell::Empty,
                 Cell::Text(format!("{} {}", i.subject_type, i.subject_id)),
                 Cell::Empty,
                 Cell::Empty,
                 Cell::Empty,
                 i.latest_period.clone().map_or(Cell::Empty, Cell::Text),
-                t(&i.first_missing_period),
+                Cell::text(&i.first_missing_period),
                 Cell::Date(i.due_since),
                 Cell::Integer(i.missing_periods),
             ]);

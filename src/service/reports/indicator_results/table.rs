@@ -5,14 +5,6 @@ use crate::domain::combine::Reading;
 use crate::domain::table::{Cell, CellKind, Column, Table};
 use crate::service::reports::Tabular;
 
-fn number(value: Option<f64>) -> Cell {
-    value.map_or(Cell::Empty, Cell::number)
-}
-
-fn text(value: &str) -> Cell {
-    Cell::Text(value.to_owned())
-}
-
 fn count(value: usize) -> Cell {
     Cell::Integer(i64::try_from(value).unwrap_or(i64::MAX))
 }
@@ -52,30 +44,30 @@ impl Tabular for IndicatorResultsReport {
                 let f = &r.figure;
                 let (value, reading) = match &f.value {
                     Some(Reading::Number(n)) => (Some(*n), Cell::Empty),
-                    Some(Reading::Text(t)) => (None, text(t)),
+                    Some(Reading::Text(t)) => (None, Cell::text(t)),
                     None => (None, Cell::Empty),
                 };
                 // Every row is built with the columns' width and kinds.
                 let _ = table.push(vec![
-                    text(&indicator.code),
-                    text(&indicator.name),
-                    indicator.unit.as_deref().map_or(Cell::Empty, text),
-                    text(&r.period),
+                    Cell::text(&indicator.code),
+                    Cell::text(&indicator.name),
+                    indicator.unit.as_deref().map_or(Cell::Empty, Cell::text),
+                    Cell::text(&r.period),
                     Cell::Date(r.period_start),
                     Cell::Date(r.period_end),
-                    text(r.place_type.as_str()),
-                    text(&r.place_code),
-                    text(&r.place_name),
-                    number(value),
+                    Cell::text(r.place_type.as_str()),
+                    Cell::text(&r.place_code),
+                    Cell::text(&r.place_name),
+                    Cell::maybe(value),
                     reading,
-                    number(f.numerator),
-                    number(f.denominator),
+                    Cell::maybe(f.numerator),
+                    Cell::maybe(f.denominator),
                     count(f.values),
                     count(f.places),
-                    f.carried_from.as_deref().map_or(Cell::Empty, text),
-                    number(indicator.baseline.as_ref().map(|b| b.value)),
-                    number(r.target.as_ref().map(|t| t.value)),
-                    number(r.progress),
+                    f.carried_from.as_deref().map_or(Cell::Empty, Cell::text),
+                    Cell::maybe(indicator.baseline.as_ref().map(|b| b.value)),
+                    Cell::maybe(r.target.as_ref().map(|t| t.value)),
+                    Cell::maybe(r.progress),
                     r.coverage.map_or(Cell::Empty, |c| count(c.expected)),
                     r.coverage.map_or(Cell::Empty, |c| count(c.reported)),
                 ]);
