@@ -98,7 +98,7 @@ def prepare_limit():
 
 
 class Server:
-    def __init__(self, url):
+    def __init__(self, url, extra=None):
         env = dict(
             os.environ,
             DATABASE_URL=url,
@@ -109,6 +109,7 @@ class Server:
             RUST_LOG="warn",
         )
         env.setdefault("SSW_DB_POOL_SIZE", "32")
+        env.update(extra or {})
         self.log = open(WORK / "server.log", "w")
         self.proc = subprocess.Popen([BIN, "serve"], env=env, stdout=self.log, stderr=self.log)
         self.peak_rss_kb = 0
@@ -240,19 +241,29 @@ def main():
         rows += more
     finally:
         server.stop()
+    rows += afresh_scenarios(url, plan, limits[REPORT_CONNECTIONS]["rps"])
     write_results(rows, limits, counts, server.peak_rss_kb / 1024, (results, load_seconds), notes)
 
 # The reports of issue 12, each at REPORT_CONNECTIONS connections as a
 # steering member: (name, path, p50 target ms, p99 target ms or None).
 REPORTS = [
     ("report: plan progress", "/api/v1/reports/planProgress?plan={plan}", 50, 200),
-    ("report: indicator results per year and region",
+    ("report: indicator results of one action per year and region",
+     "/api/v1/reports/indicatorResults?action={action}&granularity=year&level=region", 50, 200),
+    ("report: indicator results of the whole plan per year and region",
      "/api/v1/reports/indicatorResults?plan={plan}&granularity=year&level=region", 50, 200),
     ("report: regional overview", "/api/v1/reports/regionalOverview?plan={plan}", 50, 200),
     ("report: staleness, 90 days", "/api/v1/reports/staleness?plan={plan}&staleAfterDays=90", 50, 200),
     ("report: as-of snapshot 2022-05-24", "/api/v1/reports/snapshot?plan={plan}&date=2022-05-24", 300, None),
 ]
-XLSX_PATH = "/api/v1/reports/indicatorResults?granularity=month&level=municipality&format=xlsx"
+XLSX_PATH = ("/api/v1/reports/indicatorResults?granularity=quarter&level=municipality"
+             "&from=2020-01-01&to=2020-12-31&format=xlsx")
+XLSX_NAME = "report: XLSX of indicator results per quarter and municipality, 2020"
+# The plan progress groups two ways, the statement alone with pgbench: grouped
+# afresh from the initiatives, and read from the sums the writes keep.
+PROGRESS_SQL = [("plain GROUP BY over the initiatives", "progress_grouped.sql"),
+                ("kept sums, stale initiatives counted", "progress_kept.sql"),
+                ("kept sums alone", "progress_kept_only.sql")]
 WRITE_NAME = "measurement write beside the plan progress report"
 
 
@@ -282,6 +293,30 @@ def xlsx_rows(body):
         return rows
 
 
+def first_action(plan):
+    return psql("ssw_bench", "-c", f"SELECT id FROM actions WHERE plan_id = '{plan}' ORDER BY code LIMIT 1").strip()
+
+
+def afresh_scenarios(url, plan, limit):
+    """The reports again on a server that keeps no rendering: each request
+    computes its report from the records."""
+    server = Server(url, {"SSW_REPORT_CACHE_MB": "0"})
+    rows = []
+    try:
+        env = {"SSW_BENCH_TOKEN": login("steering-1@bench.example.org")}
+        for name, path, _, _ in REPORTS:
+            path = path.format(plan=plan, action=first_action(plan))
+            server.reset_window()
+            r = wrk("report", REPORT_CONNECTIONS, [], dict(env, SSW_BENCH_PATH=path))
+            r.update(name=f"{name}, computed afresh", connections=REPORT_CONNECTIONS,
+                     rss_mb=server.window_peak / 1024, limit=limit)
+            rows.append(r)
+            print(format_row(r), flush=True)
+    finally:
+        server.stop()
+    return rows
+
+
 def months_begun():
     """The months from January 2025 up to this one: periods that have begun
     and that the data set leaves empty."""
@@ -303,12 +338,13 @@ def report_scenarios(server, token, plan, limit):
         print(format_row(r), (f"refused: {r['unexpected']}" if r.get("unexpected") else ""), flush=True)
         return r
 
+    action = first_action(plan)
     available = []
     for name, path, p50, p99 in REPORTS:
-        path = path.format(plan=plan)
+        path = path.format(plan=plan, action=action)
         status, body = probe(path, token)
         if status == 404:
-            notes.append(f"{name}: skipped, `GET {path.split('?')[0]}` answers 404 (not built yet)")
+            notes.append(f"Not run: {name}: skipped, `GET {path.split('?')[0]}` answers 404 (not built yet)")
             print(f"skipped: {name}: GET {path} answers 404", flush=True)
             continue
         if status != 200:
@@ -332,7 +368,7 @@ def report_scenarios(server, token, plan, limit):
         load.start()
         time.sleep(0.5)
     else:
-        notes.append(f"{WRITE_NAME}: no report answers yet, so the writes were measured alone")
+        notes.append(f"Not run: {WRITE_NAME}: no report answers yet, so the writes were measured alone")
     server.reset_window()
     w = wrk("measurement_write", 1, [str(ids_file), str(places_file)], dict(env, **write_env),
             seconds=DURATION - 1)
@@ -348,7 +384,7 @@ def report_scenarios(server, token, plan, limit):
     # A large XLSX: how many rows it holds, and the server's memory while it is written.
     status, body = probe(XLSX_PATH, token)
     if status == 404:
-        notes.append(f"XLSX export: skipped, `GET {XLSX_PATH.split('?')[0]}` answers 404 (not built yet)")
+        notes.append(f"Not run: XLSX export: skipped, `GET {XLSX_PATH.split('?')[0]}` answers 404 (not built yet)")
         print(f"skipped: XLSX export: GET {XLSX_PATH} answers 404", flush=True)
     else:
         try:
@@ -357,9 +393,18 @@ def report_scenarios(server, token, plan, limit):
             count = None
         print(f"XLSX export: status {status}, {len(body):,} bytes, "
               f"{'not a workbook' if count is None else f'{count:,} rows'}", flush=True)
-        r = run("report: XLSX of indicator results per month and municipality", "report", [],
+        r = run(XLSX_NAME, "report", [],
                 {"SSW_BENCH_PATH": XLSX_PATH}, connections=1, timeout=120)
         r.update(xlsx_rows=count, xlsx_bytes=len(body))
+
+    for name, script in PROGRESS_SQL:
+        out = sh(["pgbench", "-n", "-M", "prepared", "-c", str(c), "-j", "2", "-T", str(DURATION),
+                  "-D", f"plan={plan}", "-f", str(ROOT / "bench" / "sql" / script), db_url("ssw_bench")])
+        tps = float(re.search(r"tps = ([0-9.]+)", out).group(1))
+        latency = float(re.search(r"latency average = ([0-9.]+) ms", out).group(1))
+        notes.append(f"Plan progress groups by {name} (`bench/sql/{script}`), the statement alone with "
+                     f"pgbench at {c} clients: {tps:,.0f} per second, {latency:.1f} ms on average")
+        print(f"SQL: plan progress groups by {name}: {tps:,.0f} tps, {latency:.1f} ms", flush=True)
     return rows, notes
 
 
@@ -410,7 +455,7 @@ def write_results(rows, limits, counts, peak_mb, data, skipped):
     targets += [(f"{name}: p99 < {p99} ms ({REPORT_CONNECTIONS} connections)", name) for name, _, _, p99 in REPORTS if p99]
     targets += [("measurement write p95 < 10 ms (beside the plan progress report)", WRITE_NAME)]
     targets += [("XLSX export ≥ 100,000 rows, server RSS < 100 MB while it is written",
-                 "report: XLSX of indicator results per month and municipality")]
+                 XLSX_NAME)]
     for label, name in targets:
         if name not in ran:
             checks.append(f"| {label} | — | not run: the endpoint answers 404 |")
@@ -465,9 +510,13 @@ verifies a token and reads the database can exceed it.
 
 {mix_text}
 
-Reports (issue 12) at {REPORT_CONNECTIONS} connections as a steering member. Measurement writes:
+Reports (issue 12) at {REPORT_CONNECTIONS} connections as a steering member, served as the server
+serves them: a rendering is kept with the snapshot it was read from and served again while no write
+has been committed since (one indexed look at the audit log per request). The rows ending in
+"computed afresh" come from a server with `SSW_REPORT_CACHE_MB=0`, where every request computes its
+report from the records. Measurement writes:
 {'; '.join(writes) or 'not run'}. XLSX export (`{XLSX_PATH}`): {'; '.join(xlsx) or 'not run'}.
-{chr(10).join('Not run: ' + n + '.' for n in skipped)}
+{chr(10).join(n + '.' for n in skipped)}
 
 Peak server RSS over the whole run: {peak_mb:.0f} MB.
 

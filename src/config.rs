@@ -103,6 +103,12 @@ pub struct ServerSettings {
     #[arg(long, env = "SSW_PUBLIC_READ", default_value_t = false)]
     pub public_read: bool,
 
+    /// Megabytes of rendered reports kept in memory, each served again while
+    /// no write has been committed since it was computed (0: compute every
+    /// report afresh).
+    #[arg(long, env = "SSW_REPORT_CACHE_MB", default_value_t = 32)]
+    pub report_cache_mb: u64,
+
     /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "SSW_SHUTDOWN_TIMEOUT_SECONDS", default_value_t = 30)]
     pub shutdown_timeout_seconds: u64,

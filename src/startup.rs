@@ -32,6 +32,8 @@ pub struct AppState {
     pub rollups: crate::service::progress::rollup::RollupCache,
     /// Callers of recently checked sessions.
     pub principals: crate::auth::extractor::PrincipalCache,
+    /// Rendered reports, served again while nothing has been written.
+    pub reports: crate::http::reports::kept::KeptReports,
 }
 
 pub struct Application {
@@ -96,6 +98,7 @@ impl Application {
         let spec = web::Data::new(http::docs::SpecJson(spec_json.into()));
         let workers = settings.workers;
         let shutdown = settings.shutdown_timeout_seconds;
+        let reports = http::reports::kept::KeptReports::new(settings.report_cache_mb);
         let state = web::Data::new(AppState {
             pool,
             tokens,
@@ -105,6 +108,7 @@ impl Application {
             pool_metrics,
             rollups: Default::default(),
             principals: Default::default(),
+            reports,
         });
 
         let mut server = HttpServer::new(move || {

@@ -3,15 +3,9 @@
 //! `Accept`), with a weak `ETag` over its figures (not over the moment it
 //! was generated), so that `If-None-Match` answers `304` until a figure changes.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::extract::Query;
-use super::formats::csv::{self, Dialect};
-use super::formats::negotiate::{self, Format, XLSX_TYPE};
-use super::formats::{html, xlsx};
 use crate::auth::MaybeCaller;
 use crate::domain::InputIssue;
 use crate::domain::results::{Granularity, Period, PlaceType};
@@ -27,138 +21,17 @@ use crate::service::reports::staleness::{self, StalenessQuery, StalenessReport};
 use crate::service::reports::{Reader, STALE_AFTER_DAYS};
 use crate::startup::AppState;
 
+pub mod kept;
 mod pages;
 mod params;
+mod render;
 
-use pages::Printable;
+use render::{key, reader, rendering, serve};
+
 pub use params::{
     IndicatorResultsParams, PlanProgressParams, RegionalOverviewParams, SnapshotParams,
     StalenessParams,
 };
-
-/// The formats every report answers in.
-const OFFERED: [Format; 4] = [Format::Json, Format::Csv, Format::Xlsx, Format::Html];
-
-/// A writer that drops everything up to and including the first `,`: the
-/// JSON of a report begins with `{"generatedAt":"…",`, which the `ETag`
-/// leaves out.
-struct AfterFirstMember<'a> {
-    started: bool,
-    hasher: &'a mut Sha256,
-}
-
-impl std::io::Write for AfterFirstMember<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let rest = if self.started {
-            buf
-        } else {
-            match buf.iter().position(|&b| b == b',') {
-                Some(i) => {
-                    self.started = true;
-                    &buf[i + 1..]
-                }
-                None => &[],
-            }
-        };
-        self.hasher.update(rest);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The weak entity tag of `report` in `format`: a digest of its JSON
-/// without `generatedAt`, of the format and of the CSV dialect.
-fn entity_tag<R: Serialize>(report: &R, format: Format, dialect: Dialect) -> ApiResult<String> {
-    let mut hasher = Sha256::new();
-    hasher.update(format.name().as_bytes());
-    hasher.update([dialect as u8]);
-    let mut writer = AfterFirstMember {
-        started: false,
-        hasher: &mut hasher,
-    };
-    serde_json::to_writer(&mut writer, report).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let digest = hasher.finalize();
-    Ok(format!("W/\"{}\"", hex::encode(&digest[..16])))
-}
-
-/// Renders `report` in `format`.
-async fn respond<R>(report: R, format: Format, dialect: Dialect) -> ApiResult<HttpResponse>
-where
-    R: Serialize + Printable + Send + 'static,
-{
-    let etag = entity_tag(&report, format, dialect)?;
-    let day = report_day();
-    let name = report.name();
-    let mut res = HttpResponse::Ok();
-    res.insert_header((header::ETAG, etag))
-        .insert_header((header::VARY, "Accept"))
-        .insert_header((header::CACHE_CONTROL, "private, no-cache"));
-    let attachment = |ext: &str| {
-        (
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}-{day}.{ext}\""),
-        )
-    };
-    match format {
-        Format::Json => {
-            let body =
-                serde_json::to_vec(&report).map_err(|e| ApiError::Internal(e.to_string()))?;
-            Ok(res.content_type("application/json").body(body))
-        }
-        Format::Csv => {
-            let body = web::block(move || csv::render(&report.table(), dialect))
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-            Ok(res
-                .content_type(csv::CONTENT_TYPE)
-                .insert_header(attachment("csv"))
-                .body(body))
-        }
-        Format::Xlsx => {
-            let body = web::block(move || xlsx::render(&report.table(), name))
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?
-                .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
-            Ok(res
-                .content_type(XLSX_TYPE)
-                .insert_header(attachment("xlsx"))
-                .body(body))
-        }
-        Format::Html => {
-            let body = web::block(move || html::render(&report.page()))
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-            Ok(res
-                .content_type(html::CONTENT_TYPE)
-                .insert_header((
-                    header::CONTENT_SECURITY_POLICY,
-                    html::CONTENT_SECURITY_POLICY,
-                ))
-                .body(body))
-        }
-    }
-}
-
-fn report_day() -> String {
-    crate::domain::results::today().to_string()
-}
-
-fn reader(caller: &MaybeCaller, state: &AppState) -> ApiResult<()> {
-    super::write::plan_audience(caller, state).map(|_| ())
-}
-
-/// The rendering asked for, checked before any figure is computed.
-fn rendering(
-    req: &HttpRequest,
-    format: Option<&str>,
-    dialect: Option<&str>,
-) -> ApiResult<(Format, Dialect)> {
-    let format = negotiate::choose(req, format, &OFFERED)?;
-    Ok((format, negotiate::dialect(dialect)?))
-}
 
 /// Plan progress: per challenge, action and regional platform, the
 /// initiatives per status, the weighted progress with its weights and the
@@ -190,21 +63,24 @@ async fn plan_progress_report(
     reader(&caller, &state)?;
     let params = query.0;
     let (format, dialect) = rendering(&req, params.format.as_deref(), params.dialect.as_deref())?;
-    let mut conn = service::connect(&state.pool).await?;
-    let report = progress::plan_progress(
-        &mut conn,
-        Reader {
-            principal: caller.0.as_ref(),
-        },
-        ProgressQuery {
-            plan: params.plan,
-            stale_after_days: params.stale_after_days.unwrap_or(STALE_AFTER_DAYS),
-            query: req.query_string().to_owned(),
-        },
-    )
-    .await?;
-    drop(conn);
-    respond::<PlanProgressReport>(report, format, dialect).await
+    let rendering = (format, dialect);
+    let key = key(&req, "planProgress", &caller, rendering);
+    serve(&state, key, rendering, async {
+        let mut conn = service::connect(&state.pool).await?;
+        Ok(progress::plan_progress(
+            &mut conn,
+            Reader {
+                principal: caller.0.as_ref(),
+            },
+            ProgressQuery {
+                plan: params.plan,
+                stale_after_days: params.stale_after_days.unwrap_or(STALE_AFTER_DAYS),
+                query: req.query_string().to_owned(),
+            },
+        )
+        .await?)
+    })
+    .await
 }
 
 /// Staleness: initiatives without a progress update for `staleAfterDays`
@@ -239,23 +115,26 @@ async fn staleness_report(
     reader(&caller, &state)?;
     let params = query.0;
     let (format, dialect) = rendering(&req, params.format.as_deref(), params.dialect.as_deref())?;
-    let mut conn = service::connect(&state.pool).await?;
-    let report = staleness::staleness(
-        &mut conn,
-        Reader {
-            principal: caller.0.as_ref(),
-        },
-        StalenessQuery {
-            plan: params.plan,
-            region: params.region,
-            stale_after_days: params.stale_after_days.unwrap_or(STALE_AFTER_DAYS),
-            grace_days: params.grace_days.unwrap_or(staleness::GRACE_DAYS),
-            query: req.query_string().to_owned(),
-        },
-    )
-    .await?;
-    drop(conn);
-    respond::<StalenessReport>(report, format, dialect).await
+    let rendering = (format, dialect);
+    let key = key(&req, "staleness", &caller, rendering);
+    serve(&state, key, rendering, async {
+        let mut conn = service::connect(&state.pool).await?;
+        Ok(staleness::staleness(
+            &mut conn,
+            Reader {
+                principal: caller.0.as_ref(),
+            },
+            StalenessQuery {
+                plan: params.plan,
+                region: params.region,
+                stale_after_days: params.stale_after_days.unwrap_or(STALE_AFTER_DAYS),
+                grace_days: params.grace_days.unwrap_or(staleness::GRACE_DAYS),
+                query: req.query_string().to_owned(),
+            },
+        )
+        .await?)
+    })
+    .await
 }
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -315,35 +194,38 @@ async fn indicator_results_report(
     } else {
         PlaceType::Flanders
     });
-    let _turn = service::reports::turn().await;
-    let mut conn = service::connect(&state.pool).await?;
-    let report = indicator_results::indicator_results(
-        &mut conn,
-        Reader {
-            principal: caller.0.as_ref(),
-        },
-        ResultsQuery {
-            plan: p.plan,
-            scope: IndicatorScope {
-                plan: None,
-                challenge: p.challenge,
-                action: p.action,
-                initiative: p.initiative,
-                gbo_project: p.gbo_project,
-                indicator: p.indicator,
-                standard_only: false,
+    let rendering = (format, dialect);
+    let key = key(&req, "indicatorResults", &caller, rendering);
+    serve(&state, key, rendering, async {
+        let _turn = service::reports::turn().await;
+        let mut conn = service::connect(&state.pool).await?;
+        Ok(indicator_results::indicator_results(
+            &mut conn,
+            Reader {
+                principal: caller.0.as_ref(),
             },
-            region: p.region,
-            granularity: p.granularity.unwrap_or(Granularity::Year),
-            level,
-            from,
-            to,
-            query: req.query_string().to_owned(),
-        },
-    )
-    .await?;
-    drop(conn);
-    respond::<IndicatorResultsReport>(report, format, dialect).await
+            ResultsQuery {
+                plan: p.plan,
+                scope: IndicatorScope {
+                    plan: None,
+                    challenge: p.challenge,
+                    action: p.action,
+                    initiative: p.initiative,
+                    gbo_project: p.gbo_project,
+                    indicator: p.indicator,
+                    standard_only: false,
+                },
+                region: p.region,
+                granularity: p.granularity.unwrap_or(Granularity::Year),
+                level,
+                from,
+                to,
+                query: req.query_string().to_owned(),
+            },
+        )
+        .await?)
+    })
+    .await
 }
 
 /// The as-of snapshot: the plan as it was known at the end of `date`
@@ -379,23 +261,26 @@ async fn snapshot_report(
     reader(&caller, &state)?;
     let p = query.0;
     let (format, dialect) = rendering(&req, p.format.as_deref(), p.dialect.as_deref())?;
-    let _turn = service::reports::turn().await;
-    let mut conn = service::connect(&state.pool).await?;
-    let report = snapshot::snapshot(
-        &mut conn,
-        Reader {
-            principal: caller.0.as_ref(),
-        },
-        SnapshotQuery {
-            date: p.date,
-            plan: p.plan,
-            stale_after_days: p.stale_after_days.unwrap_or(STALE_AFTER_DAYS),
-            query: req.query_string().to_owned(),
-        },
-    )
-    .await?;
-    drop(conn);
-    respond::<SnapshotReport>(report, format, dialect).await
+    let rendering = (format, dialect);
+    let key = key(&req, "snapshot", &caller, rendering);
+    serve(&state, key, rendering, async {
+        let _turn = service::reports::turn().await;
+        let mut conn = service::connect(&state.pool).await?;
+        Ok(snapshot::snapshot(
+            &mut conn,
+            Reader {
+                principal: caller.0.as_ref(),
+            },
+            SnapshotQuery {
+                date: p.date,
+                plan: p.plan,
+                stale_after_days: p.stale_after_days.unwrap_or(STALE_AFTER_DAYS),
+                query: req.query_string().to_owned(),
+            },
+        )
+        .await?)
+    })
+    .await
 }
 
 /// The regional platforms' overview: per region, the plan's initiatives by
@@ -430,21 +315,24 @@ async fn regional_overview_report(
     reader(&caller, &state)?;
     let p = query.0;
     let (format, dialect) = rendering(&req, p.format.as_deref(), p.dialect.as_deref())?;
-    let _turn = service::reports::turn().await;
-    let mut conn = service::connect(&state.pool).await?;
-    let report = regional::regional_overview(
-        &mut conn,
-        Reader {
-            principal: caller.0.as_ref(),
-        },
-        RegionalQuery {
-            plan: p.plan,
-            year: p.year,
-            stale_after_days: p.stale_after_days.unwrap_or(STALE_AFTER_DAYS),
-            query: req.query_string().to_owned(),
-        },
-    )
-    .await?;
-    drop(conn);
-    respond::<RegionalOverviewReport>(report, format, dialect).await
+    let rendering = (format, dialect);
+    let key = key(&req, "regionalOverview", &caller, rendering);
+    serve(&state, key, rendering, async {
+        let _turn = service::reports::turn().await;
+        let mut conn = service::connect(&state.pool).await?;
+        Ok(regional::regional_overview(
+            &mut conn,
+            Reader {
+                principal: caller.0.as_ref(),
+            },
+            RegionalQuery {
+                plan: p.plan,
+                year: p.year,
+                stale_after_days: p.stale_after_days.unwrap_or(STALE_AFTER_DAYS),
+                query: req.query_string().to_owned(),
+            },
+        )
+        .await?)
+    })
+    .await
 }

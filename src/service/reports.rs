@@ -1,5 +1,6 @@
 //! Reports: read-only views over the plan and its results, computed from the
-//! records at the moment of the request (no batch job, no cache), each in one
+//! records (no batch job; a rendering is reused only while nothing has been
+//! written since the snapshot it was read from, see [`unchanged_since`]), each in one
 //! read-only transaction so that all its figures come from one snapshot of
 //! the database. Every report says when it was generated, the latest write it
 //! includes and what each figure is made of; each also gives its rows as one
@@ -67,6 +68,25 @@ pub struct About {
     /// The latest write the report includes; absent when there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_change: Option<LatestChange>,
+    /// The database snapshot the report was computed from.
+    #[serde(skip)]
+    pub read_at: ReadAt,
+}
+
+/// The database snapshot a report was computed from: while no write has
+/// been committed since (see [`unchanged_since`]), the same report computed
+/// now would hold the same figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadAt(String);
+
+/// Whether nothing has been written since `at`, so that a report computed
+/// then still holds. A report of the current state depends on the day too
+/// (staleness counts from it); that is for the caller to compare.
+pub async fn unchanged_since(conn: &mut Conn, at: &ReadAt) -> ServiceResult<bool> {
+    if at.0.is_empty() {
+        return Ok(false);
+    }
+    Ok(!store::written_since(conn, &at.0).await?)
 }
 
 /// The latest write a report includes, from the audit log.
@@ -90,6 +110,8 @@ pub struct PlanRef {
 
 /// A report's rows as one result set, for CSV, XLSX and HTML.
 pub trait Tabular {
+    /// What the report says about itself.
+    fn about(&self) -> &About;
     /// The name of the worksheet and the file.
     fn name(&self) -> &'static str;
     /// Every row the report holds, with the same numbers as its JSON.
@@ -105,6 +127,7 @@ pub(crate) async fn about(
 ) -> ServiceResult<About> {
     let latest = store::latest_write(conn, at).await?;
     Ok(About {
+        read_at: ReadAt(latest.snapshot),
         generated_at: Utc::now(),
         report,
         self_link: if query.is_empty() {
@@ -112,7 +135,10 @@ pub(crate) async fn about(
         } else {
             format!("{API_BASE}/reports/{report}?{query}")
         },
-        latest_change: latest.map(|w| LatestChange { id: w.id, at: w.at }),
+        latest_change: latest
+            .id
+            .zip(latest.at)
+            .map(|(id, at)| LatestChange { id, at }),
     })
 }
 

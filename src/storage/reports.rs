@@ -13,6 +13,8 @@ use uuid::Uuid;
 
 use super::StorageResult;
 
+mod sums;
+
 /// A moment to read the plan at: now, or as recorded before an instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Moment {
@@ -113,10 +115,14 @@ pub struct StaleInitiative {
 /// The latest write a report includes.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct LatestWrite {
-    #[diesel(sql_type = BigInt)]
-    pub id: i64,
-    #[diesel(sql_type = Timestamptz)]
-    pub at: DateTime<Utc>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub id: Option<i64>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub at: Option<DateTime<Utc>>,
+    /// The snapshot the statement read (`pg_current_snapshot()`), which in a
+    /// repeatable-read transaction is the transaction's.
+    #[diesel(sql_type = Text)]
+    pub snapshot: String,
 }
 
 const CHALLENGES_NOW: &str = "
@@ -207,43 +213,37 @@ fn initiatives_source(at: Moment) -> &'static str {
 /// The plan's initiatives grouped by action and status, over all regions
 /// (`region_id` absent) and per region. Stale: not finished and no update
 /// since `stale_before`.
+///
+/// Now, the counts and sums come from `initiative_sums`, which the writing
+/// transactions keep (migration 000010), and the stale initiatives are
+/// counted over an index of the unfinished ones by their last day: directly
+/// when they are the fewer, else as the unfinished less the recent ones. As
+/// of a moment, everything is grouped from the versions recorded before it.
 pub async fn groups(
     conn: &mut AsyncPgConnection,
     plan_id: Uuid,
     at: Moment,
     stale_before: NaiveDate,
 ) -> StorageResult<Vec<GroupRow>> {
+    if at == Moment::Now {
+        return sums::groups_now(conn, plan_id, stale_before).await;
+    }
     let sums = format!(
         "COUNT(*) AS initiatives,
-         COALESCE(SUM(i.weight * i.effective_progress) FILTER (WHERE {COUNTS}), 0)::float8 AS weighted_sum,
+         COALESCE(SUM(i.weight * i.effective_progress) FILTER (WHERE {COUNTS}), 0)::float8
+           AS weighted_sum,
          COALESCE(SUM(i.weight) FILTER (WHERE {COUNTS}), 0)::float8 AS weight_total,
          COUNT(*) FILTER (WHERE {COUNTS}) AS counted,
          COUNT(*) FILTER (WHERE NOT ({COUNTS})) AS excluded,
          COUNT(*) FILTER (WHERE {STALE}) AS stale"
     );
-    // Now, the regions are joined row by row (three times faster than
-    // building and unnesting each initiative's list); as of a moment, they
-    // come as the list its version recorded.
-    let (source, regions) = match at {
-        Moment::Now => (
-            "SELECT i.id, i.action_id, i.status, i.effective_progress, i.weight,
-                    COALESCE(i.last_progress_on, (i.created_at AT TIME ZONE 'Europe/Brussels')::date)
-                      AS last_day
-               FROM initiatives i WHERE i.plan_id = $1",
-            "JOIN initiative_regions r ON r.initiative_id = i.id",
-        ),
-        Moment::Before(_) => (
-            INITIATIVES_BEFORE,
-            "CROSS JOIN LATERAL unnest(i.region_ids) AS r (region_id)",
-        ),
-    };
     let statement = format!(
-        "WITH i AS ({source})
+        "WITH i AS ({INITIATIVES_BEFORE})
          SELECT i.action_id, NULL::text AS region_id, i.status, {sums}
            FROM i GROUP BY i.action_id, i.status
          UNION ALL
          SELECT i.action_id, r.region_id, i.status, {sums}
-           FROM i {regions}
+           FROM i CROSS JOIN LATERAL unnest(i.region_ids) AS r (region_id)
           GROUP BY i.action_id, r.region_id, i.status"
     );
     Ok(diesel::sql_query(statement)
@@ -281,18 +281,41 @@ pub async fn stale_initiatives(
         .await?)
 }
 
-/// The latest audited write recorded before `at` (any write, now).
-pub async fn latest_write(
-    conn: &mut AsyncPgConnection,
-    at: Moment,
-) -> StorageResult<Option<LatestWrite>> {
+/// The latest audited write recorded before `at` (any write, now), if any,
+/// and the snapshot read.
+pub async fn latest_write(conn: &mut AsyncPgConnection, at: Moment) -> StorageResult<LatestWrite> {
     let rows: Vec<LatestWrite> = diesel::sql_query(
-        "SELECT id, at FROM audit_log WHERE at < $1 ORDER BY at DESC, id DESC LIMIT 1",
+        "SELECT l.id, l.at, pg_current_snapshot()::text AS snapshot
+           FROM (SELECT 1) one
+           LEFT JOIN LATERAL (SELECT id, at FROM audit_log WHERE at < $1
+                               ORDER BY at DESC, id DESC LIMIT 1) l ON true",
     )
     .bind::<Timestamptz, _>(at.instant())
     .load(conn)
     .await?;
-    Ok(rows.into_iter().next())
+    rows.into_iter()
+        .next()
+        .ok_or_else(|| diesel::result::Error::NotFound.into())
+}
+
+/// Whether a write was committed that the snapshot `seen` (the text of a
+/// `pg_snapshot`) did not see: an audit entry of a transaction it did not
+/// see. Every write path records an audit entry in its own transaction.
+pub async fn written_since(conn: &mut AsyncPgConnection, seen: &str) -> StorageResult<bool> {
+    #[derive(QueryableByName)]
+    struct Written {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        written: bool,
+    }
+    let rows: Vec<Written> = diesel::sql_query(
+        "SELECT EXISTS (SELECT 1 FROM audit_log
+                         WHERE xid >= pg_snapshot_xmin($1::pg_snapshot)
+                           AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot)) AS written",
+    )
+    .bind::<Text, _>(seen)
+    .load(conn)
+    .await?;
+    Ok(rows.as_slice().first().is_none_or(|r| r.written))
 }
 
 /// An indicator with the end of the latest period it has a measurement for.

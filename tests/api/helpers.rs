@@ -71,6 +71,7 @@ pub fn settings(database_url: &str) -> ServerSettings {
         public_read: false,
         shutdown_timeout_seconds: 5,
         password_hashes: 0,
+        report_cache_mb: 32,
     }
 }
 

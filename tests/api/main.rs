@@ -33,6 +33,7 @@ mod report_formats;
 mod report_pages;
 mod report_results;
 mod report_snapshot;
+mod report_sums;
 mod reports;
 mod results_bar;
 mod rights;

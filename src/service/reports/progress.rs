@@ -458,6 +458,10 @@ impl PlanProgressBody {
 }
 
 impl Tabular for PlanProgressReport {
+    fn about(&self) -> &crate::service::reports::About {
+        &self.about
+    }
+
     fn name(&self) -> &'static str {
         "planProgress"
     }

@@ -203,6 +203,10 @@ pub async fn regional_overview(
 }
 
 impl Tabular for RegionalOverviewReport {
+    fn about(&self) -> &crate::service::reports::About {
+        &self.about
+    }
+
     fn name(&self) -> &'static str {
         "regionalOverview"
     }

@@ -135,6 +135,10 @@ pub async fn snapshot(
 }
 
 impl Tabular for SnapshotReport {
+    fn about(&self) -> &crate::service::reports::About {
+        &self.about
+    }
+
     fn name(&self) -> &'static str {
         "snapshot"
     }

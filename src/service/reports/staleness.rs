@@ -237,6 +237,10 @@ fn overdue(
 }
 
 impl Tabular for StalenessReport {
+    fn about(&self) -> &crate::service::reports::About {
+        &self.about
+    }
+
     fn name(&self) -> &'static str {
         "staleness"
     }

@@ -10,6 +10,10 @@ fn count(value: usize) -> Cell {
 }
 
 impl Tabular for IndicatorResultsReport {
+    fn about(&self) -> &crate::service::reports::About {
+        &self.about
+    }
+
     fn name(&self) -> &'static str {
         "indicatorResults"
     }

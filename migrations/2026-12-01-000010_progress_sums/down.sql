@@ -1,0 +1,15 @@
+DROP TRIGGER initiative_sums_region_delete ON initiative_regions;
+DROP TRIGGER initiative_sums_region_update ON initiative_regions;
+DROP TRIGGER initiative_sums_region_insert ON initiative_regions;
+DROP TRIGGER initiative_sums_leave ON initiatives;
+DROP TRIGGER initiative_sums_delete ON initiatives;
+DROP TRIGGER initiative_sums_update ON initiatives;
+DROP TRIGGER initiative_sums_insert ON initiatives;
+DROP FUNCTION initiative_sums_leave_regions();
+DROP FUNCTION initiative_sums_regions();
+DROP FUNCTION initiative_sums_initiatives();
+DROP FUNCTION initiative_sums_apply(initiative_sum_change[]);
+DROP TYPE initiative_sum_change;
+DROP INDEX initiatives_unfinished_idx;
+DROP FUNCTION initiative_last_day(date, timestamptz);
+DROP TABLE initiative_sums;

@@ -1,0 +1,2 @@
+DROP INDEX audit_log_xid_idx;
+ALTER TABLE audit_log DROP COLUMN xid;
