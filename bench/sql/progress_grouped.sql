@@ -1,7 +1,7 @@
 -- Plan progress groups by plain GROUP BY over the initiatives (pgbench -D plan=<uuid>).
 WITH i AS (
     SELECT i.id, i.action_id, i.status, i.effective_progress, i.weight,
-           initiative_last_day(i.last_progress_on, i.created_at) AS last_day
+           i.last_day AS last_day
       FROM initiatives i WHERE i.plan_id = CAST(:plan AS uuid))
 SELECT i.action_id, NULL::text AS region_id, i.status, COUNT(*),
        SUM(i.weight * i.effective_progress) FILTER (WHERE i.status <> 'dropped' AND i.weight > 0),

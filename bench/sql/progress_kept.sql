@@ -2,7 +2,7 @@
 WITH u AS (
     SELECT i.id, i.action_id, i.status FROM initiatives i
      WHERE i.plan_id = CAST(:plan AS uuid) AND i.status IN ('planned', 'inProgress', 'delayed')
-       AND initiative_last_day(i.last_progress_on, i.created_at) < CURRENT_DATE - 90
+       AND i.last_day < CURRENT_DATE - 90
 ), stale AS (
     SELECT u.action_id, ''::text AS region_id, u.status, COUNT(*) AS n FROM u
      GROUP BY u.action_id, u.status

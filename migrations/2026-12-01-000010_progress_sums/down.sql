@@ -11,5 +11,5 @@ DROP FUNCTION initiative_sums_initiatives();
 DROP FUNCTION initiative_sums_apply(initiative_sum_change[]);
 DROP TYPE initiative_sum_change;
 DROP INDEX initiatives_unfinished_idx;
-DROP FUNCTION initiative_last_day(date, timestamptz);
+ALTER TABLE initiatives DROP COLUMN last_day;
 DROP TABLE initiative_sums;

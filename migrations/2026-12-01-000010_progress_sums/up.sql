@@ -18,15 +18,15 @@ CREATE TABLE initiative_sums (
 );
 CREATE INDEX initiative_sums_plan_idx ON initiative_sums (plan_id);
 
--- The day an initiative was last heard of, as staleness counts it.
-CREATE FUNCTION initiative_last_day(last_progress_on date, created_at timestamptz) RETURNS date
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN COALESCE(last_progress_on, (created_at AT TIME ZONE 'Europe/Brussels')::date);
+-- The Brussels day an initiative was last heard of: its latest progress
+-- update, else its creation. Staleness counts from it; stored, so that the
+-- planner knows its distribution.
+ALTER TABLE initiatives ADD COLUMN last_day date
+    GENERATED ALWAYS AS (COALESCE(last_progress_on, (created_at AT TIME ZONE 'Europe/Brussels')::date)) STORED;
 
--- Unfinished initiatives by the day they were last heard of: the stale ones
--- are a range of it.
-CREATE INDEX initiatives_unfinished_idx ON initiatives (plan_id, initiative_last_day(last_progress_on, created_at))
-    INCLUDE (action_id, status) WHERE status IN ('planned', 'inProgress', 'delayed');
+-- Unfinished initiatives by that day: the stale ones are a range of it.
+CREATE INDEX initiatives_unfinished_idx ON initiatives (plan_id, last_day)
+    INCLUDE (id, action_id, status) WHERE status IN ('planned', 'inProgress', 'delayed');
 
 -- One change to the sums: an initiative counted (sign 1) or taken away (-1),
 -- in one region, or (region_id NULL) in all regions and each of its own.

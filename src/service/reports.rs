@@ -79,14 +79,24 @@ pub struct About {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadAt(String);
 
-/// Whether nothing has been written since `at`, so that a report computed
-/// then still holds. A report of the current state depends on the day too
-/// (staleness counts from it); that is for the caller to compare.
-pub async fn unchanged_since(conn: &mut Conn, at: &ReadAt) -> ServiceResult<bool> {
+/// Whether nothing that `report` reads has been written since `at`, so
+/// that the report computed then still holds. A report of the current state
+/// depends on the day too (staleness counts from it); that is for the caller
+/// to compare.
+pub async fn unchanged_since(conn: &mut Conn, report: &str, at: &ReadAt) -> ServiceResult<bool> {
     if at.0.is_empty() {
         return Ok(false);
     }
-    Ok(!store::written_since(conn, &at.0).await?)
+    Ok(!store::written_since(conn, &at.0, unaffected_by(report)).await?)
+}
+
+/// The resources whose writes cannot change `report`: plan progress reads
+/// neither indicators nor measurements.
+fn unaffected_by(report: &str) -> &'static [&'static str] {
+    match report {
+        "planProgress" => &["indicator", "measurement"],
+        _ => &[],
+    }
 }
 
 /// The latest write a report includes, from the audit log.

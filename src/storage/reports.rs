@@ -300,8 +300,13 @@ pub async fn latest_write(conn: &mut AsyncPgConnection, at: Moment) -> StorageRe
 
 /// Whether a write was committed that the snapshot `seen` (the text of a
 /// `pg_snapshot`) did not see: an audit entry of a transaction it did not
-/// see. Every write path records an audit entry in its own transaction.
-pub async fn written_since(conn: &mut AsyncPgConnection, seen: &str) -> StorageResult<bool> {
+/// see, other than of the resources `ignoring`. Every write path records an
+/// audit entry in its own transaction.
+pub async fn written_since(
+    conn: &mut AsyncPgConnection,
+    seen: &str,
+    ignoring: &[&str],
+) -> StorageResult<bool> {
     #[derive(QueryableByName)]
     struct Written {
         #[diesel(sql_type = diesel::sql_types::Bool)]
@@ -310,9 +315,11 @@ pub async fn written_since(conn: &mut AsyncPgConnection, seen: &str) -> StorageR
     let rows: Vec<Written> = diesel::sql_query(
         "SELECT EXISTS (SELECT 1 FROM audit_log
                          WHERE xid >= pg_snapshot_xmin($1::pg_snapshot)
-                           AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot)) AS written",
+                           AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot)
+                           AND resource <> ALL ($2)) AS written",
     )
     .bind::<Text, _>(seen)
+    .bind::<Array<Text>, _>(ignoring)
     .load(conn)
     .await?;
     Ok(rows.as_slice().first().is_none_or(|r| r.written))

@@ -35,7 +35,7 @@ pub async fn project(w: &World) -> Value {
         .await
 }
 
-async fn indicator(w: &World, project: &Value, body: Value) -> Value {
+pub async fn indicator(w: &World, project: &Value, body: Value) -> Value {
     let mut body = body;
     body["subject"] = on("gboProject", project);
     w.app.create("/api/v1/indicators", &w.steering, body).await

@@ -191,3 +191,35 @@ async fn a_report_is_computed_again_only_after_a_write() {
     assert!(anonymous["plans"][0]["actions"].is_array(), "{anonymous}");
     assert!(anonymous["plans"][0].get("indicators").is_none());
 }
+
+/// A measurement cannot change plan progress, so writing one leaves that
+/// report kept; indicator results are computed again with it.
+#[actix_web::test]
+async fn a_measurement_recomputes_the_reports_that_read_measurements_only() {
+    use crate::report_results::{indicator, measure, project};
+    let w = World::new().await;
+    let project = project(&w).await;
+    let count = indicator(
+        &w,
+        &project,
+        json!({"code": "bereik", "name": "Bereik", "measure": "count",
+               "direction": "higherIsBetter", "granularity": "quarter"}),
+    )
+    .await;
+    measure(&w, &count, "2023Q1", "71016", json!({"value": 5})).await;
+    let progress = format!("/api/v1/reports/planProgress?plan={}", w.plan_id);
+    let results =
+        "/api/v1/reports/indicatorResults?indicator=".to_owned() + count["id"].as_str().unwrap();
+    let progress_before = w.app.get_json(&progress, &w.reader).await;
+    let results_before = w.app.get_json(&results, &w.reader).await;
+
+    measure(&w, &count, "2023Q2", "71016", json!({"value": 7})).await;
+    let progress_after = w.app.get_json(&progress, &w.reader).await;
+    let results_after = w.app.get_json(&results, &w.reader).await;
+    assert_eq!(
+        progress_after["generatedAt"],
+        progress_before["generatedAt"]
+    );
+    assert_ne!(results_after["generatedAt"], results_before["generatedAt"]);
+    assert_ne!(results_after["indicators"], results_before["indicators"]);
+}

@@ -67,10 +67,17 @@ pub struct Key {
 /// Reports larger than this are not kept: they would crowd out the others.
 const LARGEST_SHARE: u64 = 4;
 
+/// How many locks the computations are spread over.
+const STRIPES: usize = 64;
+
 /// The kept renderings of one server process.
 pub struct KeptReports {
     cache: Option<Cache<Key, Arc<Rendered>>>,
     largest: u64,
+    /// One report is computed at a time per stripe of keys: the requests
+    /// that missed together wait for the first, then find its rendering
+    /// fresh instead of each computing the same.
+    computing: Vec<tokio::sync::Mutex<()>>,
 }
 
 impl KeptReports {
@@ -87,6 +94,7 @@ impl KeptReports {
         KeptReports {
             cache,
             largest: bytes / LARGEST_SHARE,
+            computing: (0..STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
         }
     }
 
@@ -97,13 +105,23 @@ impl KeptReports {
             return Ok(None);
         };
         let mut conn = service::connect(&state.pool).await?;
-        if service::reports::unchanged_since(&mut conn, &hit.read_at).await? {
+        if service::reports::unchanged_since(&mut conn, key.report, &hit.read_at).await? {
             return Ok(Some(hit));
         }
         if let Some(cache) = &self.cache {
             cache.invalidate(key);
         }
         Ok(None)
+    }
+
+    /// The turn to compute the report `key` names, while no other request
+    /// computes one of its stripe; none when nothing is kept.
+    pub async fn turn(&self, key: &Key) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        self.cache.as_ref()?;
+        let mut hasher = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(key, &mut hasher);
+        let stripe = std::hash::Hasher::finish(&hasher) as usize % STRIPES;
+        Some(self.computing[stripe].lock().await)
     }
 
     /// Keeps a rendering just computed.

@@ -80,6 +80,13 @@ where
     if let Some(kept) = state.reports.fresh(state, &key).await? {
         return Ok(kept.response());
     }
+    // One computation per report at a time: those that waited take the
+    // rendering just kept, when nothing was written since it was read (it
+    // then holds every write committed before they came).
+    let _turn = state.reports.turn(&key).await;
+    if let Some(kept) = state.reports.fresh(state, &key).await? {
+        return Ok(kept.response());
+    }
     let report = compute.await?;
     let rendered = Arc::new(render(report, format, dialect).await?);
     state.reports.keep(key, rendered.clone());

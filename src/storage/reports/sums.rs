@@ -56,7 +56,7 @@ pub(super) async fn groups_now(
         "SELECT COUNT(*) AS n FROM (
             SELECT 1 FROM initiatives i
              WHERE i.plan_id = $1 AND i.status IN ('planned', 'inProgress', 'delayed')
-               AND initiative_last_day(i.last_progress_on, i.created_at) >= $2
+               AND i.last_day >= $2
              LIMIT $3) x",
     )
     .bind::<SqlUuid, _>(plan_id)
@@ -64,13 +64,16 @@ pub(super) async fn groups_now(
     .bind::<BigInt, _>(unfinished / 2 + 1)
     .load(conn)
     .await?;
-    let subtract = recent.as_slice().first().is_some_and(|r| r.n <= unfinished / 2);
+    let subtract = recent
+        .as_slice()
+        .first()
+        .is_some_and(|r| r.n <= unfinished / 2);
     let range = if subtract { ">=" } else { "<" };
     let groups: Vec<UnfinishedGroup> = diesel::sql_query(format!(
         "WITH u AS (
             SELECT i.id, i.action_id, i.status FROM initiatives i
              WHERE i.plan_id = $1 AND i.status IN ('planned', 'inProgress', 'delayed')
-               AND initiative_last_day(i.last_progress_on, i.created_at) {range} $2)
+               AND i.last_day {range} $2)
          SELECT u.action_id, '' AS region_id, u.status, COUNT(*) AS n FROM u
           GROUP BY u.action_id, u.status
          UNION ALL
