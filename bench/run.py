@@ -382,7 +382,12 @@ def report_scenarios(server, token, plan, limit):
              if beside else "") + (f"; refused: {w['unexpected']}" if w["unexpected"] else "") + ")", flush=True)
 
     # A large XLSX: how many rows it holds, and the server's memory while it is written.
+    # Its first request computes and writes the workbook: the memory that takes.
+    time.sleep(0.2)
+    server.reset_window()
     status, body = probe(XLSX_PATH, token)
+    time.sleep(0.2)
+    computed_mb = server.window_peak / 1024
     if status == 404:
         notes.append(f"Not run: XLSX export: skipped, `GET {XLSX_PATH.split('?')[0]}` answers 404 (not built yet)")
         print(f"skipped: XLSX export: GET {XLSX_PATH} answers 404", flush=True)
@@ -395,7 +400,7 @@ def report_scenarios(server, token, plan, limit):
               f"{'not a workbook' if count is None else f'{count:,} rows'}", flush=True)
         r = run(XLSX_NAME, "report", [],
                 {"SSW_BENCH_PATH": XLSX_PATH}, connections=1, timeout=120)
-        r.update(xlsx_rows=count, xlsx_bytes=len(body))
+        r.update(xlsx_rows=count, xlsx_bytes=len(body), xlsx_computed_mb=computed_mb)
 
     for name, script in PROGRESS_SQL:
         out = sh(["pgbench", "-n", "-M", "prepared", "-c", str(c), "-j", "2", "-T", str(DURATION),
@@ -448,7 +453,8 @@ def write_results(rows, limits, counts, peak_mb, data, skipped):
         if "xlsx_rows" in r:
             check("XLSX export ≥ 100,000 rows", (r["xlsx_rows"] or 0) >= 100000,
                   f"{r['xlsx_rows']:,} rows" if r["xlsx_rows"] is not None else "not a workbook")
-            check("server RSS < 100 MB while the XLSX is written", r["rss_mb"] < 100, f"{r['rss_mb']:.0f} MB")
+            check("server RSS < 100 MB while the XLSX is computed and written (its first request)",
+                  r["xlsx_computed_mb"] < 100, f"{r['xlsx_computed_mb']:.0f} MB")
     # The report targets not measured yet (their endpoints answered 404), named all the same.
     ran = {r["name"] for r in rows}
     targets = [(f"{name}: p50 < {p50} ms ({REPORT_CONNECTIONS} connections)", name) for name, _, p50, _ in REPORTS]
@@ -479,7 +485,9 @@ def write_results(rows, limits, counts, peak_mb, data, skipped):
                  f"p99 {r['beside']['p99_us'] / 1000:.1f} ms" if r.get("beside") else "")
               + (f"; refused: {r['unexpected']}" if r["unexpected"] else "")
               for r in rows if "created" in r]
-    xlsx = [f"{r['xlsx_rows']:,} rows, {r['xlsx_bytes'] / 1e6:.1f} MB" for r in rows
+    xlsx = [f"{r['xlsx_rows']:,} rows, {r['xlsx_bytes'] / 1e6:.1f} MB; server RSS at most "
+            f"{r['xlsx_computed_mb']:.0f} MB while its first request computed it (later ones are served kept)"
+            for r in rows
             if r.get("xlsx_rows") is not None]
     results, load_seconds = data
     mix_text = (f"""Writes in the read/write mix: {'; '.join(conflicts)}. A 412 is a correct answer to a stale
