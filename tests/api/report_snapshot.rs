@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use crate::fixtures::{World, id_of};
 use crate::helpers::assert_problem;
 
-async fn sql(w: &World, statement: &str) {
+/// Runs statements straight in the test database, as the write layer would.
+pub async fn sql(w: &World, statement: &str) {
     let mut conn = ssw_api::storage::connection(&w.app.pool).await.unwrap();
     conn.batch_execute(statement).await.unwrap();
 }

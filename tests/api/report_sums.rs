@@ -5,11 +5,12 @@
 
 use diesel::QueryableByName;
 use diesel::sql_types::BigInt;
-use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+use diesel_async::RunQueryDsl;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::fixtures::World;
+use crate::report_snapshot::sql;
 use crate::reports::rollup_plan;
 
 #[derive(QueryableByName)]
@@ -48,11 +49,6 @@ async fn differences(w: &World) -> i64 {
         .await
         .unwrap();
     rows[0].n
-}
-
-async fn sql(w: &World, statement: &str) {
-    let mut conn = ssw_api::storage::connection(&w.app.pool).await.unwrap();
-    conn.batch_execute(statement).await.unwrap();
 }
 
 async fn kept_rows(w: &World) -> i64 {
