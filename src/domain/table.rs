@@ -214,6 +214,52 @@ impl Table {
     }
 }
 
+/// A result set read a row at a time: what the CSV and XLSX renderers take,
+/// so that a large report is written out without first being copied into a
+/// [`Table`] of cells.
+pub struct Rows<'a> {
+    pub columns: Vec<Column>,
+    rows: Box<dyn Iterator<Item = Vec<Cell>> + Send + 'a>,
+}
+
+impl<'a> Rows<'a> {
+    /// The rows `rows` makes, each with one cell per column.
+    pub fn new(columns: Vec<Column>, rows: impl Iterator<Item = Vec<Cell>> + Send + 'a) -> Self {
+        Self {
+            columns,
+            rows: Box::new(rows),
+        }
+    }
+
+    /// Every row, collected into a table.
+    pub fn collect_table(self) -> Table {
+        Table {
+            columns: self.columns,
+            rows: self.rows.collect(),
+        }
+    }
+}
+
+impl Iterator for Rows<'_> {
+    type Item = Vec<Cell>;
+
+    fn next(&mut self) -> Option<Vec<Cell>> {
+        self.rows.next()
+    }
+}
+
+impl From<Table> for Rows<'static> {
+    fn from(table: Table) -> Self {
+        Rows::new(table.columns, table.rows.into_iter())
+    }
+}
+
+impl<'a> From<&'a Table> for Rows<'a> {
+    fn from(table: &'a Table) -> Self {
+        Rows::new(table.columns.clone(), table.rows.iter().cloned())
+    }
+}
+
 /// What [`Table::check`] finds wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TableProblem {

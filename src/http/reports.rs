@@ -10,15 +10,16 @@ use crate::auth::MaybeCaller;
 use crate::domain::InputIssue;
 use crate::domain::results::{Granularity, Period, PlaceType};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::service;
+use crate::http::formats::negotiate::Format;
 use crate::service::reports::indicator_results::{
-    self, IndicatorResultsReport, IndicatorScope, ResultsQuery,
+    self, IndicatorResult, IndicatorResultsReport, IndicatorScope, ResultSink, ResultsQuery,
 };
 use crate::service::reports::progress::{self, PlanProgressReport, ProgressQuery};
 use crate::service::reports::regional::{self, RegionalOverviewReport, RegionalQuery};
 use crate::service::reports::snapshot::{self, SnapshotQuery, SnapshotReport};
 use crate::service::reports::staleness::{self, StalenessQuery, StalenessReport};
 use crate::service::reports::{Reader, STALE_AFTER_DAYS};
+use crate::service::{self, ServiceError, ServiceResult};
 use crate::startup::AppState;
 
 pub mod kept;
@@ -26,7 +27,7 @@ mod pages;
 mod params;
 mod render;
 
-use render::{key, reader, rendering, serve};
+use render::{RowSender, key, reader, rendering, serve, serve_rows};
 
 pub use params::{
     IndicatorResultsParams, PlanProgressParams, RegionalOverviewParams, SnapshotParams,
@@ -196,36 +197,60 @@ async fn indicator_results_report(
     });
     let rendering = (format, dialect);
     let key = key(&req, "indicatorResults", &caller, rendering);
+    let q = ResultsQuery {
+        plan: p.plan,
+        scope: IndicatorScope {
+            plan: None,
+            challenge: p.challenge,
+            action: p.action,
+            initiative: p.initiative,
+            gbo_project: p.gbo_project,
+            indicator: p.indicator,
+            standard_only: false,
+        },
+        region: p.region,
+        granularity: p.granularity.unwrap_or(Granularity::Year),
+        level,
+        from,
+        to,
+        query: req.query_string().to_owned(),
+    };
+    let reader = Reader {
+        principal: caller.0.as_ref(),
+    };
+    if matches!(format, Format::Csv | Format::Xlsx) {
+        // Written out as it is computed: a year of municipalities is many
+        // rows.
+        let table = ("indicatorResults", indicator_results::table::columns());
+        return serve_rows(&state, key, rendering, table, async |sender| {
+            let _turn = service::reports::turn().await;
+            let mut conn = service::connect(&state.pool).await?;
+            let mut sink = Sending(sender);
+            let report =
+                indicator_results::indicator_results_to(&mut conn, reader, q, &mut sink).await?;
+            Ok(report.about.read_at)
+        })
+        .await;
+    }
     serve(&state, key, rendering, async {
         let _turn = service::reports::turn().await;
         let mut conn = service::connect(&state.pool).await?;
-        Ok(indicator_results::indicator_results(
-            &mut conn,
-            Reader {
-                principal: caller.0.as_ref(),
-            },
-            ResultsQuery {
-                plan: p.plan,
-                scope: IndicatorScope {
-                    plan: None,
-                    challenge: p.challenge,
-                    action: p.action,
-                    initiative: p.initiative,
-                    gbo_project: p.gbo_project,
-                    indicator: p.indicator,
-                    standard_only: false,
-                },
-                region: p.region,
-                granularity: p.granularity.unwrap_or(Granularity::Year),
-                level,
-                from,
-                to,
-                query: req.query_string().to_owned(),
-            },
-        )
-        .await?)
+        Ok(indicator_results::indicator_results(&mut conn, reader, q).await?)
     })
     .await
+}
+
+/// Sends each indicator's rows to the file being written.
+struct Sending(RowSender);
+
+impl ResultSink for Sending {
+    async fn take(&mut self, result: IndicatorResult) -> ServiceResult<()> {
+        let rows = indicator_results::table::rows_of(&result).collect();
+        self.0
+            .send(rows)
+            .await
+            .map_err(|_| ServiceError::Internal("the report's file stopped taking rows".into()))
+    }
 }
 
 /// The as-of snapshot: the plan as it was known at the end of `date`

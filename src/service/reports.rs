@@ -22,7 +22,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::domain::table::Table;
+use crate::domain::table::{Rows, Table};
 use crate::domain::{InputIssue, Principal};
 use crate::service::plans::PlanAudience;
 use crate::service::{API_BASE, Conn, ServiceError, ServiceResult};
@@ -126,6 +126,12 @@ pub trait Tabular {
     fn name(&self) -> &'static str;
     /// Every row the report holds, with the same numbers as its JSON.
     fn table(&self) -> Table;
+    /// The same rows made one at a time as they are written out: a report
+    /// with many rows overrides this, so that CSV and XLSX never hold all its
+    /// cells at once.
+    fn rows(&self) -> Rows<'_> {
+        self.table().into()
+    }
 }
 
 /// The report's own description, with the latest write included at `at`.

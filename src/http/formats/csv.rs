@@ -1,4 +1,4 @@
-//! A [`Table`] as CSV, in two dialects.
+//! A result set ([`Table`](crate::domain::table::Table) or [`Rows`]) as CSV, in two dialects.
 //!
 //! - [`Dialect::Rfc4180`] (the default): UTF-8 without a BOM, `,` between
 //!   fields, `.` as the decimal point. Records end in CRLF, as RFC 4180 § 2
@@ -41,7 +41,7 @@ use std::io::{self, Write};
 
 use chrono::SecondsFormat;
 
-use crate::domain::table::{Cell, Column, Table};
+use crate::domain::table::{Cell, Column, Rows};
 
 /// The media type of both dialects.
 pub const CONTENT_TYPE: &str = "text/csv; charset=utf-8; header=present";
@@ -123,19 +123,20 @@ impl Dialect {
 }
 
 /// The whole table as CSV bytes: the header row, then every row.
-pub fn render(table: &Table, dialect: Dialect) -> Vec<u8> {
+pub fn render<'a>(rows: impl Into<Rows<'a>>, dialect: Dialect) -> Vec<u8> {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = write(table, dialect, &mut out);
+    let _ = write(rows, dialect, &mut out);
     out
 }
 
-/// Writes the whole table as CSV to `out`.
-pub fn write<W: Write>(table: &Table, dialect: Dialect, out: W) -> io::Result<()> {
+/// Writes the whole table as CSV to `out`, a row at a time.
+pub fn write<'a, W: Write>(rows: impl Into<Rows<'a>>, dialect: Dialect, out: W) -> io::Result<()> {
+    let rows = rows.into();
     let mut writer = CsvWriter::new(out, dialect);
-    writer.header(&table.columns)?;
-    for row in &table.rows {
-        writer.row(row)?;
+    writer.header(&rows.columns)?;
+    for row in rows {
+        writer.row(&row)?;
     }
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! A [`Table`] as an XLSX workbook (Office Open XML), written with
+//! A result set ([`Table`](crate::domain::table::Table) or [`Rows`]) as an XLSX workbook (Office Open XML), written with
 //! `rust_xlsxwriter`.
 //!
 //! The workbook has one worksheet, named after the report ([`sheet_name`]
@@ -37,18 +37,20 @@
 //! Memory: the worksheet is written in `rust_xlsxwriter`'s *constant memory*
 //! mode: each row goes to a temporary file (in the system's temporary
 //! directory) as it is written, instead of a cell tree in memory that takes
-//! about 200 bytes a cell. What stays in memory is the finished, compressed
-//! file ([`render`]) and the caller's [`Table`].
+//! about 200 bytes a cell. The rows come from [`Rows`], one at a time, so a
+//! report is never copied into cells as a whole: what stays in memory is the
+//! report itself, the first [`WIDTH_SAMPLE`] rows and the finished,
+//! compressed file ([`render`]).
 //!
 //! A table larger than a worksheet (1,048,576 rows with the header, 16,384
-//! columns) is refused with [`XlsxProblem::TooLarge`] before anything is
-//! written.
+//! columns) is refused with [`XlsxProblem::TooLarge`]: too many columns
+//! before anything is written, too many rows at the first row too many.
 
 use std::fmt;
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use crate::domain::table::{Cell, Table};
+use crate::domain::table::{Cell, Column, Rows};
 
 /// The media type of an XLSX workbook.
 pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -149,23 +151,23 @@ pub fn sheet_name(name: &str) -> String {
 
 /// The whole table as the bytes of an XLSX file with one worksheet, named
 /// [`sheet_name`]`(sheet)`.
-pub fn render(table: &Table, sheet: &str) -> Result<Vec<u8>, XlsxProblem> {
-    let mut workbook = build(table, sheet)?;
+pub fn render<'a>(rows: impl Into<Rows<'a>>, sheet: &str) -> Result<Vec<u8>, XlsxProblem> {
+    let mut workbook = build(rows.into(), sheet)?;
     Ok(workbook.save_to_buffer()?)
 }
 
 /// The workbook of [`render`], before it is saved: `save_to_writer` streams
-/// it to a file or socket instead of a buffer.
-pub fn build(table: &Table, sheet: &str) -> Result<Workbook, XlsxProblem> {
-    let rows = table.rows.len();
-    let columns = table.columns.len();
-    if rows >= MAX_ROWS || columns > MAX_COLUMNS {
-        return Err(XlsxProblem::TooLarge { rows, columns });
+/// it to a file or socket instead of a buffer. The rows are taken one at a
+/// time and go straight to the worksheet's temporary file.
+pub fn build(rows: Rows<'_>, sheet: &str) -> Result<Workbook, XlsxProblem> {
+    let columns = rows.columns.len();
+    if columns > MAX_COLUMNS {
+        return Err(XlsxProblem::TooLarge { rows: 0, columns });
     }
     let mut workbook = Workbook::new();
     let worksheet = workbook.add_worksheet_with_constant_memory()?;
     worksheet.set_name(sheet_name(sheet))?;
-    write_sheet(worksheet, table)?;
+    write_sheet(worksheet, rows)?;
     Ok(workbook)
 }
 
@@ -190,23 +192,20 @@ impl Formats {
     }
 }
 
-fn write_sheet(worksheet: &mut Worksheet, table: &Table) -> Result<(), XlsxError> {
+fn write_sheet(worksheet: &mut Worksheet, mut rows: Rows<'_>) -> Result<(), XlsxProblem> {
     let formats = Formats::new();
     // In constant memory mode rows go out in order and cannot be revisited:
-    // everything about the sheet as a whole is set before the first row.
-    for (col, width) in widths(table).into_iter().enumerate() {
+    // what depends on the cells (the widths) is set before the first row,
+    // from the first rows; the filter's range is set once the rows are known.
+    let sample: Vec<Vec<Cell>> = rows.by_ref().take(WIDTH_SAMPLE).collect();
+    for (col, width) in widths(&rows.columns, &sample).into_iter().enumerate() {
         worksheet.set_column_width(col_num(col), width)?;
     }
-    if !table.columns.is_empty() {
+    let columns = std::mem::take(&mut rows.columns);
+    if !columns.is_empty() {
         worksheet.set_freeze_panes(1, 0)?;
-        worksheet.autofilter(
-            0,
-            0,
-            row_num(table.rows.len()),
-            col_num(table.columns.len() - 1),
-        )?;
     }
-    for (col, column) in table.columns.iter().enumerate() {
+    for (col, column) in columns.iter().enumerate() {
         worksheet.write_string_with_format(
             0,
             col_num(col),
@@ -214,11 +213,21 @@ fn write_sheet(worksheet: &mut Worksheet, table: &Table) -> Result<(), XlsxError
             &formats.header,
         )?;
     }
-    for (i, row) in table.rows.iter().enumerate() {
-        let row_index = row_num(i + 1);
-        for (col, cell) in row.iter().enumerate() {
-            write_cell(worksheet, &formats, row_index, col_num(col), cell)?;
+    let mut written = 0;
+    for row in sample.into_iter().chain(rows) {
+        written += 1;
+        if written >= MAX_ROWS {
+            return Err(XlsxProblem::TooLarge {
+                rows: written,
+                columns: columns.len(),
+            });
         }
+        for (col, cell) in row.iter().enumerate() {
+            write_cell(worksheet, &formats, row_num(written), col_num(col), cell)?;
+        }
+    }
+    if !columns.is_empty() {
+        worksheet.autofilter(0, 0, row_num(written), col_num(columns.len() - 1))?;
     }
     Ok(())
 }
@@ -288,17 +297,14 @@ fn limit(text: &str) -> &str {
 
 /// Each column's width in characters: the longest of its title (plus room
 /// for the autofilter's button) and its first [`WIDTH_SAMPLE`] cells.
-fn widths(table: &Table) -> Vec<f64> {
-    table
-        .columns
+fn widths(columns: &[Column], sample: &[Vec<Cell>]) -> Vec<f64> {
+    columns
         .iter()
         .enumerate()
         .map(|(col, column)| {
             let header = shown_length(&column.title) + 3;
-            let cells = table
-                .rows
+            let cells = sample
                 .iter()
-                .take(WIDTH_SAMPLE)
                 .filter_map(|row| row.get(col))
                 .map(cell_length)
                 .max()

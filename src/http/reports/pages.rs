@@ -1,7 +1,6 @@
 //! Each report as a printable page: its figures as tables, and charts of
 //! progress per challenge, per action and per regional platform.
 
-use crate::domain::combine::Reading;
 use crate::domain::results::Measure;
 use crate::domain::table::{Cell, Table};
 use crate::http::formats::html::{Bar, Chart, Page, Section, Series};
@@ -265,10 +264,7 @@ impl Printable for IndicatorResultsReport {
                     .rows
                     .iter()
                     .find(|r| r.period == period && r.place_code == code)
-                    .and_then(|r| match r.figure.value {
-                        Some(Reading::Number(n)) => Some(n),
-                        _ => None,
-                    })
+                    .and_then(|r| r.figure.number())
             };
             let series = places
                 .iter()

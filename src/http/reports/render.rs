@@ -6,14 +6,17 @@ use std::sync::Arc;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use tokio::sync::mpsc;
 
 use super::kept::{Key, Rendered};
 use super::pages::Printable;
 use crate::auth::MaybeCaller;
+use crate::domain::table::{Cell, Column, Rows};
 use crate::error::{ApiError, ApiResult};
 use crate::http::formats::csv::{self, Dialect};
 use crate::http::formats::negotiate::{self, Format, XLSX_TYPE};
 use crate::http::formats::{html, xlsx};
+use crate::service::reports::ReadAt;
 use crate::startup::AppState;
 
 /// The formats every report answers in.
@@ -93,6 +96,112 @@ where
     Ok(rendered.response())
 }
 
+/// Where a report sends its rows, a batch at a time, as it computes them.
+pub(super) type RowSender = mpsc::Sender<Vec<Vec<Cell>>>;
+
+/// Serves the CSV or XLSX rendering that `key` names of a report that sends
+/// its rows as it computes them: the kept rendering when nothing has been
+/// written since, else the rows go into the file as they come (on a blocking
+/// thread, a few batches behind the computation), so that a large report is
+/// never held whole. `compute` answers when the report was read. The `ETag`
+/// is a digest of the rows' cells, the format and the dialect.
+pub(super) async fn serve_rows<F, Fut>(
+    state: &AppState,
+    key: Key,
+    (format, dialect): (Format, Dialect),
+    (name, columns): (&'static str, Vec<Column>),
+    compute: F,
+) -> ApiResult<HttpResponse>
+where
+    F: FnOnce(RowSender) -> Fut,
+    Fut: Future<Output = ApiResult<ReadAt>>,
+{
+    if let Some(kept) = state.reports.fresh(state, &key).await? {
+        return Ok(kept.response());
+    }
+    let _turn = state.reports.turn(&key).await;
+    if let Some(kept) = state.reports.fresh(state, &key).await? {
+        return Ok(kept.response());
+    }
+    let (sender, mut receiver) = mpsc::channel::<Vec<Vec<Cell>>>(4);
+    let writer = web::block(move || {
+        let mut hasher = Sha256::new();
+        hasher.update(format.name().as_bytes());
+        hasher.update([dialect as u8]);
+        let rows = std::iter::from_fn(|| receiver.blocking_recv())
+            .flatten()
+            .inspect(|row| digest_row(&mut hasher, row));
+        let rows = Rows::new(columns, rows);
+        let body = match format {
+            Format::Xlsx => xlsx::render(rows, name),
+            _ => Ok(csv::render(rows, dialect)),
+        };
+        (body, hasher.finalize())
+    });
+    let computed = compute(sender).await;
+    let (body, digest) = writer
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    // A writer that failed stopped taking rows: its failure is the cause.
+    let body = body.map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    let read_at = computed?;
+    let ext = if format == Format::Xlsx {
+        "xlsx"
+    } else {
+        "csv"
+    };
+    let rendered = Arc::new(Rendered {
+        etag: format!("W/\"{}\"", hex::encode(&digest[..16])),
+        content_type: if format == Format::Xlsx {
+            XLSX_TYPE
+        } else {
+            csv::CONTENT_TYPE
+        },
+        disposition: Some(format!(
+            "attachment; filename=\"{name}-{}.{ext}\"",
+            report_day()
+        )),
+        page: false,
+        body: body.into(),
+        read_at,
+    });
+    state.reports.keep(key, rendered.clone());
+    Ok(rendered.response())
+}
+
+/// Adds one row's cells to a digest, each with its kind, so that no two
+/// different rows add the same bytes.
+fn digest_row(hasher: &mut Sha256, row: &[Cell]) {
+    for cell in row {
+        match cell {
+            Cell::Empty => hasher.update([0]),
+            Cell::Integer(v) => {
+                hasher.update([1]);
+                hasher.update(v.to_le_bytes());
+            }
+            Cell::Number(v) => {
+                hasher.update([2]);
+                hasher.update(v.to_bits().to_le_bytes());
+            }
+            Cell::Text(t) => {
+                hasher.update([3]);
+                hasher.update((t.len() as u64).to_le_bytes());
+                hasher.update(t.as_bytes());
+            }
+            Cell::Date(d) => {
+                hasher.update([4]);
+                hasher.update(chrono::Datelike::num_days_from_ce(d).to_le_bytes());
+            }
+            Cell::DateTime(t) => {
+                hasher.update([5]);
+                hasher.update(t.timestamp_micros().to_le_bytes());
+            }
+            Cell::Bool(b) => hasher.update([6, u8::from(*b)]),
+        }
+    }
+    hasher.update([0xff]);
+}
+
 /// What identifies a rendering of `report` asked for by `req`.
 pub(super) fn key(
     req: &HttpRequest,
@@ -132,13 +241,13 @@ where
             ("application/json", None, body)
         }
         Format::Csv => {
-            let body = web::block(move || csv::render(&report.table(), dialect))
+            let body = web::block(move || csv::render(report.rows(), dialect))
                 .await
                 .map_err(blocking)?;
             (csv::CONTENT_TYPE, attachment("csv"), body)
         }
         Format::Xlsx => {
-            let body = web::block(move || xlsx::render(&report.table(), name))
+            let body = web::block(move || xlsx::render(report.rows(), name))
                 .await
                 .map_err(blocking)?
                 .map_err(|e| ApiError::Unprocessable(e.to_string()))?;

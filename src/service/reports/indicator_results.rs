@@ -4,7 +4,7 @@
 //! the target and how many of the expected places reported.
 
 mod compute;
-mod table;
+pub mod table;
 
 use std::collections::HashMap;
 
@@ -62,10 +62,9 @@ pub struct ResultRow {
     pub place_name: String,
     /// The value and what it is made of. A percentage's `value` is
     /// 100 × numerator / denominator, from the summed parts.
-    pub figure: FigureJson,
-    /// The figure itself, for reports that combine figures further.
-    #[serde(skip)]
-    pub combined: Figure,
+    #[serde(serialize_with = "as_json")]
+    #[schema(value_type = FigureJson)]
+    pub figure: Figure,
     /// The target that applies: the first dated on or after the period's
     /// end, else the last one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -79,6 +78,11 @@ pub struct ResultRow {
     /// within this place; absent when no place is expected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coverage: Option<Coverage>,
+}
+
+/// A figure as its JSON says it.
+fn as_json<S: serde::Serializer>(figure: &Figure, serializer: S) -> Result<S::Ok, S::Error> {
+    FigureJson::from(figure.clone()).serialize(serializer)
 }
 
 /// An indicator and its figures.
@@ -157,11 +161,39 @@ pub struct ResultsQuery {
     pub query: String,
 }
 
+/// Takes an indicator's results as the report computes them, a few
+/// indicators at a time.
+pub trait ResultSink: Send {
+    fn take(&mut self, result: IndicatorResult) -> impl Future<Output = ServiceResult<()>> + Send;
+}
+
+impl ResultSink for Vec<IndicatorResult> {
+    async fn take(&mut self, result: IndicatorResult) -> ServiceResult<()> {
+        self.push(result);
+        Ok(())
+    }
+}
+
 /// The indicator results report, now.
 pub async fn indicator_results(
     conn: &mut Conn,
     reader: Reader<'_>,
     q: ResultsQuery,
+) -> ServiceResult<IndicatorResultsReport> {
+    let mut indicators = Vec::new();
+    let mut report = indicator_results_to(conn, reader, q, &mut indicators).await?;
+    report.indicators = indicators;
+    Ok(report)
+}
+
+/// The indicator results report, now, with each indicator's results handed
+/// to `sink` as they are computed instead of held in the report (whose
+/// `indicators` stay empty): a large report is written out as it goes.
+pub async fn indicator_results_to(
+    conn: &mut Conn,
+    reader: Reader<'_>,
+    q: ResultsQuery,
+    sink: &mut impl ResultSink,
 ) -> ServiceResult<IndicatorResultsReport> {
     reader.signed_in()?;
     if let (Some(from), Some(to)) = (&q.from, &q.to)
@@ -192,7 +224,7 @@ pub async fn indicator_results(
                 scope.plan = Some(super::plan(conn, key, reader).await?.id);
             }
             let about = super::about(conn, "indicatorResults", &q.query, Moment::Now).await?;
-            let indicators = results(conn, &scope, &q, Moment::Now).await?;
+            results_to(conn, &scope, &q, Moment::Now, sink).await?;
             Ok(IndicatorResultsReport {
                 about,
                 granularity: q.granularity,
@@ -201,7 +233,7 @@ pub async fn indicator_results(
                 to: q.to.map(|p| p.id()),
                 region: q.region.clone(),
                 rule: RULE,
-                indicators,
+                indicators: Vec::new(),
             })
         })
         .await
@@ -216,6 +248,19 @@ pub(crate) async fn results(
     q: &ResultsQuery,
     at: Moment,
 ) -> ServiceResult<Vec<IndicatorResult>> {
+    let mut indicators = Vec::new();
+    results_to(conn, scope, q, at, &mut indicators).await?;
+    Ok(indicators)
+}
+
+/// [`results`], each indicator's handed to `sink` as it is computed.
+async fn results_to(
+    conn: &mut Conn,
+    scope: &IndicatorScope,
+    q: &ResultsQuery,
+    at: Moment,
+    sink: &mut impl ResultSink,
+) -> ServiceResult<()> {
     let mut rows = store::indicators_in(conn, scope).await?;
     if let Moment::Before(t) = at {
         rows.retain(|r| r.created_at < t);
@@ -224,7 +269,6 @@ pub(crate) async fn results(
         q.from.map_or(FIRST_DAY, |p| p.start()),
         q.to.map_or(LAST_DAY, |p| p.end()),
     );
-    let mut indicators = Vec::with_capacity(rows.len());
     let mut total = 0;
     // A few indicators at a time, so that memory holds their measurements
     // only, not every measurement of the report.
@@ -263,8 +307,8 @@ pub(crate) async fn results(
                     ),
                 )));
             }
-            indicators.push(result);
+            sink.take(result).await?;
         }
     }
-    Ok(indicators)
+    Ok(())
 }

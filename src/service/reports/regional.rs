@@ -160,7 +160,7 @@ pub async fn regional_overview(
                         .entry((row.place_code, standard.clone()))
                         .or_insert_with(|| (indicator.place_aggregation, Vec::new()))
                         .1
-                        .push(row.combined);
+                        .push(row.figure);
                 }
             }
             let regions = body

@@ -1,7 +1,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 
 use super::*;
-use crate::domain::table::CellKind;
+use crate::domain::table::{CellKind, Table};
 
 fn sample() -> Table {
     let mut table = Table::new(vec![

@@ -4,7 +4,7 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::{NaiveDate, TimeZone, Utc};
 
 use super::*;
-use crate::domain::table::{CellKind, Column};
+use crate::domain::table::{CellKind, Column, Rows, Table};
 
 fn sample() -> Table {
     let mut table = Table::new(vec![
@@ -343,4 +343,20 @@ fn a_hundred_thousand_rows() {
         ),
         other => panic!("not a date: {other:?}"),
     }
+}
+
+#[test]
+fn rows_made_one_at_a_time_make_the_same_sheet() {
+    let columns = vec![
+        Column::new("id", "Id", CellKind::Integer),
+        Column::new("name", "Naam", CellKind::Text),
+    ];
+    let made = |i: i64| vec![i.into(), format!("=rij {i}").into()];
+    let table = Table {
+        columns: columns.clone(),
+        rows: (0..250).map(made).collect(),
+    };
+    let streamed = render(Rows::new(columns, (0..250).map(made)), "t").unwrap();
+    assert_eq!(range(&streamed, "t"), range(&render(&table, "t").unwrap(), "t"));
+    assert_eq!(range(&streamed, "t").height(), 251);
 }

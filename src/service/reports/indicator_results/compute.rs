@@ -8,8 +8,7 @@ use chrono::NaiveDate;
 
 use super::{DatedValue, IndicatorResult, ResultRow, ResultsQuery};
 use crate::domain::combine::{
-    Figure, FigureJson, Observation, Value, coverage, over_places, over_time, periods_over,
-    progress_towards,
+    Figure, Observation, Value, coverage, over_places, over_time, periods_over, progress_towards,
 };
 use crate::domain::results::{Granularity, Period, PlaceType};
 use crate::service::{Conn, ServiceResult};
@@ -217,8 +216,7 @@ pub(super) fn indicator(
                 place_type,
                 place_code: code.to_owned(),
                 place_name: names.of(place_type, code),
-                figure: FigureJson::from(figure.clone()),
-                combined: figure,
+                figure,
                 target,
                 progress,
                 coverage: cover,
