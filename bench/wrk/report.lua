@@ -1,9 +1,12 @@
 -- GET one report: its path and query in SSW_BENCH_PATH (the driver fills in
--- the plan). Refusals are collected so that a failing report says why.
+-- the plan), accepting gzip as browsers and HTTP libraries do unless
+-- SSW_BENCH_IDENTITY is set. Refusals are collected so that a failing report
+-- says why.
 package.path = package.path .. ";bench/wrk/?.lua"
 require "common"
 
 local path = os.getenv("SSW_BENCH_PATH")
+local identity = os.getenv("SSW_BENCH_IDENTITY")
 local threads = {}
 
 function setup(thread)
@@ -15,7 +18,11 @@ function init(args)
 end
 
 function request()
-  return wrk.format("GET", path, { ["Authorization"] = "Bearer " .. token })
+  local headers = { ["Authorization"] = "Bearer " .. token }
+  if not identity or identity == "" then
+    headers["Accept-Encoding"] = "gzip"
+  end
+  return wrk.format("GET", path, headers)
 end
 
 function response(status, headers, body)

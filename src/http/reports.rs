@@ -66,7 +66,7 @@ async fn plan_progress_report(
     let (format, dialect) = rendering(&req, params.format.as_deref(), params.dialect.as_deref())?;
     let rendering = (format, dialect);
     let key = key(&req, "planProgress", &caller, rendering);
-    serve(&state, key, rendering, async {
+    serve((&state, &req), key, rendering, async {
         let mut conn = service::connect(&state.pool).await?;
         Ok(progress::plan_progress(
             &mut conn,
@@ -118,7 +118,7 @@ async fn staleness_report(
     let (format, dialect) = rendering(&req, params.format.as_deref(), params.dialect.as_deref())?;
     let rendering = (format, dialect);
     let key = key(&req, "staleness", &caller, rendering);
-    serve(&state, key, rendering, async {
+    serve((&state, &req), key, rendering, async {
         let mut conn = service::connect(&state.pool).await?;
         Ok(staleness::staleness(
             &mut conn,
@@ -222,7 +222,7 @@ async fn indicator_results_report(
         // Written out as it is computed: a year of municipalities is many
         // rows.
         let table = ("indicatorResults", indicator_results::table::columns());
-        return serve_rows(&state, key, rendering, table, async |sender| {
+        return serve_rows((&state, &req), key, rendering, table, async |sender| {
             let _turn = service::reports::turn().await;
             let mut conn = service::connect(&state.pool).await?;
             let mut sink = Sending(sender);
@@ -232,7 +232,7 @@ async fn indicator_results_report(
         })
         .await;
     }
-    serve(&state, key, rendering, async {
+    serve((&state, &req), key, rendering, async {
         let _turn = service::reports::turn().await;
         let mut conn = service::connect(&state.pool).await?;
         Ok(indicator_results::indicator_results(&mut conn, reader, q).await?)
@@ -288,7 +288,7 @@ async fn snapshot_report(
     let (format, dialect) = rendering(&req, p.format.as_deref(), p.dialect.as_deref())?;
     let rendering = (format, dialect);
     let key = key(&req, "snapshot", &caller, rendering);
-    serve(&state, key, rendering, async {
+    serve((&state, &req), key, rendering, async {
         let _turn = service::reports::turn().await;
         let mut conn = service::connect(&state.pool).await?;
         Ok(snapshot::snapshot(
@@ -342,7 +342,7 @@ async fn regional_overview_report(
     let (format, dialect) = rendering(&req, p.format.as_deref(), p.dialect.as_deref())?;
     let rendering = (format, dialect);
     let key = key(&req, "regionalOverview", &caller, rendering);
-    serve(&state, key, rendering, async {
+    serve((&state, &req), key, rendering, async {
         let _turn = service::reports::turn().await;
         let mut conn = service::connect(&state.pool).await?;
         Ok(regional::regional_overview(

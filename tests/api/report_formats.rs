@@ -153,3 +153,86 @@ async fn every_report_holds_the_same_cells_in_csv_xlsx_and_html() {
         assert!(numbers > 0, "{path}: no numbers");
     }
 }
+
+/// A report goes out gzip-compressed to a caller that accepts it (the same
+/// bytes once decompressed), an XLSX never (it is compressed already); the
+/// indicator results written out as they are computed have one CSV row per
+/// figure and the same `ETag` whenever they are computed again unchanged.
+#[actix_web::test]
+async fn reports_go_out_compressed_when_accepted_and_files_keep_their_etag() {
+    use std::io::Read;
+    let app = crate::helpers::TestApp::spawn_with(|s| s.report_cache_mb = 0).await;
+    let w = World::with_app(app).await;
+    let kempen = project(&w).await;
+    let count = crate::report_results::indicator(
+        &w,
+        &kempen,
+        json!({"code": "bereik", "name": "Bereik", "measure": "count",
+               "direction": "higherIsBetter", "granularity": "quarter"}),
+    )
+    .await;
+    // Enough figures for a body worth compressing.
+    for (i, period) in ["2023Q1", "2023Q2", "2023Q3", "2023Q4", "2024Q1", "2024Q2"]
+        .into_iter()
+        .enumerate()
+    {
+        for place in ["71016", "71022"] {
+            measure(&w, &count, period, place, json!({"value": i + 3})).await;
+        }
+    }
+    let path = "/api/v1/reports/indicatorResults?granularity=quarter&level=municipality";
+    let send = |format: &str, gzip: bool, etag: Option<&str>| {
+        let mut request = w
+            .app
+            .get(&format!("{path}&format={format}"))
+            .bearer_auth(&w.steering);
+        if gzip {
+            request = request.header("Accept-Encoding", "gzip, deflate");
+        }
+        if let Some(etag) = etag {
+            request = request.header("If-None-Match", etag);
+        }
+        async move { request.send().await.unwrap() }
+    };
+
+    let compressed = send("csv", true, None).await;
+    assert_eq!(compressed.status(), StatusCode::OK);
+    assert_eq!(compressed.headers()["content-encoding"], "gzip");
+    assert!(
+        compressed.headers()["vary"]
+            .to_str()
+            .unwrap()
+            .contains("Accept-Encoding")
+    );
+    let etag = compressed.headers()["etag"].to_str().unwrap().to_owned();
+    let mut csv = String::new();
+    flate2::read::GzDecoder::new(&compressed.bytes().await.unwrap()[..])
+        .read_to_string(&mut csv)
+        .unwrap();
+    let plain = send("csv", false, None).await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(
+        plain.headers()["etag"],
+        etag.as_str(),
+        "computed again, same figures"
+    );
+    assert_eq!(plain.text().await.unwrap(), csv);
+    assert_eq!(
+        send("csv", true, Some(&etag)).await.status(),
+        StatusCode::NOT_MODIFIED
+    );
+
+    let report = w.app.get_json(path, &w.steering).await;
+    let figures: usize = report["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["rows"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(parse_csv(&csv).len(), figures + 1, "one row per figure");
+    assert!(figures >= 2);
+
+    let xlsx = send("xlsx", true, None).await;
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    assert!(xlsx.headers().get("content-encoding").is_none());
+}

@@ -114,6 +114,38 @@ pub fn choose(
         .ok_or_else(|| not_acceptable(offered))
 }
 
+/// Whether `Accept-Encoding` takes gzip: `gzip`, `x-gzip` or `*` with a
+/// quality above 0 (and `gzip` not refused by `gzip;q=0`).
+pub fn accepts_gzip(req: &HttpRequest) -> bool {
+    let Some(Ok(value)) = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .map(|v| v.to_str())
+    else {
+        return false;
+    };
+    let mut named = None;
+    let mut any = false;
+    for coding in value.split(',') {
+        let mut parts = coding.split(';');
+        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let mut quality = 1000u16;
+        for param in parts {
+            if let Some((key, value)) = param.split_once('=')
+                && key.trim().eq_ignore_ascii_case("q")
+            {
+                quality = parse_quality(value.trim()).unwrap_or(0);
+            }
+        }
+        match name.as_str() {
+            "gzip" | "x-gzip" => named = Some(quality > 0),
+            "*" => any = quality > 0,
+            _ => {}
+        }
+    }
+    named.unwrap_or(any)
+}
+
 /// `q` as thousandths: `1`, `0.5`, `0.125`; none when malformed.
 fn parse_quality(value: &str) -> Option<u16> {
     let q: f32 = value.parse().ok()?;
@@ -144,6 +176,28 @@ mod tests {
             req = req.insert_header((header::ACCEPT, a));
         }
         choose(&req.to_http_request(), format, &Format::ALL)
+    }
+
+    fn gzip(value: Option<&str>) -> bool {
+        let mut req = TestRequest::default();
+        if let Some(v) = value {
+            req = req.insert_header((header::ACCEPT_ENCODING, v));
+        }
+        accepts_gzip(&req.to_http_request())
+    }
+
+    #[test]
+    fn gzip_is_taken_only_when_accept_encoding_allows_it() {
+        assert!(!gzip(None));
+        assert!(gzip(Some("gzip, deflate, br")));
+        assert!(gzip(Some("br;q=1.0, GZIP;q=0.5")));
+        assert!(gzip(Some("x-gzip")));
+        assert!(gzip(Some("*")));
+        assert!(!gzip(Some("identity")));
+        assert!(!gzip(Some("gzip;q=0")));
+        assert!(!gzip(Some("*, gzip;q=0")));
+        assert!(!gzip(Some("deflate, br")));
+        assert!(!gzip(Some("gzip;q=abc")));
     }
 
     #[test]

@@ -27,14 +27,46 @@ pub struct Rendered {
     /// Served with the page's Content-Security-Policy (HTML).
     pub page: bool,
     pub body: Bytes,
+    /// The same body gzip-compressed, for callers that accept it; none for
+    /// a small body or one already compressed (XLSX).
+    pub gzip: Option<Bytes>,
     pub read_at: ReadAt,
 }
 
+/// Bodies shorter than this go out as they are.
+const SMALLEST_COMPRESSED: usize = 1024;
+
 impl Rendered {
-    pub fn response(&self) -> HttpResponse {
+    /// The rendering of `body`, compressed as well when that is worth it.
+    /// Compressing a large report takes a few milliseconds: call this off
+    /// the async workers.
+    pub fn new(
+        etag: String,
+        (content_type, disposition): (&'static str, Option<String>),
+        page: bool,
+        body: Vec<u8>,
+        read_at: ReadAt,
+    ) -> Self {
+        let gzip = (body.len() >= SMALLEST_COMPRESSED
+            && content_type != crate::http::formats::negotiate::XLSX_TYPE)
+            .then(|| gzip(&body))
+            .flatten();
+        Rendered {
+            etag,
+            content_type,
+            disposition,
+            page,
+            body: body.into(),
+            gzip,
+            read_at,
+        }
+    }
+
+    /// The response: gzip-compressed when the caller accepts it.
+    pub fn response(&self, gzip_accepted: bool) -> HttpResponse {
         let mut res = HttpResponse::Ok();
         res.insert_header((header::ETAG, self.etag.clone()))
-            .insert_header((header::VARY, "Accept"))
+            .insert_header((header::VARY, "Accept, Accept-Encoding"))
             .insert_header((header::CACHE_CONTROL, "private, no-cache"))
             .content_type(self.content_type);
         if let Some(disposition) = &self.disposition {
@@ -46,8 +78,30 @@ impl Rendered {
                 crate::http::formats::html::CONTENT_SECURITY_POLICY,
             ));
         }
-        res.body(self.body.clone())
+        match &self.gzip {
+            Some(compressed) if gzip_accepted => {
+                res.insert_header((header::CONTENT_ENCODING, "gzip"));
+                res.body(compressed.clone())
+            }
+            _ => res.body(self.body.clone()),
+        }
     }
+
+    /// The bytes it keeps.
+    fn size(&self) -> usize {
+        self.body.len() + self.gzip.as_ref().map_or(0, Bytes::len)
+    }
+}
+
+/// `body` gzip-compressed at a fast level; none if compressing failed.
+fn gzip(body: &[u8]) -> Option<Bytes> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 4),
+        flate2::Compression::fast(),
+    );
+    encoder.write_all(body).ok()?;
+    encoder.finish().ok().map(Bytes::from)
 }
 
 /// What makes two requests ask for the same rendering: the report and its
@@ -87,7 +141,7 @@ impl KeptReports {
             Cache::builder()
                 .max_capacity(bytes)
                 .weigher(|_: &Key, r: &Arc<Rendered>| {
-                    u32::try_from(r.body.len() + 256).unwrap_or(u32::MAX)
+                    u32::try_from(r.size() + 256).unwrap_or(u32::MAX)
                 })
                 .build()
         });
@@ -127,7 +181,7 @@ impl KeptReports {
     /// Keeps a rendering just computed.
     pub fn keep(&self, key: Key, rendered: Arc<Rendered>) {
         if let Some(cache) = &self.cache
-            && (rendered.body.len() as u64) <= self.largest
+            && (rendered.size() as u64) <= self.largest
         {
             cache.insert(key, rendered);
         }

@@ -71,7 +71,7 @@ fn entity_tag<R: Serialize>(report: &R, format: Format, dialect: Dialect) -> Api
 /// been written since it was computed, else `compute`d afresh, rendered and
 /// kept.
 pub(super) async fn serve<R, F>(
-    state: &AppState,
+    (state, req): (&AppState, &HttpRequest),
     key: Key,
     (format, dialect): (Format, Dialect),
     compute: F,
@@ -80,20 +80,21 @@ where
     R: Serialize + Printable + Send + 'static,
     F: Future<Output = ApiResult<R>>,
 {
+    let gzip = negotiate::accepts_gzip(req);
     if let Some(kept) = state.reports.fresh(state, &key).await? {
-        return Ok(kept.response());
+        return Ok(kept.response(gzip));
     }
     // One computation per report at a time: those that waited take the
     // rendering just kept, when nothing was written since it was read (it
     // then holds every write committed before they came).
     let _turn = state.reports.turn(&key).await;
     if let Some(kept) = state.reports.fresh(state, &key).await? {
-        return Ok(kept.response());
+        return Ok(kept.response(gzip));
     }
     let report = compute.await?;
     let rendered = Arc::new(render(report, format, dialect).await?);
     state.reports.keep(key, rendered.clone());
-    Ok(rendered.response())
+    Ok(rendered.response(gzip))
 }
 
 /// Where a report sends its rows, a batch at a time, as it computes them.
@@ -106,7 +107,7 @@ pub(super) type RowSender = mpsc::Sender<Vec<Vec<Cell>>>;
 /// never held whole. `compute` answers when the report was read. The `ETag`
 /// is a digest of the rows' cells, the format and the dialect.
 pub(super) async fn serve_rows<F, Fut>(
-    state: &AppState,
+    (state, req): (&AppState, &HttpRequest),
     key: Key,
     (format, dialect): (Format, Dialect),
     (name, columns): (&'static str, Vec<Column>),
@@ -116,12 +117,13 @@ where
     F: FnOnce(RowSender) -> Fut,
     Fut: Future<Output = ApiResult<ReadAt>>,
 {
+    let gzip = negotiate::accepts_gzip(req);
     if let Some(kept) = state.reports.fresh(state, &key).await? {
-        return Ok(kept.response());
+        return Ok(kept.response(gzip));
     }
     let _turn = state.reports.turn(&key).await;
     if let Some(kept) = state.reports.fresh(state, &key).await? {
-        return Ok(kept.response());
+        return Ok(kept.response(gzip));
     }
     let (sender, mut receiver) = mpsc::channel::<Vec<Vec<Cell>>>(4);
     let writer = web::block(move || {
@@ -139,34 +141,28 @@ where
         (body, hasher.finalize())
     });
     let computed = compute(sender).await;
-    let (body, digest) = writer
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (body, digest) = writer.await.map_err(blocking)?;
     // A writer that failed stopped taking rows: its failure is the cause.
     let body = body.map_err(|e| ApiError::Unprocessable(e.to_string()))?;
     let read_at = computed?;
-    let ext = if format == Format::Xlsx {
-        "xlsx"
-    } else {
-        "csv"
+    let (content_type, ext) = match format {
+        Format::Xlsx => (XLSX_TYPE, "xlsx"),
+        _ => (csv::CONTENT_TYPE, "csv"),
     };
-    let rendered = Arc::new(Rendered {
-        etag: format!("W/\"{}\"", hex::encode(&digest[..16])),
-        content_type: if format == Format::Xlsx {
-            XLSX_TYPE
-        } else {
-            csv::CONTENT_TYPE
-        },
-        disposition: Some(format!(
-            "attachment; filename=\"{name}-{}.{ext}\"",
-            report_day()
-        )),
-        page: false,
-        body: body.into(),
-        read_at,
-    });
+    let rendered = web::block(move || {
+        Rendered::new(
+            format!("W/\"{}\"", hex::encode(&digest[..16])),
+            (content_type, attachment(name, ext)),
+            false,
+            body,
+            read_at,
+        )
+    })
+    .await
+    .map_err(blocking)?;
+    let rendered = Arc::new(rendered);
     state.reports.keep(key, rendered.clone());
-    Ok(rendered.response())
+    Ok(rendered.response(gzip))
 }
 
 /// Adds one row's cells to a digest, each with its kind, so that no two
@@ -219,55 +215,60 @@ pub(super) fn key(
     }
 }
 
-/// Renders `report` in `format`.
+/// Renders `report` in `format`, off the async workers.
 async fn render<R>(report: R, format: Format, dialect: Dialect) -> ApiResult<Rendered>
 where
     R: Serialize + Printable + Send + 'static,
 {
-    let etag = entity_tag(&report, format, dialect)?;
-    let name = report.name();
-    let read_at = report.about().read_at.clone();
-    let attachment = |ext: &str| {
-        Some(format!(
-            "attachment; filename=\"{name}-{}.{ext}\"",
-            report_day()
+    web::block(move || {
+        let etag = entity_tag(&report, format, dialect)?;
+        let name = report.name();
+        let read_at = report.about().read_at.clone();
+        let (content_type, disposition, body) = match format {
+            Format::Json => {
+                let body =
+                    serde_json::to_vec(&report).map_err(|e| ApiError::Internal(e.to_string()))?;
+                ("application/json", None, body)
+            }
+            Format::Csv => (
+                csv::CONTENT_TYPE,
+                attachment(name, "csv"),
+                csv::render(report.rows(), dialect),
+            ),
+            Format::Xlsx => (
+                XLSX_TYPE,
+                attachment(name, "xlsx"),
+                xlsx::render(report.rows(), name)
+                    .map_err(|e| ApiError::Unprocessable(e.to_string()))?,
+            ),
+            Format::Html => (
+                html::CONTENT_TYPE,
+                None,
+                html::render(&report.page()).into_bytes(),
+            ),
+        };
+        Ok(Rendered::new(
+            etag,
+            (content_type, disposition),
+            format == Format::Html,
+            body,
+            read_at,
         ))
-    };
-    let blocking = |e: actix_web::error::BlockingError| ApiError::Internal(e.to_string());
-    let (content_type, disposition, body) = match format {
-        Format::Json => {
-            let body =
-                serde_json::to_vec(&report).map_err(|e| ApiError::Internal(e.to_string()))?;
-            ("application/json", None, body)
-        }
-        Format::Csv => {
-            let body = web::block(move || csv::render(report.rows(), dialect))
-                .await
-                .map_err(blocking)?;
-            (csv::CONTENT_TYPE, attachment("csv"), body)
-        }
-        Format::Xlsx => {
-            let body = web::block(move || xlsx::render(report.rows(), name))
-                .await
-                .map_err(blocking)?
-                .map_err(|e| ApiError::Unprocessable(e.to_string()))?;
-            (XLSX_TYPE, attachment("xlsx"), body)
-        }
-        Format::Html => {
-            let body = web::block(move || html::render(&report.page()))
-                .await
-                .map_err(blocking)?;
-            (html::CONTENT_TYPE, None, body.into())
-        }
-    };
-    Ok(Rendered {
-        etag,
-        content_type,
-        disposition,
-        page: format == Format::Html,
-        body: body.into(),
-        read_at,
     })
+    .await
+    .map_err(blocking)?
+}
+
+fn blocking(e: actix_web::error::BlockingError) -> ApiError {
+    ApiError::Internal(e.to_string())
+}
+
+/// The `Content-Disposition` of a report's file.
+fn attachment(name: &str, ext: &str) -> Option<String> {
+    Some(format!(
+        "attachment; filename=\"{name}-{}.{ext}\"",
+        report_day()
+    ))
 }
 
 fn report_day() -> String {

@@ -357,6 +357,9 @@ fn rows_made_one_at_a_time_make_the_same_sheet() {
         rows: (0..250).map(made).collect(),
     };
     let streamed = render(Rows::new(columns, (0..250).map(made)), "t").unwrap();
-    assert_eq!(range(&streamed, "t"), range(&render(&table, "t").unwrap(), "t"));
+    assert_eq!(
+        range(&streamed, "t"),
+        range(&render(&table, "t").unwrap(), "t")
+    );
     assert_eq!(range(&streamed, "t").height(), 251);
 }
