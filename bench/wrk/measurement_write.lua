@@ -10,7 +10,8 @@ local months = tonumber(os.getenv("SSW_BENCH_MONTHS"))
 local pause_ms = tonumber(os.getenv("SSW_BENCH_WRITE_PAUSE_MS") or "20")
 local threads = {}
 local places = {}
-local n = 0
+-- SSW_BENCH_WRITE_OFFSET starts further on, so that a second run takes other keys.
+local n = tonumber(os.getenv("SSW_BENCH_WRITE_OFFSET") or "0")
 
 function setup(thread)
   table.insert(threads, thread)

@@ -1,12 +1,14 @@
 -- GET one report: its path and query in SSW_BENCH_PATH (the driver fills in
 -- the plan), accepting gzip as browsers and HTTP libraries do unless
 -- SSW_BENCH_IDENTITY is set. Refusals are collected so that a failing report
--- says why.
+-- says why. SSW_BENCH_PAUSE_MS makes each connection pause between requests
+-- (a steady load instead of as many requests as the machine takes).
 package.path = package.path .. ";bench/wrk/?.lua"
 require "common"
 
 local path = os.getenv("SSW_BENCH_PATH")
 local identity = os.getenv("SSW_BENCH_IDENTITY")
+local pause_ms = tonumber(os.getenv("SSW_BENCH_PAUSE_MS") or "0")
 local threads = {}
 
 function setup(thread)
@@ -15,6 +17,12 @@ end
 
 function init(args)
   unexpected = ""
+end
+
+if pause_ms > 0 then
+  function delay()
+    return pause_ms
+  end
 end
 
 function request()
