@@ -268,6 +268,8 @@ WRITE_NAME = "measurement write beside the plan progress report at a steady load
 WRITE_SATURATED_NAME = "measurement write beside the plan progress report at full load"
 # The steady load: each report connection pauses this long between requests.
 READ_PAUSE_MS = 5
+# How often a measurement is written while the largest report is read.
+WRITE_EVERY_MS = 200
 
 
 def probe(path, token, timeout=120):
@@ -394,6 +396,22 @@ def report_scenarios(server, token, plan, limit):
         if not beside:
             break
 
+    # The largest report read while measurements keep being written: each write is in the
+    # next report, which computes again only the indicator written.
+    whole = next(((n, p) for n, p in available if "whole plan" in n), None)
+    if whole:
+        write_env = {"SSW_BENCH_MONTHS": str(months_begun()), "SSW_BENCH_WRITE_OFFSET": "2000000",
+                     "SSW_BENCH_WRITE_PAUSE_MS": str(WRITE_EVERY_MS)}
+        box = {}
+        writer = threading.Thread(target=lambda: box.update(w=wrk(
+            "measurement_write", 1, [str(ids_file), str(places_file)], dict(env, **write_env))))
+        writer.start()
+        time.sleep(0.2)
+        r = run(f"{whole[0]}, a measurement written every {WRITE_EVERY_MS} ms", "report", [],
+                {"SSW_BENCH_PATH": whole[1]})
+        writer.join()
+        r.update(beside_writes=box["w"]["created"])
+
     # A large XLSX: how many rows it holds, and the server's memory while it is written.
     # Its first request computes and writes the workbook: the memory that takes.
     time.sleep(0.2)
@@ -500,6 +518,7 @@ def write_results(rows, limits, counts, peak_mb, data, skipped):
                  f"p99 {r['beside']['p99_us'] / 1000:.1f} ms" if r.get("beside") else "")
               + (f"; refused: {r['unexpected']}" if r["unexpected"] else "")
               for r in rows if "created" in r]
+    rewritten = [f"{r['beside_writes']} measurements were written during it" for r in rows if "beside_writes" in r]
     xlsx = [f"{r['xlsx_rows']:,} rows, {r['xlsx_bytes'] / 1e6:.1f} MB; server RSS at most "
             f"{r['xlsx_computed_mb']:.0f} MB while its first request computed it (later ones are served kept)"
             for r in rows
@@ -542,7 +561,10 @@ keeps its compressed bytes too; the row ending in "not compressed" asks without.
 request computes its report from the records. The measurement write target is checked beside a
 steady report load; at full load the two cores are taken by the load generator, the server and
 PostgreSQL, and a write, nine statements in one transaction, waits for a core at each of them.
-Measurement writes:
+The row ending in "a measurement written every {WRITE_EVERY_MS} ms" reads the whole-plan indicator
+results while one connection records a measurement every {WRITE_EVERY_MS} ms
+({'; '.join(rewritten) or 'not run'}): the report after each write is computed again, taking the
+kept results of every indicator the write did not touch. Measurement writes:
 {'; '.join(writes) or 'not run'}. XLSX export (`{XLSX_PATH}`): {'; '.join(xlsx) or 'not run'}.
 {chr(10).join(n + '.' for n in skipped)}
 

@@ -104,8 +104,9 @@ pub struct ServerSettings {
     pub public_read: bool,
 
     /// Megabytes of rendered reports kept in memory, each served again while
-    /// no write has been committed since it was computed (0: compute every
-    /// report afresh).
+    /// no write has been committed since it was computed, and as much again
+    /// of indicators' results, each taken again while nothing it reads was
+    /// written (0: compute every report afresh).
     #[arg(long, env = "SSW_REPORT_CACHE_MB", default_value_t = 32)]
     pub report_cache_mb: u64,
 

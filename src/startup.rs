@@ -34,6 +34,8 @@ pub struct AppState {
     pub principals: crate::auth::extractor::PrincipalCache,
     /// Rendered reports, served again while nothing has been written.
     pub reports: crate::http::reports::kept::KeptReports,
+    /// Indicator results, taken again while nothing they read has been written.
+    pub report_results: crate::service::reports::indicator_results::KeptResults,
 }
 
 pub struct Application {
@@ -99,6 +101,8 @@ impl Application {
         let workers = settings.workers;
         let shutdown = settings.shutdown_timeout_seconds;
         let reports = http::reports::kept::KeptReports::new(settings.report_cache_mb);
+        let report_results =
+            crate::service::reports::indicator_results::KeptResults::new(settings.report_cache_mb);
         let state = web::Data::new(AppState {
             pool,
             tokens,
@@ -109,6 +113,7 @@ impl Application {
             rollups: Default::default(),
             principals: Default::default(),
             reports,
+            report_results,
         });
 
         let mut server = HttpServer::new(move || {

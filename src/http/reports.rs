@@ -226,8 +226,14 @@ async fn indicator_results_report(
             let _turn = service::reports::turn().await;
             let mut conn = service::connect(&state.pool).await?;
             let mut sink = Sending(sender);
-            let report =
-                indicator_results::indicator_results_to(&mut conn, reader, q, &mut sink).await?;
+            let report = indicator_results::indicator_results_to(
+                &mut conn,
+                reader,
+                q,
+                &mut sink,
+                Some(&state.report_results),
+            )
+            .await?;
             Ok(report.about.read_at)
         })
         .await;
@@ -235,7 +241,8 @@ async fn indicator_results_report(
     serve((&state, &req), key, rendering, async {
         let _turn = service::reports::turn().await;
         let mut conn = service::connect(&state.pool).await?;
-        Ok(indicator_results::indicator_results(&mut conn, reader, q).await?)
+        let kept = Some(&state.report_results);
+        Ok(indicator_results::indicator_results(&mut conn, reader, q, kept).await?)
     })
     .await
 }

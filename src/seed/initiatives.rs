@@ -57,6 +57,7 @@ pub(super) async fn create(
             .iter()
             .map(|key| known(example.organisation(key).as_ref(), key))
             .collect::<ServiceResult<_>>()?;
+        super::recorded_on(conn, work.start).await?;
         let created = initiatives::create(
             conn,
             writer,

@@ -91,6 +91,7 @@ pub async fn run(conn: &mut Conn) -> ServiceResult<Seeded> {
     conn.transaction::<_, ServiceError, _>(async |conn| {
         let plan = example_plan(conn).await?;
         let results = results::add(conn, &Writer::command_line(), &plan).await?;
+        crate::service::record::recorded_at(conn, None).await?;
         Ok(Seeded { plan, results })
     })
     .await
@@ -186,6 +187,7 @@ async fn post_timeline(
     timeline: &[Update],
 ) -> ServiceResult<usize> {
     for update in timeline {
+        recorded_on(conn, update.date).await?;
         match on {
             progress::Timeline::Initiative(id) => {
                 progress::post_on_initiative(conn, writer, id, update.input()).await?;
@@ -196,6 +198,19 @@ async fn post_timeline(
         }
     }
     Ok(timeline.len())
+}
+
+/// The day the example plan was entered, before it started.
+pub(crate) const PLAN_RECORDED: NaiveDate = day(2019, 12, 16);
+
+/// Records what follows as written at noon (Brussels) on `day`, not before
+/// the plan was entered, and now when that day is still to come: the data
+/// set is entered as if over the years it tells, so that the conferences'
+/// as-of snapshots show the plan as it then stood.
+pub(crate) async fn recorded_on(conn: &mut Conn, day: NaiveDate) -> ServiceResult<()> {
+    let at =
+        crate::domain::combine::day_start(day.max(PLAN_RECORDED)) + chrono::Duration::hours(12);
+    crate::service::record::recorded_at(conn, (at < chrono::Utc::now()).then_some(at)).await
 }
 
 /// A fixed day of the data set; an impossible date fails the build.

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::{ExamplePlan, PLAN_CODE, Update, day, post_timeline, up};
+use super::{ExamplePlan, PLAN_CODE, PLAN_RECORDED, Update, day, post_timeline, recorded_on, up};
 use crate::domain::WorkStatus::{Completed, InProgress};
 use crate::domain::{ActionOrigin, PlanStatus};
 use crate::service::actions::{self, ActionCreate};
@@ -131,6 +131,7 @@ pub(super) async fn create(
     writer: &Writer<'_>,
     example: &mut ExamplePlan,
 ) -> ServiceResult<()> {
+    recorded_on(conn, PLAN_RECORDED).await?;
     let plan = plans::create(
         conn,
         writer,
@@ -173,6 +174,7 @@ pub(super) async fn create(
             .iter()
             .map(|key| known(example.organisation(key).as_ref(), key))
             .collect::<ServiceResult<_>>()?;
+        recorded_on(conn, a.start).await?;
         let created = actions::create(
             conn,
             writer,

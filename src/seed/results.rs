@@ -98,6 +98,11 @@ async fn record(
         Figure::Fraction(n, d) => (None, Some(n), Some(d), None),
         Figure::Text(t) => (None, None, None, Some(t.to_owned())),
     };
+    // Sent a fortnight after the period ended.
+    let ended = Period::parse(&period)
+        .map_err(|e| ServiceError::Internal(format!("demo data names a bad period: {e}")))?
+        .end();
+    super::recorded_on(conn, ended + chrono::Days::new(14)).await?;
     let input = MeasurementCreate {
         period: Some(period),
         period_start: None,

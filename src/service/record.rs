@@ -273,3 +273,14 @@ macro_rules! uuid_record {
     };
 }
 pub(crate) use uuid_record;
+
+/// Makes the rest of the transaction record its writes as made at `at`
+/// (`None`: now), for a history entered after the fact: the example data set
+/// enters its timelines as if written on the days they tell, so that an
+/// as-of report of an earlier day shows what was known then.
+pub async fn recorded_at(
+    conn: &mut Conn,
+    at: Option<chrono::DateTime<chrono::Utc>>,
+) -> ServiceResult<()> {
+    Ok(crate::storage::history::record_at(conn, at).await?)
+}

@@ -76,8 +76,15 @@ pub struct About {
 /// The database snapshot a report was computed from: while no write has
 /// been committed since (see [`unchanged_since`]), the same report computed
 /// now would hold the same figures.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ReadAt(String);
+
+impl ReadAt {
+    /// The snapshot as PostgreSQL writes a `pg_snapshot`; empty when unknown.
+    pub fn text(&self) -> &str {
+        &self.0
+    }
+}
 
 /// Whether nothing that `report` reads has been written since `at`, so
 /// that the report computed then still holds. A report of the current state

@@ -2,6 +2,7 @@
 //! for every audited write of it, so that a report can show the plan as it
 //! was recorded at any moment. Rows are only ever inserted.
 
+use chrono::{DateTime, Utc};
 use diesel::sql_types::{Bool, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
@@ -60,6 +61,21 @@ pub async fn keep(
     diesel::sql_query(statement)
         .bind::<Text, _>(key)
         .bind::<Bool, _>(removed)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records the rest of this transaction's writes (their versions, audit
+/// entries, measurements and the creation of initiatives and indicators) as
+/// made at `at` instead of now; `None` goes back to now. The setting ends
+/// with the transaction.
+pub async fn record_at(
+    conn: &mut AsyncPgConnection,
+    at: Option<DateTime<Utc>>,
+) -> StorageResult<()> {
+    diesel::sql_query("SELECT set_config('ssw.recorded_at', $1, true)")
+        .bind::<Text, _>(at.map(|t| t.to_rfc3339()).unwrap_or_default())
         .execute(conn)
         .await?;
     Ok(())

@@ -220,3 +220,47 @@ pub async fn projects_per_region(conn: &mut AsyncPgConnection) -> StorageResult<
     .load(conn)
     .await?)
 }
+
+/// What was committed that the snapshot `seen` (the text of a `pg_snapshot`)
+/// did not see, as far as indicator results go, in the transaction's own
+/// snapshot.
+#[derive(Debug, Default, QueryableByName)]
+pub struct WrittenSince {
+    /// The indicators written, or one of whose measurements was.
+    #[diesel(sql_type = Array<SqlUuid>)]
+    pub indicators: Vec<Uuid>,
+    /// Whether anything else was written, or `seen` saw a transaction this
+    /// transaction's snapshot does not (it is newer, in part at least).
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub others: bool,
+}
+
+/// The writes since the snapshot `seen`, from the audit entries of the
+/// transactions it did not see (every write path records one).
+pub async fn indicators_written_since(
+    conn: &mut AsyncPgConnection,
+    seen: &str,
+) -> StorageResult<WrittenSince> {
+    let rows: Vec<WrittenSince> = diesel::sql_query(
+        "WITH w AS (SELECT resource, resource_id FROM audit_log
+                     WHERE xid >= pg_snapshot_xmin($1::pg_snapshot)
+                       AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot))
+         SELECT ARRAY(SELECT m.indicator_id FROM w JOIN measurements m
+                        ON w.resource = 'measurement' AND m.id::text = w.resource_id
+                      UNION
+                      SELECT i.id FROM w JOIN indicators i
+                        ON w.resource = 'indicator' AND i.id::text = w.resource_id) AS indicators,
+                EXISTS (SELECT 1 FROM w WHERE w.resource NOT IN ('measurement', 'indicator'))
+                OR pg_snapshot_xmax($1::pg_snapshot) > pg_snapshot_xmax(pg_current_snapshot())
+                OR EXISTS (SELECT 1 FROM pg_snapshot_xip(pg_current_snapshot()) x
+                            WHERE pg_visible_in_snapshot(x, $1::pg_snapshot))
+                    AS others",
+    )
+    .bind::<Text, _>(seen)
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().next().unwrap_or(WrittenSince {
+        indicators: Vec::new(),
+        others: true,
+    }))
+}

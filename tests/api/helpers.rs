@@ -134,6 +134,20 @@ impl TestApp {
         }
     }
 
+    /// Another server on this app's database, with the same secret (a
+    /// token of one holds on the other), set up by `configure`; its address.
+    /// It stops with the test's runtime.
+    pub fn another(&self, configure: impl FnOnce(&mut ServerSettings)) -> String {
+        let mut settings = settings(&self.database_url);
+        settings.jwt_secret = self.jwt_secret.clone();
+        configure(&mut settings);
+        let pool = storage::build_pool(&settings.database);
+        let app = Application::build(settings, pool, false).expect("build application");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        actix_web::rt::spawn(app.run_until_stopped());
+        address
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

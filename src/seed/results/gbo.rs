@@ -312,6 +312,8 @@ async fn add_indicators(
             external_id: Some(external_id),
             example: true,
         };
+        // Set up when the project began.
+        crate::seed::recorded_on(conn, Quarter(project.first).start()).await?;
         let indicator = indicators::create(conn, writer, input).await?;
         added.indicators += 1;
         add_measurements(conn, writer, project, code, indicator.id, added).await?;

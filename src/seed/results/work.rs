@@ -314,6 +314,7 @@ pub(super) async fn add(
             external_id: Some(external_id),
             example: true,
         };
+        crate::seed::recorded_on(conn, crate::seed::PLAN_RECORDED).await?;
         let indicator = indicators::create(conn, writer, input).await?;
         added.indicators += 1;
         for (period, kind, code, figure) in (spec.points)() {

@@ -4,6 +4,7 @@
 //! the target and how many of the expected places reported.
 
 mod compute;
+pub mod kept;
 pub mod table;
 
 use std::collections::HashMap;
@@ -13,9 +14,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{About, Reader};
+use super::{About, ReadAt, Reader};
 use crate::domain::InputIssue;
 use crate::domain::combine::{Coverage, Figure, FigureJson};
+use crate::domain::results::today;
 use crate::domain::results::{
     Granularity, Measure, Period, PlaceAggregation, PlaceType, TimeAggregation,
 };
@@ -24,6 +26,8 @@ use crate::storage::indicators::IndicatorRow;
 use crate::storage::report_results as store;
 pub use crate::storage::report_results::IndicatorScope;
 use crate::storage::reports::Moment;
+pub use kept::KeptResults;
+use kept::Taken;
 
 /// At most this many rows in one report; narrow it with filters beyond.
 pub const MAX_ROWS: usize = 1_000_000;
@@ -179,21 +183,25 @@ pub async fn indicator_results(
     conn: &mut Conn,
     reader: Reader<'_>,
     q: ResultsQuery,
+    kept: Option<&KeptResults>,
 ) -> ServiceResult<IndicatorResultsReport> {
     let mut indicators = Vec::new();
-    let mut report = indicator_results_to(conn, reader, q, &mut indicators).await?;
+    let mut report = indicator_results_to(conn, reader, q, &mut indicators, kept).await?;
     report.indicators = indicators;
     Ok(report)
 }
 
 /// The indicator results report, now, with each indicator's results handed
 /// to `sink` as they are computed instead of held in the report (whose
-/// `indicators` stay empty): a large report is written out as it goes.
+/// `indicators` stay empty): a large report is written out as it goes. An
+/// indicator's results `kept` from an earlier report are taken when nothing
+/// written since can have changed them.
 pub async fn indicator_results_to(
     conn: &mut Conn,
     reader: Reader<'_>,
     q: ResultsQuery,
     sink: &mut impl ResultSink,
+    kept: Option<&KeptResults>,
 ) -> ServiceResult<IndicatorResultsReport> {
     reader.signed_in()?;
     if let (Some(from), Some(to)) = (&q.from, &q.to)
@@ -224,7 +232,8 @@ pub async fn indicator_results_to(
                 scope.plan = Some(super::plan(conn, key, reader).await?.id);
             }
             let about = super::about(conn, "indicatorResults", &q.query, Moment::Now).await?;
-            results_to(conn, &scope, &q, Moment::Now, sink).await?;
+            let kept = kept.map(|k| (k, &about.read_at));
+            results_to(conn, &scope, &q, Moment::Now, sink, kept).await?;
             Ok(IndicatorResultsReport {
                 about,
                 granularity: q.granularity,
@@ -249,17 +258,20 @@ pub(crate) async fn results(
     at: Moment,
 ) -> ServiceResult<Vec<IndicatorResult>> {
     let mut indicators = Vec::new();
-    results_to(conn, scope, q, at, &mut indicators).await?;
+    results_to(conn, scope, q, at, &mut indicators, None).await?;
     Ok(indicators)
 }
 
-/// [`results`], each indicator's handed to `sink` as it is computed.
+/// [`results`], each indicator's handed to `sink` as it is computed, or
+/// taken from `kept` (now only) when nothing written since can have changed
+/// it; those computed are kept with the snapshot this transaction reads.
 async fn results_to(
     conn: &mut Conn,
     scope: &IndicatorScope,
     q: &ResultsQuery,
     at: Moment,
     sink: &mut impl ResultSink,
+    kept: Option<(&KeptResults, &ReadAt)>,
 ) -> ServiceResult<()> {
     let mut rows = store::indicators_in(conn, scope).await?;
     if let Moment::Before(t) = at {
@@ -269,34 +281,40 @@ async fn results_to(
         q.from.map_or(FIRST_DAY, |p| p.start()),
         q.to.map_or(LAST_DAY, |p| p.end()),
     );
+    let taken = match (kept, at) {
+        (Some((kept, _)), Moment::Now) => {
+            let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+            Some(Taken::look_up(conn, kept, q, today(), &ids).await?)
+        }
+        _ => None,
+    };
     let mut total = 0;
     // A few indicators at a time, so that memory holds their measurements
     // only, not every measurement of the report.
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<IndicatorRow> = rows.by_ref().take(CHUNK).collect();
-        let ids: Vec<Uuid> = chunk.iter().map(|r| r.id).collect();
-        let measurements = store::measurements_of(conn, &ids, range, at).await?;
-        let expected = store::expected_places(conn, &ids).await?;
-        let names = compute::Names::load(conn, &measurements).await?;
-        let mut by_indicator: HashMap<Uuid, Vec<store::MeasurementRow>> = HashMap::new();
-        for m in measurements {
-            by_indicator.entry(m.indicator_id).or_default().push(m);
-        }
-        let mut expected_by: HashMap<Uuid, Vec<store::ExpectedPlace>> = HashMap::new();
-        for e in expected {
-            expected_by.entry(e.indicator_id).or_default().push(e);
-        }
-        for row in chunk {
-            let id = row.id;
-            let result = compute::indicator(
-                row,
-                by_indicator.remove(&id).unwrap_or_default(),
-                expected_by.remove(&id).unwrap_or_default(),
-                q,
-                &names,
-            )
-            .map_err(corrupt)?;
+        let order: Vec<Uuid> = chunk.iter().map(|r| r.id).collect();
+        let missing: Vec<IndicatorRow> = chunk
+            .into_iter()
+            .filter(|r| taken.as_ref().is_none_or(|t| t.get(r.id).is_none()))
+            .collect();
+        let mut computed = compute_all(conn, missing, range, at, q).await?;
+        for id in order {
+            let result = match (computed.remove(&id), &taken) {
+                (Some(result), Some(taken)) => {
+                    if let Some((_, read_at)) = kept {
+                        taken.keep(&result, read_at);
+                    }
+                    result
+                }
+                (Some(result), None) => result,
+                (None, taken) => taken
+                    .as_ref()
+                    .and_then(|t| t.get(id))
+                    .map(|k| k.result.clone())
+                    .ok_or_else(|| corrupt("an indicator's results went missing"))?,
+            };
             total += result.rows.len();
             if total > MAX_ROWS {
                 return Err(ServiceError::invalid(InputIssue::query(
@@ -311,4 +329,43 @@ async fn results_to(
         }
     }
     Ok(())
+}
+
+/// The results of the indicators `rows`, from their measurements.
+async fn compute_all(
+    conn: &mut Conn,
+    rows: Vec<IndicatorRow>,
+    range: (NaiveDate, NaiveDate),
+    at: Moment,
+    q: &ResultsQuery,
+) -> ServiceResult<HashMap<Uuid, IndicatorResult>> {
+    if rows.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let measurements = store::measurements_of(conn, &ids, range, at).await?;
+    let expected = store::expected_places(conn, &ids).await?;
+    let names = compute::Names::load(conn, &measurements).await?;
+    let mut by_indicator: HashMap<Uuid, Vec<store::MeasurementRow>> = HashMap::new();
+    for m in measurements {
+        by_indicator.entry(m.indicator_id).or_default().push(m);
+    }
+    let mut expected_by: HashMap<Uuid, Vec<store::ExpectedPlace>> = HashMap::new();
+    for e in expected {
+        expected_by.entry(e.indicator_id).or_default().push(e);
+    }
+    let mut computed = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let id = row.id;
+        let result = compute::indicator(
+            row,
+            by_indicator.remove(&id).unwrap_or_default(),
+            expected_by.remove(&id).unwrap_or_default(),
+            q,
+            &names,
+        )
+        .map_err(corrupt)?;
+        computed.insert(id, result);
+    }
+    Ok(computed)
 }

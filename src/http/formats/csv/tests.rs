@@ -67,7 +67,7 @@ fn rfc4180_bytes() {
         \"'\rx\",,,,,\r\n\
         x-1 @ 'y',,,,,\r\n\
         ,,,,,\r\n";
-    let bytes = render(&sample(), Dialect::Rfc4180);
+    let bytes = render(sample(), Dialect::Rfc4180);
     assert_eq!(
         String::from_utf8_lossy(&bytes),
         String::from_utf8_lossy(expected)
@@ -91,7 +91,7 @@ fn excel_nl_be_bytes() {
         \"'\rx\";;;;;\r\n\
         x-1 @ 'y';;;;;\r\n\
         ;;;;;\r\n";
-    let bytes = render(&sample(), Dialect::ExcelNlBe);
+    let bytes = render(sample(), Dialect::ExcelNlBe);
     assert_eq!(
         String::from_utf8_lossy(&bytes),
         String::from_utf8_lossy(expected)
@@ -101,8 +101,8 @@ fn excel_nl_be_bytes() {
 
 #[test]
 fn only_excel_nl_be_starts_with_a_bom() {
-    assert!(render(&sample(), Dialect::ExcelNlBe).starts_with(b"\xEF\xBB\xBFname;"));
-    assert!(render(&sample(), Dialect::Rfc4180).starts_with(b"name,"));
+    assert!(render(sample(), Dialect::ExcelNlBe).starts_with(b"\xEF\xBB\xBFname;"));
+    assert!(render(sample(), Dialect::Rfc4180).starts_with(b"name,"));
     // An empty table is its header row.
     let empty = Table::new(vec![Column::new("code", "Code", CellKind::Text)]);
     assert_eq!(render(&empty, Dialect::Rfc4180), b"code\r\n");
@@ -112,7 +112,7 @@ fn only_excel_nl_be_starts_with_a_bom() {
 #[test]
 fn every_line_ends_in_crlf() {
     for dialect in [Dialect::Rfc4180, Dialect::ExcelNlBe] {
-        let bytes = render(&sample(), dialect);
+        let bytes = render(sample(), dialect);
         assert!(bytes.ends_with(b"\r\n"));
         // Outside quoted fields, every LF follows a CR.
         let mut quoted = false;

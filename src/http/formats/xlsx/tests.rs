@@ -90,7 +90,7 @@ fn number(data: &Data) -> f64 {
 
 #[test]
 fn one_sheet_named_after_the_report_with_a_bold_header() {
-    let bytes = render(&sample(), "Voortgang/regio").unwrap();
+    let bytes = render(sample(), "Voortgang/regio").unwrap();
     let workbook = open(&bytes);
     assert_eq!(workbook.sheet_names(), vec!["Voortgang-regio".to_owned()]);
     let range = range(&bytes, "Voortgang-regio");
@@ -117,7 +117,7 @@ fn one_sheet_named_after_the_report_with_a_bold_header() {
 
 #[test]
 fn numbers_are_numbers_dates_are_dates() {
-    let bytes = render(&sample(), "r").unwrap();
+    let bytes = render(sample(), "r").unwrap();
     let range = range(&bytes, "r");
     let cell = |row: u32, col: u32| range.get_value((row, col)).unwrap().clone();
     assert_eq!(number(&cell(1, 1)), 42.0);
@@ -167,7 +167,7 @@ fn numbers_are_numbers_dates_are_dates() {
 
 #[test]
 fn empty_cells_are_blank() {
-    let bytes = render(&sample(), "r").unwrap();
+    let bytes = render(sample(), "r").unwrap();
     let range = range(&bytes, "r");
     assert_eq!(range.get_value((2, 3)), Some(&Data::Empty));
     // A row of empty cells writes no cell: the row is not even in the range.
@@ -183,7 +183,7 @@ fn empty_cells_are_blank() {
 
 #[test]
 fn text_that_looks_like_a_formula_stays_text() {
-    let bytes = render(&sample(), "r").unwrap();
+    let bytes = render(sample(), "r").unwrap();
     let mut workbook = open(&bytes);
     let range = workbook.worksheet_range("r").unwrap();
     let text = |row: u32| range.get_value((row, 0)).unwrap().clone();
@@ -211,7 +211,7 @@ fn text_that_looks_like_a_formula_stays_text() {
 
 #[test]
 fn header_frozen_with_an_autofilter_and_widths() {
-    let bytes = render(&sample(), "r").unwrap();
+    let bytes = render(sample(), "r").unwrap();
     let xml = part(&bytes, "xl/worksheets/sheet1.xml");
     assert!(
         xml.contains(
@@ -228,7 +228,7 @@ fn header_frozen_with_an_autofilter_and_widths() {
 
 #[test]
 fn no_macros_no_external_links() {
-    let bytes = render(&sample(), "r").unwrap();
+    let bytes = render(sample(), "r").unwrap();
     let names = part_names(&bytes);
     assert!(
         names
@@ -262,7 +262,7 @@ fn sheet_names_follow_excels_rules() {
     );
     // Every one of them is a name rust_xlsxwriter (and Excel) accepts.
     for name in [long, "a[b]", "", "history", &emoji, "x'"] {
-        let bytes = render(&sample(), name).unwrap();
+        let bytes = render(sample(), name).unwrap();
         assert_eq!(open(&bytes).sheet_names(), vec![sheet_name(name)]);
     }
 }
@@ -292,7 +292,7 @@ fn a_table_without_rows_or_columns() {
     let table = Table::new(vec![Column::new("t", "T", CellKind::Text)]);
     let bytes = render(&table, "t").unwrap();
     assert_eq!(range(&bytes, "t").height(), 1);
-    let bytes = render(&Table::default(), "t").unwrap();
+    let bytes = render(Table::default(), "t").unwrap();
     assert!(range(&bytes, "t").is_empty());
 }
 

@@ -1,0 +1,143 @@
+//! Indicator results kept between reports: each indicator's results for one
+//! shape of report (granularity, level, range, region and day), with the
+//! database snapshot they were computed from. A report takes a kept result
+//! only when nothing that could change it has been committed since: no
+//! write of the indicator itself or of one of its measurements, and no write
+//! of anything else (a municipality's region, an initiative's places, a
+//! plan's publication…), which is not told apart by indicator and so
+//! sets every kept result aside. A result kept from a snapshot that saw a
+//! transaction the report's own snapshot does not is set aside too, so that
+//! a report never mixes in a later state. After one measurement is recorded,
+//! a report of two thousand indicators computes one of them again, not all.
+//!
+//! Bounded by size (`SSW_REPORT_CACHE_MB`; 0 keeps nothing).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use moka::sync::Cache;
+use uuid::Uuid;
+
+use super::{IndicatorResult, ResultsQuery};
+use crate::service::reports::ReadAt;
+use crate::service::{Conn, ServiceResult};
+use crate::storage::report_results as store;
+
+/// The bytes a kept row is counted as, and those of its indicator.
+const ROW_BYTES: usize = 320;
+const INDICATOR_BYTES: usize = 640;
+
+/// Which results of which indicator.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    indicator: Uuid,
+    shape: Arc<str>,
+}
+
+/// An indicator's results and the snapshot they were read from.
+pub struct Kept {
+    pub result: IndicatorResult,
+    read_at: ReadAt,
+}
+
+/// The kept indicator results of one server process.
+pub struct KeptResults {
+    cache: Option<Cache<Key, Arc<Kept>>>,
+}
+
+impl KeptResults {
+    pub fn new(megabytes: u64) -> Self {
+        let bytes = megabytes.saturating_mul(1 << 20);
+        let cache = (bytes > 0).then(|| {
+            Cache::builder()
+                .max_capacity(bytes)
+                .weigher(|_: &Key, kept: &Arc<Kept>| {
+                    let size = INDICATOR_BYTES + ROW_BYTES * kept.result.rows.len();
+                    u32::try_from(size).unwrap_or(u32::MAX)
+                })
+                .build()
+        });
+        KeptResults { cache }
+    }
+}
+
+impl Default for KeptResults {
+    fn default() -> Self {
+        KeptResults::new(32)
+    }
+}
+
+/// The kept results a report of `q` may take, as of the snapshot it reads.
+pub(super) struct Taken<'a> {
+    kept: &'a KeptResults,
+    shape: Arc<str>,
+    valid: HashMap<Uuid, Arc<Kept>>,
+}
+
+impl<'a> Taken<'a> {
+    /// The kept results of `indicators` for the shape of `q` that nothing
+    /// committed since their snapshot can have changed, as the transaction
+    /// on `conn` sees the database.
+    pub(super) async fn look_up(
+        conn: &mut Conn,
+        kept: &'a KeptResults,
+        q: &ResultsQuery,
+        day: NaiveDate,
+        indicators: &[Uuid],
+    ) -> ServiceResult<Taken<'a>> {
+        let shape: Arc<str> = format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{day}",
+            q.granularity,
+            q.level,
+            q.from.map(|p| p.id()),
+            q.to.map(|p| p.id()),
+            q.region
+        )
+        .into();
+        let mut valid = HashMap::new();
+        if let Some(cache) = &kept.cache {
+            for &indicator in indicators {
+                let key = Key {
+                    indicator,
+                    shape: shape.clone(),
+                };
+                if let Some(hit) = cache.get(&key) {
+                    valid.insert(indicator, hit);
+                }
+            }
+        }
+        let snapshots: HashSet<ReadAt> = valid.values().map(|k| k.read_at.clone()).collect();
+        for snapshot in snapshots {
+            let written = store::indicators_written_since(conn, snapshot.text()).await?;
+            valid.retain(|id, k| {
+                k.read_at != snapshot || !(written.others || written.indicators.contains(id))
+            });
+        }
+        Ok(Taken { kept, shape, valid })
+    }
+
+    /// The kept results of `indicator`, when they still hold.
+    pub(super) fn get(&self, indicator: Uuid) -> Option<&Arc<Kept>> {
+        self.valid.get(&indicator)
+    }
+
+    /// Keeps results just computed from the snapshot `read_at`.
+    pub(super) fn keep(&self, result: &IndicatorResult, read_at: &ReadAt) {
+        if let Some(cache) = &self.kept.cache
+            && !read_at.text().is_empty()
+        {
+            let key = Key {
+                indicator: result.indicator_id,
+                shape: self.shape.clone(),
+            };
+            cache.insert(
+                key,
+                Arc::new(Kept {
+                    result: result.clone(),
+                    read_at: read_at.clone(),
+                }),
+            );
+        }
+    }
+}
