@@ -309,6 +309,7 @@ async fn snapshot_report(
                 stale_after_days: p.stale_after_days.unwrap_or(STALE_AFTER_DAYS),
                 query: req.query_string().to_owned(),
             },
+            Some(&state.report_results),
         )
         .await?)
     })
@@ -363,6 +364,7 @@ async fn regional_overview_report(
                 stale_after_days: p.stale_after_days.unwrap_or(STALE_AFTER_DAYS),
                 query: req.query_string().to_owned(),
             },
+            Some(&state.report_results),
         )
         .await?)
     })

@@ -133,4 +133,36 @@ async fn kept_results_are_the_results_computed_afresh_after_every_write() {
         .await;
     assert_eq!(answer.status, reqwest::StatusCode::OK, "{}", answer.body);
     same().await;
+
+    // The reports that combine indicator results further keep them too.
+    let today = ssw_api::domain::results::today();
+    let plan = w.plan_id;
+    for (path, period) in [
+        (
+            format!("/api/v1/reports/snapshot?plan={plan}&date={today}"),
+            "2023Q4",
+        ),
+        (
+            format!("/api/v1/reports/regionalOverview?plan={plan}&year=2023"),
+            "2023Q3",
+        ),
+    ] {
+        let read = |address: String| {
+            let request = w
+                .app
+                .client
+                .get(format!("{address}{path}"))
+                .bearer_auth(&w.reader);
+            async move {
+                let mut report: Value = request.send().await.unwrap().json().await.unwrap();
+                report["generatedAt"].take();
+                report
+            }
+        };
+        let before = read(w.app.address.clone()).await;
+        measure(&w, &staff, period, "71016", json!({"value": 8})).await;
+        let kept = read(w.app.address.clone()).await;
+        assert_ne!(kept, before, "{path}: with the write");
+        assert_eq!(kept, read(afresh.clone()).await, "{path}");
+    }
 }

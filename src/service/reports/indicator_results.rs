@@ -256,15 +256,16 @@ pub(crate) async fn results(
     scope: &IndicatorScope,
     q: &ResultsQuery,
     at: Moment,
+    kept: Option<(&KeptResults, &ReadAt)>,
 ) -> ServiceResult<Vec<IndicatorResult>> {
     let mut indicators = Vec::new();
-    results_to(conn, scope, q, at, &mut indicators, None).await?;
+    results_to(conn, scope, q, at, &mut indicators, kept).await?;
     Ok(indicators)
 }
 
 /// [`results`], each indicator's handed to `sink` as it is computed, or
-/// taken from `kept` (now only) when nothing written since can have changed
-/// it; those computed are kept with the snapshot this transaction reads.
+/// taken from `kept` when nothing written since can have changed it; those
+/// computed are kept with the snapshot this transaction reads.
 async fn results_to(
     conn: &mut Conn,
     scope: &IndicatorScope,
@@ -281,12 +282,12 @@ async fn results_to(
         q.from.map_or(FIRST_DAY, |p| p.start()),
         q.to.map_or(LAST_DAY, |p| p.end()),
     );
-    let taken = match (kept, at) {
-        (Some((kept, _)), Moment::Now) => {
+    let taken = match kept {
+        Some((kept, _)) => {
             let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-            Some(Taken::look_up(conn, kept, q, today(), &ids).await?)
+            Some(Taken::look_up(conn, kept, (q, at), today(), &ids).await?)
         }
-        _ => None,
+        None => None,
     };
     let mut total = 0;
     // A few indicators at a time, so that memory holds their measurements

@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::indicator_results::{self, IndicatorScope, ResultsQuery};
+use super::indicator_results::{self, IndicatorScope, KeptResults, ResultsQuery};
 use super::progress::{self, StatusCounts};
 use super::{About, PlanRef, Reader, Tabular};
 use crate::domain::InputIssue;
@@ -91,6 +91,7 @@ pub async fn regional_overview(
     conn: &mut Conn,
     reader: Reader<'_>,
     q: RegionalQuery,
+    kept: Option<&KeptResults>,
 ) -> ServiceResult<RegionalOverviewReport> {
     reader.signed_in()?;
     let day = crate::domain::results::today();
@@ -146,6 +147,7 @@ pub async fn regional_overview(
                     query: String::new(),
                 },
                 Moment::Now,
+                kept.map(|k| (k, &about.read_at)),
             )
             .await?;
             // (region, standard) → the rule and the figures to combine.

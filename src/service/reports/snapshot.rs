@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::indicator_results::{self, IndicatorResult, IndicatorScope, ResultsQuery};
+use super::indicator_results::{self, IndicatorResult, IndicatorScope, KeptResults, ResultsQuery};
 use super::progress::{self, PlanProgressBody};
 use super::{About, PlanRef, Reader, Tabular};
 use crate::domain::InputIssue;
@@ -65,6 +65,7 @@ pub async fn snapshot(
     conn: &mut Conn,
     reader: Reader<'_>,
     q: SnapshotQuery,
+    kept: Option<&KeptResults>,
 ) -> ServiceResult<SnapshotReport> {
     let today = crate::domain::results::today();
     if q.date > today {
@@ -114,7 +115,8 @@ pub async fn snapshot(
                             plan: Some(plan_id),
                             ..IndicatorScope::default()
                         };
-                        Some(indicator_results::results(conn, &scope, &results, at).await?)
+                        let kept = kept.map(|k| (k, &about.read_at));
+                        Some(indicator_results::results(conn, &scope, &results, at, kept).await?)
                     }
                     None => None,
                 };

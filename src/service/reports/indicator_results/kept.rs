@@ -1,5 +1,6 @@
 //! Indicator results kept between reports: each indicator's results for one
-//! shape of report (granularity, level, range, region and day), with the
+//! shape of report (granularity, level, range, region, day and the moment
+//! they are as of: now, or as recorded before an instant), with the
 //! database snapshot they were computed from. A report takes a kept result
 //! only when nothing that could change it has been committed since: no
 //! write of the indicator itself or of one of its measurements, and no write
@@ -23,6 +24,7 @@ use super::{IndicatorResult, ResultsQuery};
 use crate::service::reports::ReadAt;
 use crate::service::{Conn, ServiceResult};
 use crate::storage::report_results as store;
+use crate::storage::reports::Moment;
 
 /// The bytes a kept row is counted as, and those of its indicator.
 const ROW_BYTES: usize = 320;
@@ -82,12 +84,12 @@ impl<'a> Taken<'a> {
     pub(super) async fn look_up(
         conn: &mut Conn,
         kept: &'a KeptResults,
-        q: &ResultsQuery,
+        (q, at): (&ResultsQuery, Moment),
         day: NaiveDate,
         indicators: &[Uuid],
     ) -> ServiceResult<Taken<'a>> {
         let shape: Arc<str> = format!(
-            "{:?}|{:?}|{:?}|{:?}|{:?}|{day}",
+            "{at:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{day}",
             q.granularity,
             q.level,
             q.from.map(|p| p.id()),
