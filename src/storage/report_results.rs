@@ -242,14 +242,18 @@ pub async fn indicators_written_since(
     seen: &str,
 ) -> StorageResult<WrittenSince> {
     let rows: Vec<WrittenSince> = diesel::sql_query(
-        "WITH w AS (SELECT resource, resource_id FROM audit_log
-                     WHERE xid >= pg_snapshot_xmin($1::pg_snapshot)
-                       AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot))
+        "WITH w AS MATERIALIZED (
+                 SELECT resource,
+                        CASE WHEN resource IN ('measurement', 'indicator')
+                             THEN resource_id::uuid END AS id
+                   FROM audit_log
+                  WHERE xid >= pg_snapshot_xmin($1::pg_snapshot)
+                    AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot))
          SELECT ARRAY(SELECT m.indicator_id FROM w JOIN measurements m
-                        ON w.resource = 'measurement' AND m.id::text = w.resource_id
+                        ON w.resource = 'measurement' AND m.id = w.id
                       UNION
                       SELECT i.id FROM w JOIN indicators i
-                        ON w.resource = 'indicator' AND i.id::text = w.resource_id) AS indicators,
+                        ON w.resource = 'indicator' AND i.id = w.id) AS indicators,
                 EXISTS (SELECT 1 FROM w WHERE w.resource NOT IN ('measurement', 'indicator'))
                 OR pg_snapshot_xmax($1::pg_snapshot) > pg_snapshot_xmax(pg_current_snapshot())
                 OR EXISTS (SELECT 1 FROM pg_snapshot_xip(pg_current_snapshot()) x
