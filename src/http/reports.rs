@@ -12,7 +12,8 @@ use crate::domain::results::{Granularity, Period, PlaceType};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::http::formats::negotiate::Format;
 use crate::service::reports::indicator_results::{
-    self, IndicatorResult, IndicatorResultsReport, IndicatorScope, ResultSink, ResultsQuery,
+    self, IndicatorResult, IndicatorResultsReport, IndicatorScope, Keeping, ResultSink,
+    ResultsQuery,
 };
 use crate::service::reports::progress::{self, PlanProgressReport, ProgressQuery};
 use crate::service::reports::regional::{self, RegionalOverviewReport, RegionalQuery};
@@ -231,7 +232,7 @@ async fn indicator_results_report(
                 reader,
                 q,
                 &mut sink,
-                Some(&state.report_results),
+                Some(Keeping::TakeOnly(&state.report_results)),
             )
             .await?;
             Ok(report.about.read_at)

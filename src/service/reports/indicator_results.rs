@@ -26,8 +26,8 @@ use crate::storage::indicators::IndicatorRow;
 use crate::storage::report_results as store;
 pub use crate::storage::report_results::IndicatorScope;
 use crate::storage::reports::Moment;
-pub use kept::KeptResults;
 use kept::Taken;
+pub use kept::{Keeping, KeptResults};
 
 /// At most this many rows in one report; narrow it with filters beyond.
 pub const MAX_ROWS: usize = 1_000_000;
@@ -186,6 +186,7 @@ pub async fn indicator_results(
     kept: Option<&KeptResults>,
 ) -> ServiceResult<IndicatorResultsReport> {
     let mut indicators = Vec::new();
+    let kept = kept.map(Keeping::TakeAndKeep);
     let mut report = indicator_results_to(conn, reader, q, &mut indicators, kept).await?;
     report.indicators = indicators;
     Ok(report)
@@ -201,7 +202,7 @@ pub async fn indicator_results_to(
     reader: Reader<'_>,
     q: ResultsQuery,
     sink: &mut impl ResultSink,
-    kept: Option<&KeptResults>,
+    kept: Option<Keeping<'_>>,
 ) -> ServiceResult<IndicatorResultsReport> {
     reader.signed_in()?;
     if let (Some(from), Some(to)) = (&q.from, &q.to)
@@ -259,6 +260,7 @@ pub(crate) async fn results(
     kept: Option<(&KeptResults, &ReadAt)>,
 ) -> ServiceResult<Vec<IndicatorResult>> {
     let mut indicators = Vec::new();
+    let kept = kept.map(|(k, read_at)| (Keeping::TakeAndKeep(k), read_at));
     results_to(conn, scope, q, at, &mut indicators, kept).await?;
     Ok(indicators)
 }
@@ -272,7 +274,7 @@ async fn results_to(
     q: &ResultsQuery,
     at: Moment,
     sink: &mut impl ResultSink,
-    kept: Option<(&KeptResults, &ReadAt)>,
+    kept: Option<(Keeping<'_>, &ReadAt)>,
 ) -> ServiceResult<()> {
     let mut rows = store::indicators_in(conn, scope).await?;
     if let Moment::Before(t) = at {

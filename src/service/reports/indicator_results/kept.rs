@@ -70,9 +70,27 @@ impl Default for KeptResults {
     }
 }
 
+/// How a report uses the kept results.
+#[derive(Clone, Copy)]
+pub enum Keeping<'a> {
+    /// It takes kept results and keeps those it computes.
+    TakeAndKeep(&'a KeptResults),
+    /// It takes kept results only: a file of many rows would crowd the
+    /// others out (and its rendering is kept whole).
+    TakeOnly(&'a KeptResults),
+}
+
+impl<'a> Keeping<'a> {
+    fn results(self) -> &'a KeptResults {
+        match self {
+            Keeping::TakeAndKeep(kept) | Keeping::TakeOnly(kept) => kept,
+        }
+    }
+}
+
 /// The kept results a report of `q` may take, as of the snapshot it reads.
 pub(super) struct Taken<'a> {
-    kept: &'a KeptResults,
+    kept: Keeping<'a>,
     shape: Arc<str>,
     valid: HashMap<Uuid, Arc<Kept>>,
 }
@@ -83,7 +101,7 @@ impl<'a> Taken<'a> {
     /// on `conn` sees the database.
     pub(super) async fn look_up(
         conn: &mut Conn,
-        kept: &'a KeptResults,
+        kept: Keeping<'a>,
         (q, at): (&ResultsQuery, Moment),
         day: NaiveDate,
         indicators: &[Uuid],
@@ -98,7 +116,7 @@ impl<'a> Taken<'a> {
         )
         .into();
         let mut valid = HashMap::new();
-        if let Some(cache) = &kept.cache {
+        if let Some(cache) = &kept.results().cache {
             for &indicator in indicators {
                 let key = Key {
                     indicator,
@@ -124,9 +142,11 @@ impl<'a> Taken<'a> {
         self.valid.get(&indicator)
     }
 
-    /// Keeps results just computed from the snapshot `read_at`.
+    /// Keeps results just computed from the snapshot `read_at`, unless the
+    /// report only takes.
     pub(super) fn keep(&self, result: &IndicatorResult, read_at: &ReadAt) {
-        if let Some(cache) = &self.kept.cache
+        if let Keeping::TakeAndKeep(kept) = self.kept
+            && let Some(cache) = &kept.cache
             && !read_at.text().is_empty()
         {
             let key = Key {
