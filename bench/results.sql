@@ -364,7 +364,9 @@ UNION ALL
 SELECT id, 2 + corrected::int, value_2, numerator_2, denominator_2, text_2,
        CASE WHEN corrected THEN 'Voorbeeld: gecorrigeerd na nazicht' ELSE '' END,
        reporter_2, 'user', deleted_at, true
-FROM bench_m WHERE removed;
+FROM bench_m WHERE removed
+-- The revision of each measurement's own version was written with the row.
+ON CONFLICT (measurement_id, version) DO NOTHING;
 
 COMMIT;
 ANALYZE;

@@ -27,7 +27,6 @@ use crate::domain::{InputIssue, Page, Principal};
 use crate::storage::indicators as indicator_store;
 use crate::storage::measurements::{
     self as store, MeasurementFilter, MeasurementRow, MeasurementValues, NewMeasurement,
-    RevisionRow,
 };
 use crate::storage::work;
 
@@ -254,22 +253,6 @@ impl Creation for NewFor {
             place.region.as_deref(),
         )
         .map_err(|detail| ServiceError::invalid(InputIssue::body("place", detail)))?;
-        if let Some(existing) = store::current_for(
-            conn,
-            self.indicator_id,
-            period.start(),
-            input.place.kind.as_str(),
-            &code,
-        )
-        .await?
-        {
-            return Err(ServiceError::Exists {
-                detail: format!(
-                    "the indicator already has measurement {existing} for {period} and this place ({API_BASE}/measurements/{existing}): correct it with PATCH, or delete it first"
-                ),
-                existing: format!("{API_BASE}/measurements/{existing}"),
-            });
-        }
         Ok(Admitted {
             found: Some((period, place.name)),
         })
@@ -279,14 +262,16 @@ impl Creation for NewFor {
             .found
             .ok_or_else(|| corrupt("measurement recorded without admission"))?;
         let input = self.input;
-        let row = store::insert(
+        let place_type = input.place.kind.as_str();
+        let place_code = input.place.code.clone().unwrap_or_default();
+        let inserted = store::insert(
             conn,
             NewMeasurement {
                 indicator_id: self.indicator_id,
                 period_start: period.start(),
                 period_end: period.end(),
-                place_type: input.place.kind.as_str().to_owned(),
-                place_code: input.place.code.unwrap_or_default(),
+                place_type: place_type.to_owned(),
+                place_code: place_code.clone(),
                 value: input.value,
                 numerator: input.numerator,
                 denominator: input.denominator,
@@ -299,8 +284,30 @@ impl Creation for NewFor {
             },
         )
         .await?;
-        store::append_revision(conn, RevisionRow::of(&row, false)).await?;
+        let Some(row) = inserted else {
+            return Err(taken(conn, self.indicator_id, period, (place_type, &place_code)).await);
+        };
         Measurement::from_record(MeasurementRecord { row, place_name })
+    }
+}
+
+/// Why a measurement could not be inserted: the indicator has one for the
+/// period and place already, or its `externalId` is taken.
+async fn taken(
+    conn: &mut Conn,
+    indicator_id: Uuid,
+    period: crate::domain::results::Period,
+    (place_type, place_code): (&str, &str),
+) -> ServiceError {
+    match store::current_for(conn, indicator_id, period.start(), place_type, place_code).await {
+        Ok(Some(existing)) => ServiceError::Exists {
+            detail: format!(
+                "the indicator already has measurement {existing} for {period} and this place ({API_BASE}/measurements/{existing}): correct it with PATCH, or delete it first"
+            ),
+            existing: format!("{API_BASE}/measurements/{existing}"),
+        },
+        Ok(None) => crate::storage::StorageError::Conflict(store::EXTERNAL_ID_TAKEN.into()).into(),
+        Err(e) => e.into(),
     }
 }
 
@@ -413,7 +420,6 @@ impl Change<MeasurementRecord> for Correction {
             },
         )
         .await?;
-        store::append_revision(conn, RevisionRow::of(&after, false)).await?;
         Measurement::from_record(MeasurementRecord {
             row: after,
             place_name: current.place_name,
@@ -474,8 +480,7 @@ impl Change<MeasurementRecord> for Withdrawal {
         current: MeasurementRecord,
         _: (),
     ) -> ServiceResult<Option<Measurement>> {
-        let removed = store::remove(conn, current.row.id, self.reporter, Utc::now()).await?;
-        store::append_revision(conn, RevisionRow::of(&removed, true)).await?;
+        store::remove(conn, current.row.id, self.reporter, Utc::now()).await?;
         Ok(None)
     }
 }

@@ -87,25 +87,6 @@ pub struct RevisionRow {
     pub deleted: bool,
 }
 
-impl RevisionRow {
-    /// The revision that records the measurement as it now is.
-    pub fn of(row: &MeasurementRow, deleted: bool) -> Self {
-        Self {
-            measurement_id: row.id,
-            version: row.version,
-            value: row.value,
-            numerator: row.numerator,
-            denominator: row.denominator,
-            text_value: row.text_value.clone(),
-            note: row.note.clone(),
-            reporter_id: row.reporter_id,
-            reporter_kind: row.reporter_kind.clone(),
-            recorded_at: row.recorded_at,
-            deleted,
-        }
-    }
-}
-
 fn named_conflict(error: DieselError) -> StorageError {
     if let DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) = &error {
         match info.constraint_name() {
@@ -115,9 +96,7 @@ fn named_conflict(error: DieselError) -> StorageError {
                 );
             }
             Some("measurements_external_id_key") => {
-                return StorageError::Conflict(
-                    "externalId: a measurement with this externalId already exists".into(),
-                );
+                return StorageError::Conflict(EXTERNAL_ID_TAKEN.into());
             }
             _ => {}
         }
@@ -175,17 +154,24 @@ pub async fn current_for(
         .optional()?)
 }
 
+/// Inserts a measurement; its first revision follows from the row, in the
+/// same statement (migration 000013). `None` when a unique key is taken: a
+/// current measurement of the period and place, or the `externalId`.
 pub async fn insert(
     conn: &mut AsyncPgConnection,
     new: NewMeasurement,
-) -> StorageResult<MeasurementRow> {
-    diesel::insert_into(measurements::table)
+) -> StorageResult<Option<MeasurementRow>> {
+    Ok(diesel::insert_into(measurements::table)
         .values(new)
+        .on_conflict_do_nothing()
         .returning(MeasurementRow::as_returning())
         .get_result(conn)
         .await
-        .map_err(named_conflict)
+        .optional()?)
 }
+
+/// Why [`insert`] inserted nothing when the period and place are free.
+pub const EXTERNAL_ID_TAKEN: &str = "externalId: a measurement with this externalId already exists";
 
 pub async fn update(
     conn: &mut AsyncPgConnection,
@@ -223,18 +209,6 @@ pub async fn remove(
         .returning(MeasurementRow::as_returning())
         .get_result(conn)
         .await?)
-}
-
-/// Appends a revision. The table takes inserts only.
-pub async fn append_revision(
-    conn: &mut AsyncPgConnection,
-    revision: RevisionRow,
-) -> StorageResult<()> {
-    diesel::insert_into(measurement_revisions::table)
-        .values(revision)
-        .execute(conn)
-        .await?;
-    Ok(())
 }
 
 /// Every revision of a measurement, oldest first.

@@ -188,7 +188,8 @@ async fn measurements_count_as_recorded_then_and_later_corrections_do_not_change
                                             reporter_kind, recorded_at)
          VALUES ('00000000-0000-4000-8000-000000002021', 1, 100, '', '{admin}', 'system', '2022-03-01T09:00:00Z'),
                 ('00000000-0000-4000-8000-000000002021', 2, 120, '', '{admin}', 'system', '2023-02-01T09:00:00Z'),
-                ('00000000-0000-4000-8000-000000002020', 1, 70, '', '{admin}', 'system', '2022-05-24T22:30:00Z');"
+                ('00000000-0000-4000-8000-000000002020', 1, 70, '', '{admin}', 'system', '2022-05-24T22:30:00Z')
+         ON CONFLICT (measurement_id, version) DO NOTHING;"
     ))
     .await;
     let path = format!("/api/v1/reports/snapshot?plan={plan_id}&date=2022-05-24");

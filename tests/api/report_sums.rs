@@ -219,3 +219,57 @@ async fn a_measurement_recomputes_the_reports_that_read_measurements_only() {
     assert_ne!(results_after["generatedAt"], results_before["generatedAt"]);
     assert_ne!(results_after["indicators"], results_before["indicators"]);
 }
+
+/// A measurement's revisions are written by the statement that writes it,
+/// also a set-based one straight in SQL: every row inserted or updated to a
+/// new version adds the revision that records it as it then is.
+#[actix_web::test]
+async fn a_bulk_statement_on_measurements_writes_their_revisions() {
+    use crate::report_results::{indicator, project};
+    let w = World::new().await;
+    let project = project(&w).await;
+    let count = indicator(
+        &w,
+        &project,
+        json!({"code": "bulk", "name": "Bulk", "measure": "count",
+               "direction": "higherIsBetter", "granularity": "year"}),
+    )
+    .await;
+    let id = count["id"].as_str().unwrap();
+    let nobody = uuid::Uuid::nil();
+    sql(
+        &w,
+        &format!(
+            "INSERT INTO measurements (indicator_id, period_start, period_end, place_type, place_code,
+                                       value, reporter_id, reporter_kind)
+             SELECT '{id}', make_date(y, 1, 1), make_date(y, 12, 31), 'municipality', '71016',
+                    y - 2000, '{nobody}', 'system'
+               FROM generate_series(2020, 2022) y;
+             UPDATE measurements SET value = value * 10, version = version + 1
+              WHERE indicator_id = '{id}' AND period_start < '2022-01-01';
+             UPDATE measurements SET note = 'no new version' WHERE indicator_id = '{id}';"
+        ),
+    )
+    .await;
+    let mut conn = ssw_api::storage::connection(&w.app.pool).await.unwrap();
+    let kept: Vec<Count> = diesel::sql_query(format!(
+        "SELECT count(*) AS n FROM measurement_revisions r JOIN measurements m ON m.id = r.measurement_id
+          WHERE m.indicator_id = '{id}'"
+    ))
+    .load(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(kept[0].n, 5, "three inserted, two corrected");
+    let differing: Vec<Count> = diesel::sql_query(format!(
+        "SELECT count(*) AS n FROM measurements m
+           JOIN measurement_revisions r ON r.measurement_id = m.id AND r.version = m.version
+          WHERE m.indicator_id = '{id}' AND r.value IS DISTINCT FROM m.value"
+    ))
+    .load(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(
+        differing[0].n, 0,
+        "each latest revision holds the row's value"
+    );
+}
