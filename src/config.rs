@@ -103,10 +103,10 @@ pub struct ServerSettings {
     #[arg(long, env = "SSW_PUBLIC_READ", default_value_t = false)]
     pub public_read: bool,
 
-    /// Megabytes of rendered reports kept in memory, each served again while
-    /// no write has been committed since it was computed, and as much again
-    /// of indicators' results, each taken again while nothing it reads was
-    /// written (0: compute every report afresh).
+    /// Megabytes for reports kept in memory: half for rendered reports, each
+    /// served again while no write has been committed since it was computed,
+    /// half for indicators' results, each taken again while nothing it reads
+    /// was written (0: compute every report afresh).
     #[arg(long, env = "SSW_REPORT_CACHE_MB", default_value_t = 32)]
     pub report_cache_mb: u64,
 

@@ -100,9 +100,10 @@ impl Application {
         let spec = web::Data::new(http::docs::SpecJson(spec_json.into()));
         let workers = settings.workers;
         let shutdown = settings.shutdown_timeout_seconds;
-        let reports = http::reports::kept::KeptReports::new(settings.report_cache_mb);
-        let report_results =
-            crate::service::reports::indicator_results::KeptResults::new(settings.report_cache_mb);
+        // The reports' memory: half for renderings, half for indicators' results.
+        let kept = settings.report_cache_mb.saturating_mul(1 << 20) / 2;
+        let reports = http::reports::kept::KeptReports::new(kept);
+        let report_results = crate::service::reports::indicator_results::KeptResults::new(kept);
         let state = web::Data::new(AppState {
             pool,
             tokens,

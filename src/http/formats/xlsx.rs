@@ -152,8 +152,18 @@ pub fn sheet_name(name: &str) -> String {
 /// The whole table as the bytes of an XLSX file with one worksheet, named
 /// [`sheet_name`]`(sheet)`.
 pub fn render<'a>(rows: impl Into<Rows<'a>>, sheet: &str) -> Result<Vec<u8>, XlsxProblem> {
+    use std::io::{Read, Seek, SeekFrom};
     let mut workbook = build(rows.into(), sheet)?;
-    Ok(workbook.save_to_buffer()?)
+    // Saved to a temporary file, then read at its exact size: a buffer that
+    // grows while the zip is written would hold the file up to twice.
+    let io = |e: std::io::Error| XlsxProblem::Write(XlsxError::IoError(e));
+    let mut file = tempfile::tempfile().map_err(io)?;
+    workbook.save_to_writer(&mut file)?;
+    let size = file.seek(SeekFrom::End(0)).map_err(io)?;
+    file.rewind().map_err(io)?;
+    let mut body = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.read_to_end(&mut body).map_err(io)?;
+    Ok(body)
 }
 
 /// The workbook of [`render`], before it is saved: `save_to_writer` streams

@@ -135,8 +135,8 @@ pub struct KeptReports {
 }
 
 impl KeptReports {
-    pub fn new(megabytes: u64) -> Self {
-        let bytes = megabytes.saturating_mul(1 << 20);
+    /// Renderings of at most `bytes` in all (0: none).
+    pub fn new(bytes: u64) -> Self {
         let cache = (bytes > 0).then(|| {
             Cache::builder()
                 .max_capacity(bytes)
@@ -190,6 +190,6 @@ impl KeptReports {
 
 impl Default for KeptReports {
     fn default() -> Self {
-        KeptReports::new(32)
+        KeptReports::new(16 << 20)
     }
 }

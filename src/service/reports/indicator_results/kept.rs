@@ -49,8 +49,8 @@ pub struct KeptResults {
 }
 
 impl KeptResults {
-    pub fn new(megabytes: u64) -> Self {
-        let bytes = megabytes.saturating_mul(1 << 20);
+    /// Results of at most about `bytes` in all (0: none).
+    pub fn new(bytes: u64) -> Self {
         let cache = (bytes > 0).then(|| {
             Cache::builder()
                 .max_capacity(bytes)
@@ -66,7 +66,7 @@ impl KeptResults {
 
 impl Default for KeptResults {
     fn default() -> Self {
-        KeptResults::new(32)
+        KeptResults::new(16 << 20)
     }
 }
 
