@@ -73,7 +73,7 @@ start() {
   if running; then return 0; fi
   log "starting PostgreSQL on 127.0.0.1:$PORT"
   as_owner "$BINDIR/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 \
-    -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=300 -c shared_buffers=256MB" \
+    -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=300 -c shared_buffers=256MB -c idle_in_transaction_session_timeout=5min" \
     start >/dev/null
 }
 

@@ -36,6 +36,7 @@ pub const API_KEY: &str = "apiKeyAuth";
         (name = "conferences", description = "The Sociaalwerkconferenties, the plan's evaluation moments"),
         (name = "indicators", description = "What is counted for the plan, its actions and initiatives, and GBO projects; the standard set GBO projects report"),
         (name = "measurements", description = "Values of indicators per period and place; corrections keep every earlier value"),
+        (name = "changes", description = "The change feed: every create, update and removal, in an order a mirror can apply, gap-free under concurrent writers"),
         (name = "reports", description = "Where the plan stands, where, and what it achieves: computed at each request from the records (no batch job), in JSON, CSV, XLSX and HTML"),
         (name = "operations", description = "Health and metrics")
     )
@@ -133,6 +134,13 @@ fn named_form(name: &str) -> Option<serde_json::Value> {
             json!({"type": "string", "pattern": "^[^\\u0000]*$"})
         }
         "resource" => json!({"type": "string", "enum": crate::http::audit::RESOURCES}),
+        "resource@changes" => {
+            let names: Vec<&str> = crate::service::changes::RESOURCES
+                .iter()
+                .map(|(name, _)| *name)
+                .collect();
+            json!({"type": "string", "enum": names})
+        }
         "resourceId" => {
             json!({"type": "string", "minLength": 1, "maxLength": 100, "pattern": LINE})
         }
@@ -180,6 +188,8 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
                         "id@regions".to_owned()
                     } else if name == "id" && path.starts_with("/api/v1/municipalities/") {
                         "nisCode".to_owned()
+                    } else if name == "resource" && path == "/api/v1/changes" {
+                        "resource@changes".to_owned()
                     } else {
                         name
                     };

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod audit;
 pub mod auth;
+pub mod changes;
 pub mod conditional;
 pub mod conferences;
 pub mod docs;
@@ -47,6 +48,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(indicators::routes)
             .configure(measurements::routes)
             .configure(audit::routes)
+            .configure(changes::routes)
             .configure(organisations::routes)
             .configure(regions::routes)
             .configure(geography::routes)

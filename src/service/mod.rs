@@ -13,6 +13,7 @@ pub mod actions;
 pub mod api_keys;
 pub mod audit;
 pub mod challenges;
+pub mod changes;
 pub mod conferences;
 pub mod gbo_projects;
 pub mod idempotency;

@@ -86,8 +86,14 @@ pub async fn record(
         (Some(_), Some(_)) => "update",
         (Some(_), None) => "delete",
     };
+    let version = after
+        .or(before)
+        .and_then(|v| v.get("version"))
+        .and_then(Value::as_i64)
+        .and_then(|v| i32::try_from(v).ok());
     diesel::insert_into(audit_log::table)
         .values((
+            audit_log::version.eq(version),
             audit_log::actor_id.eq(actor.id),
             audit_log::actor_kind.eq(actor.kind),
             audit_log::resource.eq(resource),

@@ -2,6 +2,7 @@
 //! aggregate. Nothing here knows about HTTP; functions return [`StorageResult`].
 
 pub mod audit;
+pub mod changes;
 pub mod conferences;
 pub mod gbo_projects;
 pub mod geography;

@@ -296,6 +296,7 @@ diesel::table! {
         operation -> Text,
         changes -> Jsonb,
         request_id -> Nullable<Text>,
+        version -> Nullable<Int4>,
     }
 }
 

@@ -121,6 +121,7 @@ const TABLE: &[(&str, Rule)] = &[
     ("DELETE /api/v1/organisations/{id}", Rule::Steering),
     ("GET /api/v1/organisations/{id}/history", Rule::Steering),
     ("GET /api/v1/audit", Rule::Steering),
+    ("GET /api/v1/changes", Rule::SignedIn),
     ("GET /api/v1/regions", Rule::Anyone),
     ("POST /api/v1/regions", Rule::Admin),
     ("GET /api/v1/regions/{id}", Rule::Anyone),

@@ -11,6 +11,7 @@ mod api_keys;
 mod attacks;
 mod audit;
 mod auth;
+mod changes;
 mod chromium;
 mod cli;
 mod conferences;

@@ -1,0 +1,115 @@
+//! The change feed's statement: audit entries in the order their
+//! transactions became visible, gap-free under concurrent writers.
+
+use chrono::{DateTime, Utc};
+use diesel::QueryableByName;
+use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::StorageResult;
+
+/// A place in the feed: after the entry `id` of the transaction `xid` (the
+/// text of an `xid8`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    pub xid: u64,
+    pub id: i64,
+}
+
+/// One write, as the feed gives it.
+#[derive(Debug, Clone)]
+pub struct ChangeRow {
+    pub id: i64,
+    pub xid: u64,
+    pub resource: String,
+    pub resource_id: String,
+    pub operation: String,
+    pub version: Option<i32>,
+    pub at: DateTime<Utc>,
+}
+
+/// A page of the feed and where it stands.
+#[derive(Debug, Clone)]
+pub struct ChangePage {
+    pub rows: Vec<ChangeRow>,
+    /// The oldest transaction still running when the page was read: every
+    /// entry of an older one is in this page or an earlier one (when the
+    /// page is not full), entries of it or later ones come in later pages.
+    pub horizon: u64,
+}
+
+/// The horizon, and an entry when there is one (none on an empty page).
+#[derive(QueryableByName)]
+struct Read {
+    #[diesel(sql_type = Text)]
+    horizon: String,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    id: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    xid: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    resource: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    resource_id: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    operation: Option<String>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    version: Option<i32>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    at: Option<DateTime<Utc>>,
+}
+
+/// Up to `limit` entries of `resources` after `after`, by transaction then
+/// entry, of transactions older than the oldest one still running, with that
+/// horizon, read in one statement: a transaction that commits later, even
+/// with a lower entry id than one read now, is at or above the horizon and
+/// so still ahead of the next page's start.
+pub async fn page(
+    conn: &mut AsyncPgConnection,
+    resources: &[&str],
+    after: &Position,
+    limit: i64,
+) -> StorageResult<ChangePage> {
+    let read: Vec<Read> = diesel::sql_query(
+        "WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
+         SELECT h.horizon::text AS horizon, a.id, a.xid::text AS xid, a.resource, a.resource_id,
+                a.operation, a.version, a.at
+           FROM h
+           LEFT JOIN LATERAL (
+                SELECT id, xid, resource, resource_id, operation, version, at
+                  FROM audit_log
+                 WHERE xid IS NOT NULL
+                   AND xid < h.horizon
+                   AND (xid, id) > ($1::text::xid8, $2)
+                   AND resource = ANY ($3)
+                 ORDER BY xid, id
+                 LIMIT $4) a ON true
+          ORDER BY a.xid, a.id",
+    )
+    .bind::<Text, _>(after.xid.to_string())
+    .bind::<BigInt, _>(after.id)
+    .bind::<Array<Text>, _>(resources)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+    .await?;
+    let horizon = read
+        .as_slice()
+        .first()
+        .and_then(|r| r.horizon.parse().ok())
+        .unwrap_or(0);
+    let rows = read
+        .into_iter()
+        .filter_map(|r| {
+            Some(ChangeRow {
+                id: r.id?,
+                xid: r.xid?.parse().ok()?,
+                resource: r.resource?,
+                resource_id: r.resource_id?,
+                operation: r.operation?,
+                version: r.version,
+                at: r.at?,
+            })
+        })
+        .collect();
+    Ok(ChangePage { rows, horizon })
+}
