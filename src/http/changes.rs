@@ -30,7 +30,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 pub struct ChangesParams {
     /// Continue after this cursor (a `next` or an item's `cursor`); absent:
     /// from the first change.
-    #[param(max_length = 200)]
+    #[param(min_length = 1, max_length = 200)]
     pub after: Option<String>,
     /// Only these kinds of record; repeat for several. Absent: all.
     #[serde(default)]
