@@ -83,16 +83,7 @@ pub fn choose(
     };
     let mut best: Option<(u16, usize, Format)> = None;
     for range in accept.split(',') {
-        let mut parts = range.split(';');
-        let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let mut quality = 1000u16;
-        for param in parts {
-            if let Some((name, value)) = param.split_once('=')
-                && name.trim().eq_ignore_ascii_case("q")
-            {
-                quality = parse_quality(value.trim()).unwrap_or(0);
-            }
-        }
+        let (essence, quality) = weighted(range);
         if quality == 0 || essence.is_empty() {
             continue;
         }
@@ -127,16 +118,7 @@ pub fn accepts_gzip(req: &HttpRequest) -> bool {
     let mut named = None;
     let mut any = false;
     for coding in value.split(',') {
-        let mut parts = coding.split(';');
-        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let mut quality = 1000u16;
-        for param in parts {
-            if let Some((key, value)) = param.split_once('=')
-                && key.trim().eq_ignore_ascii_case("q")
-            {
-                quality = parse_quality(value.trim()).unwrap_or(0);
-            }
-        }
+        let (name, quality) = weighted(coding);
         match name.as_str() {
             "gzip" | "x-gzip" => named = Some(quality > 0),
             "*" => any = quality > 0,
@@ -144,6 +126,23 @@ pub fn accepts_gzip(req: &HttpRequest) -> bool {
         }
     }
     named.unwrap_or(any)
+}
+
+/// One member of an `Accept` or `Accept-Encoding` list: its name, lower
+/// case, and its quality in thousandths (1000 without `q`, 0 when `q` is
+/// malformed).
+fn weighted(member: &str) -> (String, u16) {
+    let mut parts = member.split(';');
+    let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let mut quality = 1000u16;
+    for param in parts {
+        if let Some((key, value)) = param.split_once('=')
+            && key.trim().eq_ignore_ascii_case("q")
+        {
+            quality = parse_quality(value.trim()).unwrap_or(0);
+        }
+    }
+    (name, quality)
 }
 
 /// `q` as thousandths: `1`, `0.5`, `0.125`; none when malformed.

@@ -81,20 +81,33 @@ where
     F: Future<Output = ApiResult<R>>,
 {
     let gzip = negotiate::accepts_gzip(req);
-    if let Some(kept) = state.reports.fresh(state, &key).await? {
-        return Ok(kept.response(gzip));
-    }
-    // One computation per report at a time: those that waited take the
-    // rendering just kept, when nothing was written since it was read (it
-    // then holds every write committed before they came).
-    let _turn = state.reports.turn(&key).await;
-    if let Some(kept) = state.reports.fresh(state, &key).await? {
-        return Ok(kept.response(gzip));
-    }
+    let _turn = match kept_or_turn(state, &key).await? {
+        Ok(kept) => return Ok(kept.response(gzip)),
+        Err(turn) => turn,
+    };
     let report = compute.await?;
     let rendered = Arc::new(render(report, format, dialect).await?);
     state.reports.keep(key, rendered.clone());
     Ok(rendered.response(gzip))
+}
+
+/// The kept rendering of `key` when nothing has been written since it was
+/// computed, else the turn to compute it. One computation per report at a
+/// time: those that waited take the rendering just kept, when nothing was
+/// written since it was read (it then holds every write committed before
+/// they came).
+async fn kept_or_turn<'a>(
+    state: &'a AppState,
+    key: &Key,
+) -> ApiResult<Result<Arc<Rendered>, Option<tokio::sync::MutexGuard<'a, ()>>>> {
+    if let Some(kept) = state.reports.fresh(state, key).await? {
+        return Ok(Ok(kept));
+    }
+    let turn = state.reports.turn(key).await;
+    Ok(match state.reports.fresh(state, key).await? {
+        Some(kept) => Ok(kept),
+        None => Err(turn),
+    })
 }
 
 /// Where a report sends its rows, a batch at a time, as it computes them.
@@ -118,13 +131,10 @@ where
     Fut: Future<Output = ApiResult<ReadAt>>,
 {
     let gzip = negotiate::accepts_gzip(req);
-    if let Some(kept) = state.reports.fresh(state, &key).await? {
-        return Ok(kept.response(gzip));
-    }
-    let _turn = state.reports.turn(&key).await;
-    if let Some(kept) = state.reports.fresh(state, &key).await? {
-        return Ok(kept.response(gzip));
-    }
+    let _turn = match kept_or_turn(state, &key).await? {
+        Ok(kept) => return Ok(kept.response(gzip)),
+        Err(turn) => turn,
+    };
     let (sender, mut receiver) = mpsc::channel::<Vec<Vec<Cell>>>(4);
     let writer = web::block(move || {
         let mut hasher = Sha256::new();
