@@ -60,15 +60,19 @@ impl RequestBody for IndicatorPatch {
 pub struct IndicatorQuery {
     /// Only indicators of these plans: of the plan itself, its actions and its initiatives.
     #[serde(default)]
+    #[param(max_items = 100)]
     pub plan: Vec<Uuid>,
     /// Only indicators of these actions.
     #[serde(default)]
+    #[param(max_items = 100)]
     pub action: Vec<Uuid>,
     /// Only indicators of these initiatives.
     #[serde(default)]
+    #[param(max_items = 100)]
     pub initiative: Vec<Uuid>,
     /// Only indicators of these GBO projects.
     #[serde(default)]
+    #[param(max_items = 100)]
     pub gbo_project: Vec<Uuid>,
     /// Only indicators that follow these standard indicators.
     #[serde(default)]

@@ -73,12 +73,15 @@ impl RequestBody for InitiativePatch {
 pub struct InitiativeQuery {
     /// Only initiatives of these plans; repeat for several.
     #[serde(default)]
+    #[param(max_items = 100)]
     pub plan: Vec<Uuid>,
     /// Only initiatives under these actions; repeat for several.
     #[serde(default)]
+    #[param(max_items = 100)]
     pub action: Vec<Uuid>,
     /// Only initiatives whose action serves one of these challenges.
     #[serde(default)]
+    #[param(max_items = 100)]
     pub challenge: Vec<Uuid>,
     /// Only initiatives running in one of these regions.
     #[serde(default)]
@@ -90,6 +93,7 @@ pub struct InitiativeQuery {
     pub municipality: Vec<String>,
     /// Only initiatives one of these organisations leads or takes part in.
     #[serde(default)]
+    #[param(max_items = 100)]
     pub organisation: Vec<Uuid>,
     /// Only initiatives with one of these statuses.
     #[serde(default)]

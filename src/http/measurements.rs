@@ -261,12 +261,15 @@ async fn create_measurement(
 pub struct AcrossQuery {
     /// Only measurements of these indicators.
     #[serde(default)]
+    #[param(max_items = 100)]
     pub indicator: Vec<Uuid>,
     /// Only measurements of the indicators of these GBO projects.
     #[serde(default)]
+    #[param(max_items = 100)]
     pub gbo_project: Vec<Uuid>,
     /// Only measurements of the indicators of these initiatives.
     #[serde(default)]
+    #[param(max_items = 100)]
     pub initiative: Vec<Uuid>,
     /// The measurement with this external id.
     pub external_id: Option<String>,

@@ -241,6 +241,7 @@ async fn delete_plan(
 pub struct ChallengeQuery {
     /// Only challenges of these plans; repeat for several.
     #[serde(default)]
+    #[param(max_items = 50)]
     pub plan: Vec<Uuid>,
     /// Page number, from 1.
     #[param(minimum = 1, maximum = 1000000)]

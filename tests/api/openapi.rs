@@ -138,6 +138,32 @@ async fn every_bounded_text_states_its_characters() {
     assert!(if_match["schema"]["pattern"].is_string());
 }
 
+/// Every repeated query parameter whose values are not an enumeration says
+/// how often it may be repeated, since the service refuses more.
+#[actix_web::test]
+async fn every_repeated_parameter_states_how_often() {
+    let app = TestApp::spawn().await;
+    let spec = served(&app).await;
+    let mut missing = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for param in op["parameters"].as_array().into_iter().flatten() {
+                let schema = &param["schema"];
+                let repeated = schema["type"] == "array"
+                    || schema["type"]
+                        .as_array()
+                        .is_some_and(|t| t.iter().any(|t| t == "array"));
+                let items = &schema["items"];
+                let enumerated = items["enum"].is_array() || items["$ref"].is_string();
+                if repeated && !enumerated && !schema["maxItems"].is_u64() {
+                    missing.push(format!("{method} {path} {}", param["name"]));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+}
+
 /// Every create links to the operations on the record it creates, so that
 /// clients (and stateful fuzzing) can follow them.
 #[actix_web::test]
