@@ -50,6 +50,19 @@ pub(crate) async fn work_of(conn: &mut Conn, subject: Subject) -> ServiceResult<
     })
 }
 
+/// The work of an indicator whose row this transaction holds (shared or for
+/// update): its subject exists, since the row's foreign key refers to it and
+/// a subject with indicators cannot be removed, so a plan or an action needs
+/// no query.
+pub(crate) async fn work_of_held(conn: &mut Conn, subject: Subject) -> ServiceResult<WorkFacts> {
+    match subject.kind {
+        SubjectType::Plan | SubjectType::Action => Ok(WorkFacts::default()),
+        SubjectType::Initiative | SubjectType::GboProject => work_of(conn, subject)
+            .await?
+            .ok_or_else(|| corrupt("an indicator's subject is gone")),
+    }
+}
+
 /// The rights view of the work.
 pub(crate) fn rights_work(subject: Subject, facts: &WorkFacts) -> Work<'_> {
     Work {
@@ -298,9 +311,7 @@ pub async fn create(
 /// May the principal write the indicators of the work `row` measures?
 async fn admit_on(conn: &mut Conn, principal: &Principal, row: &IndicatorRow) -> ServiceResult<()> {
     let subject = subject_of(row)?;
-    let facts = work_of(conn, subject)
-        .await?
-        .ok_or_else(|| corrupt("an indicator's subject is gone"))?;
+    let facts = work_of_held(conn, subject).await?;
     Ok(permissions::indicator_write(
         principal,
         &rights_work(subject, &facts),

@@ -15,7 +15,7 @@ pub use model::{
 };
 use rules::Values;
 
-use super::indicators::{rights_work, subject_of, work_of};
+use super::indicators::{rights_work, subject_of, work_of_held};
 use super::record;
 use super::{
     API_BASE, Audited, Change, Conn, Creation, Record, ServiceError, ServiceResult, Writer,
@@ -50,33 +50,45 @@ struct FoundPlace {
     region: Option<String>,
 }
 
-/// Looks the place up; a 400 on `place.code` when it names nothing known.
-async fn find_place(conn: &mut Conn, kind: PlaceType, code: &str) -> ServiceResult<FoundPlace> {
+/// What the database holds under a place's code, read before the input is
+/// judged (so that the read travels with the indicator's).
+enum Held {
+    Flanders,
+    Region(Option<(String, bool)>),
+    Municipality(Option<(String, String)>),
+}
+
+async fn look_up_place(conn: &Conn, kind: PlaceType, code: &str) -> ServiceResult<Held> {
+    Ok(match kind {
+        PlaceType::Flanders => Held::Flanders,
+        PlaceType::Region => Held::Region(work::region(conn, code).await?),
+        PlaceType::Municipality => Held::Municipality(work::municipality(conn, code).await?),
+    })
+}
+
+/// The place a code names; a 400 on `place.code` when it names nothing known.
+fn found_place(held: Held, code: &str) -> ServiceResult<FoundPlace> {
     let unknown = |detail: &str| {
         ServiceError::invalid(InputIssue::body("place.code", detail).with_value(code.into()))
     };
-    match kind {
-        PlaceType::Flanders => Ok(FoundPlace {
+    match held {
+        Held::Flanders => Ok(FoundPlace {
             name: "Vlaanderen".into(),
             region: None,
         }),
-        PlaceType::Region => match work::region(conn, code).await? {
-            Some((_, true)) => Err(unknown(
-                "stands for Flanders as a whole: use the place type flanders",
-            )),
-            Some((name, false)) => Ok(FoundPlace {
-                name,
-                region: Some(code.to_owned()),
-            }),
-            None => Err(unknown("no such region")),
-        },
-        PlaceType::Municipality => match work::municipality(conn, code).await? {
-            Some((name, region)) => Ok(FoundPlace {
-                name,
-                region: Some(region),
-            }),
-            None => Err(unknown("no known municipality has this NIS code")),
-        },
+        Held::Region(Some((_, true))) => Err(unknown(
+            "stands for Flanders as a whole: use the place type flanders",
+        )),
+        Held::Region(Some((name, false))) => Ok(FoundPlace {
+            name,
+            region: Some(code.to_owned()),
+        }),
+        Held::Region(None) => Err(unknown("no such region")),
+        Held::Municipality(Some((name, region))) => Ok(FoundPlace {
+            name,
+            region: Some(region),
+        }),
+        Held::Municipality(None) => Err(unknown("no known municipality has this NIS code")),
     }
 }
 
@@ -215,7 +227,14 @@ impl Creation for NewFor {
     type Admission = Admitted;
     async fn admit(&self, conn: &mut Conn, principal: &Principal) -> ServiceResult<Admitted> {
         let input = &self.input;
-        let indicator = indicator_store::share(conn, self.indicator_id).await?;
+        let code = input.place.code.clone().unwrap_or_default();
+        // Both reads go out together; the indicator's answer comes first, so
+        // an unknown indicator is still a 404 before anything else.
+        let (indicator, held) = futures_util::future::try_join(
+            async { Ok::<_, ServiceError>(indicator_store::share(conn, self.indicator_id).await?) },
+            look_up_place(conn, input.place.kind, &code),
+        )
+        .await?;
         let measure: Measure = indicator.measure.parse().map_err(corrupt)?;
         let granularity = indicator.granularity.parse().map_err(corrupt)?;
         let mut issues = rules::place_issues(&input.place);
@@ -234,12 +253,9 @@ impl Creation for NewFor {
         ));
         ensure_valid(issues)?;
         let period = period.map_err(ServiceError::Invalid)?;
-        let code = input.place.code.clone().unwrap_or_default();
-        let place = find_place(conn, input.place.kind, &code).await?;
+        let place = found_place(held, &code)?;
         let subject = subject_of(&indicator)?;
-        let facts = work_of(conn, subject)
-            .await?
-            .ok_or_else(|| corrupt("an indicator's subject is gone"))?;
+        let facts = work_of_held(conn, subject).await?;
         permissions::measurement_write(
             principal,
             &rights_work(subject, &facts),
@@ -343,9 +359,7 @@ async fn admit_on(
 ) -> ServiceResult<Measure> {
     let indicator = indicator_store::share(conn, current.row.indicator_id).await?;
     let subject = subject_of(&indicator)?;
-    let facts = work_of(conn, subject)
-        .await?
-        .ok_or_else(|| corrupt("an indicator's subject is gone"))?;
+    let facts = work_of_held(conn, subject).await?;
     let kind: PlaceType = current.row.place_type.parse().map_err(corrupt)?;
     let region = match kind {
         PlaceType::Flanders => None,

@@ -86,15 +86,21 @@ impl ReadAt {
     }
 }
 
-/// Whether nothing that `report` reads has been written since `at`, so
-/// that the report computed then still holds. A report of the current state
-/// depends on the day too (staleness counts from it); that is for the caller
-/// to compare.
-pub async fn unchanged_since(conn: &mut Conn, report: &str, at: &ReadAt) -> ServiceResult<bool> {
+/// When nothing that `report` reads has been written since `at`, so that the
+/// report computed then still holds: the snapshot of now, at which it holds
+/// as well (keeping that instead of `at` keeps the next look short). A report
+/// of the current state depends on the day too (staleness counts from it);
+/// that is for the caller to compare.
+pub async fn unchanged_since(
+    conn: &mut Conn,
+    report: &str,
+    at: &ReadAt,
+) -> ServiceResult<Option<ReadAt>> {
     if at.0.is_empty() {
-        return Ok(false);
+        return Ok(None);
     }
-    Ok(!store::written_since(conn, &at.0, unaffected_by(report)).await?)
+    let (written, now) = store::written_since(conn, &at.0, unaffected_by(report)).await?;
+    Ok((!written && !now.is_empty()).then_some(ReadAt(now)))
 }
 
 /// The resources whose writes cannot change `report`: plan progress reads

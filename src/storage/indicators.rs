@@ -112,12 +112,12 @@ pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<Indic
 
 /// Reads the indicator and keeps it from changing until the transaction ends
 /// (a measurement is judged by its measure and granularity).
-pub async fn share(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<IndicatorRow> {
+pub async fn share(mut conn: &AsyncPgConnection, id: Uuid) -> StorageResult<IndicatorRow> {
     Ok(indicators::table
         .find(id)
         .for_share()
         .select(IndicatorRow::as_select())
-        .first(conn)
+        .first(&mut conn)
         .await?)
 }
 

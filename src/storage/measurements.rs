@@ -36,8 +36,11 @@ pub struct MeasurementRow {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A new measurement. Absent values are bound as NULL (none of these
+/// columns has another default), so the statement's text is always the same
+/// and stays prepared.
 #[derive(Debug, Insertable)]
-#[diesel(table_name = measurements)]
+#[diesel(table_name = measurements, treat_none_as_default_value = false)]
 pub struct NewMeasurement {
     pub indicator_id: Uuid,
     pub period_start: NaiveDate,

@@ -301,28 +301,35 @@ pub async fn latest_write(conn: &mut AsyncPgConnection, at: Moment) -> StorageRe
 /// Whether a write was committed that the snapshot `seen` (the text of a
 /// `pg_snapshot`) did not see: an audit entry of a transaction it did not
 /// see, other than of the resources `ignoring`. Every write path records an
-/// audit entry in its own transaction.
+/// audit entry in its own transaction. Also the snapshot this statement read
+/// with: when nothing was written, what was true at `seen` is true at it.
 pub async fn written_since(
     conn: &mut AsyncPgConnection,
     seen: &str,
     ignoring: &[&str],
-) -> StorageResult<bool> {
+) -> StorageResult<(bool, String)> {
     #[derive(QueryableByName)]
     struct Written {
         #[diesel(sql_type = diesel::sql_types::Bool)]
         written: bool,
+        #[diesel(sql_type = Text)]
+        now: String,
     }
     let rows: Vec<Written> = diesel::sql_query(
         "SELECT EXISTS (SELECT 1 FROM audit_log
                          WHERE xid >= pg_snapshot_xmin($1::pg_snapshot)
                            AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot)
-                           AND resource <> ALL ($2)) AS written",
+                           AND resource <> ALL ($2)) AS written,
+                pg_current_snapshot()::text AS now",
     )
     .bind::<Text, _>(seen)
     .bind::<Array<Text>, _>(ignoring)
     .load(conn)
     .await?;
-    Ok(rows.as_slice().first().is_none_or(|r| r.written))
+    Ok(rows
+        .into_iter()
+        .next()
+        .map_or((true, String::new()), |r| (r.written, r.now)))
 }
 
 /// An indicator with the end of the latest period it has a measurement for.

@@ -105,27 +105,27 @@ pub async fn gbo_project(
 
 /// A region's name and whether it stands for Flanders as a whole.
 pub async fn region(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     id: &str,
 ) -> StorageResult<Option<(String, bool)>> {
     Ok(regions::table
         .find(id)
         .select((regions::name, regions::flanders_wide))
-        .first(conn)
+        .first(&mut conn)
         .await
         .optional()?)
 }
 
 /// A municipality's name and region.
 pub async fn municipality(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     nis_code: &str,
 ) -> StorageResult<Option<(String, String)>> {
     Ok(municipalities::table
         .find(nis_code)
         .select((municipalities::name, municipalities::region_id))
         .for_share()
-        .first(conn)
+        .first(&mut conn)
         .await
         .optional()?)
 }

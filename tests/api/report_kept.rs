@@ -166,3 +166,67 @@ async fn kept_results_are_the_results_computed_afresh_after_every_write() {
         assert_eq!(kept, read(afresh.clone()).await, "{path}");
     }
 }
+
+/// A kept rendering of plan progress outlives writes it does not read (a
+/// measurement) and, known to hold at a later snapshot from then on, still
+/// gives way to the next write it does read.
+#[actix_web::test]
+async fn a_kept_rendering_outlives_writes_it_does_not_read_but_not_the_next_it_does() {
+    let w = World::new().await;
+    let afresh = w.app.another(|s| s.report_cache_mb = 0);
+    let path = format!("/api/v1/reports/planProgress?plan={}", w.plan_id);
+    let read = |address: String| {
+        let request = w
+            .app
+            .client
+            .get(format!("{address}{path}"))
+            .bearer_auth(&w.reader);
+        async move {
+            let res = request.send().await.unwrap();
+            assert_eq!(res.status(), reqwest::StatusCode::OK);
+            let report: Value = res.json().await.unwrap();
+            report["plan"]["title"].as_str().unwrap().to_owned()
+        }
+    };
+    let title = read(w.app.address.clone()).await;
+    // Written around the write layer (no audit entry): unseen while kept.
+    sql(
+        &w,
+        &format!(
+            "UPDATE plans SET title = 'Ongezien' WHERE id = '{}'",
+            w.plan_id
+        ),
+    )
+    .await;
+    let kempen = project(&w).await;
+    let count = json!({"code": "bereik", "name": "bereik", "measure": "count",
+                       "direction": "higherIsBetter", "granularity": "quarter"});
+    let reach = indicator(&w, &kempen, count).await;
+    // The project and the indicator are writes plan progress reads; read
+    // once more so that the rendering is kept after them.
+    let kept = read(w.app.address.clone()).await;
+    assert_eq!(kept, "Ongezien");
+    sql(
+        &w,
+        &format!(
+            "UPDATE plans SET title = '{title}' WHERE id = '{}'",
+            w.plan_id
+        ),
+    )
+    .await;
+    for (i, nis) in ["71016", "71022"].iter().enumerate() {
+        measure(
+            &w,
+            &reach,
+            &format!("2023Q{}", i + 1),
+            nis,
+            json!({"value": 1}),
+        )
+        .await;
+        assert_eq!(read(w.app.address.clone()).await, "Ongezien", "still kept");
+    }
+    assert_eq!(read(afresh.clone()).await, title);
+    // A write plan progress reads: computed again.
+    w.initiative("ZZ1", &["limburg"], None).await;
+    assert_eq!(read(w.app.address.clone()).await, title);
+}

@@ -30,7 +30,8 @@ pub struct Rendered {
     /// The same body gzip-compressed, for callers that accept it; none for
     /// a small body or one already compressed (XLSX).
     pub gzip: Option<Bytes>,
-    pub read_at: ReadAt,
+    /// The latest snapshot at which the rendering is known to hold.
+    read_at: std::sync::Mutex<ReadAt>,
 }
 
 /// Bodies shorter than this go out as they are.
@@ -58,8 +59,12 @@ impl Rendered {
             page,
             body: body.into(),
             gzip,
-            read_at,
+            read_at: std::sync::Mutex::new(read_at),
         }
+    }
+
+    fn read_at(&self) -> ReadAt {
+        self.read_at.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
     /// The response: gzip-compressed when the caller accepts it.
@@ -159,7 +164,14 @@ impl KeptReports {
             return Ok(None);
         };
         let mut conn = service::connect(&state.pool).await?;
-        if service::reports::unchanged_since(&mut conn, key.report, &hit.read_at).await? {
+        if let Some(now) =
+            service::reports::unchanged_since(&mut conn, key.report, &hit.read_at()).await?
+        {
+            // Writes the report does not read (measurements, for plan
+            // progress) would otherwise make every later look longer.
+            if let Ok(mut read_at) = hit.read_at.lock() {
+                *read_at = now;
+            }
             return Ok(Some(hit));
         }
         if let Some(cache) = &self.cache {

@@ -285,9 +285,9 @@ async fn results_to(
         q.to.map_or(LAST_DAY, |p| p.end()),
     );
     let taken = match kept {
-        Some((kept, _)) => {
+        Some((kept, read_at)) => {
             let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-            Some(Taken::look_up(conn, kept, (q, at), today(), &ids).await?)
+            Some(Taken::look_up(conn, kept, (q, at), (today(), read_at), &ids).await?)
         }
         None => None,
     };

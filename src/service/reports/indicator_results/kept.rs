@@ -37,10 +37,17 @@ struct Key {
     shape: Arc<str>,
 }
 
-/// An indicator's results and the snapshot they were read from.
+/// An indicator's results and the latest snapshot at which they are known
+/// to hold.
 pub struct Kept {
     pub result: IndicatorResult,
-    read_at: ReadAt,
+    read_at: std::sync::Mutex<ReadAt>,
+}
+
+impl Kept {
+    fn read_at(&self) -> ReadAt {
+        self.read_at.lock().map(|r| r.clone()).unwrap_or_default()
+    }
 }
 
 /// The kept indicator results of one server process.
@@ -98,12 +105,14 @@ pub(super) struct Taken<'a> {
 impl<'a> Taken<'a> {
     /// The kept results of `indicators` for the shape of `q` that nothing
     /// committed since their snapshot can have changed, as the transaction
-    /// on `conn` sees the database.
+    /// on `conn` (whose snapshot is `now`) sees the database. Those taken
+    /// are known to hold at `now` from then on, so that writes of other
+    /// indicators do not make every later look longer.
     pub(super) async fn look_up(
         conn: &mut Conn,
         kept: Keeping<'a>,
         (q, at): (&ResultsQuery, Moment),
-        day: NaiveDate,
+        (day, now): (NaiveDate, &ReadAt),
         indicators: &[Uuid],
     ) -> ServiceResult<Taken<'a>> {
         let shape: Arc<str> = format!(
@@ -127,13 +136,31 @@ impl<'a> Taken<'a> {
                 }
             }
         }
-        let snapshots: HashSet<ReadAt> = valid.values().map(|k| k.read_at.clone()).collect();
+        let mut valid: HashMap<Uuid, (Arc<Kept>, ReadAt)> = valid
+            .into_iter()
+            .map(|(id, k)| {
+                let read_at = k.read_at();
+                (id, (k, read_at))
+            })
+            .collect();
+        let snapshots: HashSet<ReadAt> = valid.values().map(|(_, r)| r.clone()).collect();
         for snapshot in snapshots {
             let written = store::indicators_written_since(conn, snapshot.text()).await?;
-            valid.retain(|id, k| {
-                k.read_at != snapshot || !(written.others || written.indicators.contains(id))
+            valid.retain(|id, (_, read_at)| {
+                *read_at != snapshot || !(written.others || written.indicators.contains(id))
             });
         }
+        let valid: HashMap<Uuid, Arc<Kept>> = valid
+            .into_iter()
+            .map(|(id, (k, _))| {
+                if !now.text().is_empty()
+                    && let Ok(mut read_at) = k.read_at.lock()
+                {
+                    *read_at = now.clone();
+                }
+                (id, k)
+            })
+            .collect();
         Ok(Taken { kept, shape, valid })
     }
 
@@ -157,7 +184,7 @@ impl<'a> Taken<'a> {
                 key,
                 Arc::new(Kept {
                     result: result.clone(),
-                    read_at: read_at.clone(),
+                    read_at: std::sync::Mutex::new(read_at.clone()),
                 }),
             );
         }
