@@ -110,6 +110,15 @@ pub struct ServerSettings {
     #[arg(long, env = "SSW_REPORT_CACHE_MB", default_value_t = 32)]
     pub report_cache_mb: u64,
 
+    /// Largest file an import takes, in bytes (a larger one is a 413).
+    #[arg(long, env = "SSW_IMPORT_MAX_BYTES", default_value_t = 104_857_600)]
+    pub import_max_bytes: u64,
+
+    /// Imports of files up to this many bytes answer when they are done;
+    /// larger ones answer 202 at once and run in the background.
+    #[arg(long, env = "SSW_IMPORT_WAIT_BYTES", default_value_t = 1_048_576)]
+    pub import_wait_bytes: u64,
+
     /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
     #[arg(long, env = "SSW_SHUTDOWN_TIMEOUT_SECONDS", default_value_t = 30)]
     pub shutdown_timeout_seconds: u64,

@@ -141,7 +141,15 @@ pub const PROBLEM_TYPES: &[(&str, &str, u16)] = &[
         "Service unavailable",
         503,
     ),
+    (IMPORT_REJECTED, "Import rejected", 422),
+    (IMPORT_FAILED, "Import failed", 422),
 ];
+
+/// An atomic import with rejected rows: nothing was written; the problem's
+/// `import` member is the whole report.
+pub const IMPORT_REJECTED: &str = "urn:problem-type:ssw:import-rejected";
+/// A file that could not be imported at all; `import` is the job.
+pub const IMPORT_FAILED: &str = "urn:problem-type:ssw:import-failed";
 
 impl ApiError {
     fn problem_index(&self) -> usize {

@@ -36,6 +36,7 @@ pub const API_KEY: &str = "apiKeyAuth";
         (name = "conferences", description = "The Sociaalwerkconferenties, the plan's evaluation moments"),
         (name = "indicators", description = "What is counted for the plan, its actions and initiatives, and GBO projects; the standard set GBO projects report"),
         (name = "measurements", description = "Values of indicators per period and place; corrections keep every earlier value"),
+        (name = "imports", description = "Files of records (CSV, JSON, NDJSON) applied as jobs: validated or committed, all or nothing, every row judged like a single write"),
         (name = "changes", description = "The change feed: every create, update and removal, in an order a mirror can apply, gap-free under concurrent writers"),
         (name = "reports", description = "Where the plan stands, where, and what it achieves: computed at each request from the records (no batch job), in JSON, CSV, XLSX and HTML"),
         (name = "operations", description = "Health and metrics")

@@ -6,6 +6,7 @@ mod email;
 mod issue;
 mod password;
 pub mod plan;
+pub mod records;
 pub mod results;
 mod role;
 pub mod rollup;

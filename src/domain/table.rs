@@ -269,6 +269,21 @@ pub enum TableProblem {
     Kind(CellMismatch),
 }
 
+/// Whether a spreadsheet would take this text for a formula (OWASP CSV
+/// injection): it begins with `=`, `+`, `-`, `@`, tab or CR.
+pub fn starts_like_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// Undoes the CSV-injection neutralisation on a text field an import reads:
+/// a leading `'` in front of `=`, `+`, `-`, `@`, tab or CR is dropped.
+pub fn restore_text(field: &str) -> &str {
+    match field.strip_prefix('\'') {
+        Some(rest) if starts_like_formula(rest) => rest,
+        _ => field,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,7 +23,7 @@ pub fn digest(bytes: &[u8]) -> Vec<u8> {
     Sha256::digest(bytes).to_vec()
 }
 
-fn key(req: &HttpRequest) -> ApiResult<Option<String>> {
+pub(crate) fn key(req: &HttpRequest) -> ApiResult<Option<String>> {
     let Some(value) = req.headers().get(HEADER) else {
         return Ok(None);
     };

@@ -13,6 +13,7 @@ pub mod gbo_projects;
 pub mod geography;
 pub mod health;
 pub mod idempotency;
+pub mod imports;
 pub mod indicators;
 pub mod initiatives;
 pub mod me;
@@ -49,6 +50,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(measurements::routes)
             .configure(audit::routes)
             .configure(changes::routes)
+            .configure(imports::routes)
             .configure(organisations::routes)
             .configure(regions::routes)
             .configure(geography::routes)

@@ -45,14 +45,14 @@ fn require_writer(principal: &Principal) -> ServiceResult<()> {
 }
 
 /// A place as found: its name and region (none for Flanders).
-struct FoundPlace {
-    name: String,
-    region: Option<String>,
+pub(crate) struct FoundPlace {
+    pub(crate) name: String,
+    pub(crate) region: Option<String>,
 }
 
 /// What the database holds under a place's code, read before the input is
 /// judged (so that the read travels with the indicator's).
-enum Held {
+pub(crate) enum Held {
     Flanders,
     Region(Option<(String, bool)>),
     Municipality(Option<(String, String)>),
@@ -67,7 +67,7 @@ async fn look_up_place(conn: &Conn, kind: PlaceType, code: &str) -> ServiceResul
 }
 
 /// The place a code names; a 400 on `place.code` when it names nothing known.
-fn found_place(held: Held, code: &str) -> ServiceResult<FoundPlace> {
+pub(crate) fn found_place(held: Held, code: &str) -> ServiceResult<FoundPlace> {
     let unknown = |detail: &str| {
         ServiceError::invalid(InputIssue::body("place.code", detail).with_value(code.into()))
     };

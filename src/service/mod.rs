@@ -17,6 +17,7 @@ pub mod changes;
 pub mod conferences;
 pub mod gbo_projects;
 pub mod idempotency;
+pub mod imports;
 pub mod indicators;
 pub mod initiatives;
 pub mod measurements;

@@ -107,6 +107,68 @@ pub async fn record(
     super::history::keep(conn, resource, resource_id, operation == "delete").await
 }
 
+/// One write of many recorded together: the record's key and its
+/// representation before and after (as [`record`] takes them).
+pub struct Entry {
+    pub key: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// Records many writes of records of one kind in one statement, each entry
+/// as [`record`] writes it. For records without kept versions (not the plan's
+/// challenges, actions and initiatives).
+pub async fn record_many(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    resource: &str,
+    entries: &[Entry],
+) -> StorageResult<()> {
+    use diesel::sql_types::{Array, Int4, Jsonb, Nullable, Text, Uuid as SqlUuid};
+    if entries.is_empty() {
+        return Ok(());
+    }
+    debug_assert!(!matches!(resource, "challenge" | "action" | "initiative"));
+    let mut keys = Vec::with_capacity(entries.len());
+    let mut operations = Vec::with_capacity(entries.len());
+    let mut versions = Vec::with_capacity(entries.len());
+    let mut all_changes = Vec::with_capacity(entries.len());
+    for e in entries {
+        let (before, after) = (e.before.as_ref(), e.after.as_ref());
+        keys.push(e.key.as_str());
+        operations.push(match (before, after) {
+            (None, _) => "create",
+            (Some(_), Some(_)) => "update",
+            (Some(_), None) => "delete",
+        });
+        versions.push(
+            after
+                .or(before)
+                .and_then(|v| v.get("version"))
+                .and_then(Value::as_i64)
+                .and_then(|v| i32::try_from(v).ok()),
+        );
+        all_changes.push(changes(before, after));
+    }
+    diesel::sql_query(
+        "INSERT INTO audit_log (version, actor_id, actor_kind, resource, resource_id, operation,
+                                changes, request_id)
+         SELECT v, $2, $3, $4, k, o, c, $5
+           FROM unnest($1::int4[], $6::text[], $7::text[], $8::jsonb[]) AS u(v, k, o, c)",
+    )
+    .bind::<Array<Nullable<Int4>>, _>(versions)
+    .bind::<SqlUuid, _>(actor.id)
+    .bind::<Text, _>(actor.kind)
+    .bind::<Text, _>(resource)
+    .bind::<Nullable<Text>, _>(actor.request_id.as_deref())
+    .bind::<Array<Text>, _>(keys)
+    .bind::<Array<Text>, _>(operations)
+    .bind::<Array<Jsonb>, _>(all_changes)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 #[derive(Debug, Default)]
 pub struct AuditFilter {
     pub resource: Vec<String>,

@@ -11,7 +11,7 @@ use super::schema::{indicators, measurement_revisions, measurements, municipalit
 use super::{StorageError, StorageResult};
 use crate::domain::Page;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = measurements)]
 pub struct MeasurementRow {
     pub id: Uuid,
@@ -39,7 +39,7 @@ pub struct MeasurementRow {
 /// A new measurement. Absent values are bound as NULL (none of these
 /// columns has another default), so the statement's text is always the same
 /// and stays prepared.
-#[derive(Debug, Insertable)]
+#[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = measurements, treat_none_as_default_value = false)]
 pub struct NewMeasurement {
     pub indicator_id: Uuid,
@@ -60,7 +60,7 @@ pub struct NewMeasurement {
 
 /// A correction: the values, the note and the external id it leaves, and who
 /// recorded them.
-#[derive(Debug, AsChangeset)]
+#[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = measurements, treat_none_as_null = true)]
 pub struct MeasurementValues {
     pub value: Option<f64>,

@@ -2,12 +2,14 @@
 //! aggregate. Nothing here knows about HTTP; functions return [`StorageResult`].
 
 pub mod audit;
+pub mod bulk;
 pub mod changes;
 pub mod conferences;
 pub mod gbo_projects;
 pub mod geography;
 pub mod history;
 pub mod idempotency;
+pub mod imports;
 pub mod indicators;
 pub mod initiatives;
 pub mod measurements;

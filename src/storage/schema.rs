@@ -529,8 +529,49 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    import_jobs (id) {
+        id -> Uuid,
+        resource -> Text,
+        mode -> Text,
+        atomic -> Bool,
+        format -> Text,
+        status -> Text,
+        file_sha256 -> Text,
+        file_bytes -> Int8,
+        rows_read -> Int4,
+        created -> Int4,
+        updated -> Int4,
+        unchanged -> Int4,
+        rejected -> Int4,
+        failure -> Nullable<Jsonb>,
+        owner_id -> Uuid,
+        owner_kind -> Text,
+        idempotency_key -> Nullable<Text>,
+        beat_at -> Timestamptz,
+        created_at -> Timestamptz,
+        started_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    import_rows (job_id, record) {
+        job_id -> Uuid,
+        record -> Int4,
+        line -> Int4,
+        outcome -> Text,
+        resource_id -> Nullable<Text>,
+        issues -> Nullable<Jsonb>,
+    }
+}
+
+diesel::joinable!(import_rows -> import_jobs (job_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     regions,
+    import_jobs,
+    import_rows,
     plans,
     challenges,
     organisations,

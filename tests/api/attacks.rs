@@ -39,13 +39,22 @@ enum Rule {
     RegionalOrLead,
     /// As `Regional`, and contributors on their own organisation.
     RegionalOrOwnOrganisation,
+    /// Every signed-in caller but readers (what each row may do is its own
+    /// write's right).
+    Writer,
+    /// The import's owner, steering and administrators (another's is a 404).
+    OwnImport,
 }
 
 /// Whether the operation's target can be the caller's own or another's.
 fn scoped(rule: Rule) -> bool {
     matches!(
         rule,
-        Rule::OwnAccount | Rule::Regional | Rule::RegionalOrLead | Rule::RegionalOrOwnOrganisation
+        Rule::OwnAccount
+            | Rule::Regional
+            | Rule::RegionalOrLead
+            | Rule::RegionalOrOwnOrganisation
+            | Rule::OwnImport
     )
 }
 
@@ -122,6 +131,10 @@ const TABLE: &[(&str, Rule)] = &[
     ("GET /api/v1/organisations/{id}/history", Rule::Steering),
     ("GET /api/v1/audit", Rule::Steering),
     ("GET /api/v1/changes", Rule::SignedIn),
+    ("POST /api/v1/imports/{resource}", Rule::Writer),
+    ("GET /api/v1/imports", Rule::SignedIn),
+    ("GET /api/v1/imports/{id}", Rule::OwnImport),
+    ("GET /api/v1/imports/{id}/rows", Rule::OwnImport),
     ("GET /api/v1/regions", Rule::Anyone),
     ("POST /api/v1/regions", Rule::Admin),
     ("GET /api/v1/regions/{id}", Rule::Anyone),
@@ -221,6 +234,14 @@ fn expected(rule: Rule, caller: Caller, scope: Scope) -> Option<u16> {
         Rule::Steering => matches!(caller, Steering | Admin),
         Rule::OwnAccount => {
             if caller == Admin || own {
+                true
+            } else {
+                return Some(404);
+            }
+        }
+        Rule::Writer => caller != Reader,
+        Rule::OwnImport => {
+            if matches!(caller, Steering | Admin) || (own && caller != Reader) {
                 true
             } else {
                 return Some(404);

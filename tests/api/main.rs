@@ -22,6 +22,7 @@ mod gbo_results;
 mod geography;
 mod health;
 mod helpers;
+mod imports;
 mod indicators;
 mod initiatives;
 mod layers;

@@ -207,15 +207,6 @@ impl<W: Write> CsvWriter<W> {
     }
 }
 
-/// Undoes the CSV-injection neutralisation on a text field an import reads:
-/// a leading `'` in front of `=`, `+`, `-`, `@`, tab or CR is dropped.
-pub fn restore_text(field: &str) -> &str {
-    match field.strip_prefix('\'') {
-        Some(rest) if starts_like_formula(rest) => rest,
-        _ => field,
-    }
-}
-
 /// A number the way the dialect writes it; `None` for NaN and the
 /// infinities (written as an empty field).
 pub fn format_number(value: f64, dialect: Dialect) -> Option<String> {
@@ -252,9 +243,7 @@ fn push_cell(line: &mut Vec<u8>, cell: &Cell, dialect: Dialect) {
     }
 }
 
-fn starts_like_formula(text: &str) -> bool {
-    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
-}
+pub use crate::domain::table::{restore_text, starts_like_formula};
 
 fn push_text(line: &mut Vec<u8>, text: &str) {
     let neutralise = starts_like_formula(text);

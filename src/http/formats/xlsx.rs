@@ -264,7 +264,7 @@ fn write_cell(
         Cell::Number(_) => {}
         Cell::Text(text) => {
             let text = limit(text);
-            if starts_like_formula(text) {
+            if crate::domain::table::starts_like_formula(text) {
                 worksheet.write_string_with_format(row, col, text, &formats.quoted)?;
             } else {
                 worksheet.write_string(row, col, text)?;
@@ -281,12 +281,6 @@ fn write_cell(
         }
     }
     Ok(())
-}
-
-/// What Excel would read as a formula if a person typed it (the same set the
-/// CSV neutralises).
-fn starts_like_formula(text: &str) -> bool {
-    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 /// `text` cut to [`MAX_TEXT`] UTF-16 units, on a character boundary.

@@ -282,6 +282,20 @@ impl Matrix {
             }
             "indicators" => self.indicator(scope).await,
             "measurements" => self.measurement(scope).await,
+            "imports" => {
+                // A reader files none: theirs is someone else's.
+                let owner = if scope == Scope::Own && !matches!(caller, Caller::Reader | Caller::Anonymous) {
+                    self.token(caller).to_owned()
+                } else {
+                    self.w.admin.clone()
+                };
+                let job = self
+                    .w
+                    .app
+                    .call(Method::POST, "/api/v1/imports/measurements", &owner, Some(&json!([])), None)
+                    .await;
+                job.body["id"].as_str().expect("import id").to_owned()
+            }
             other => panic!("no fixture for {other}"),
         }
     }
@@ -378,6 +392,10 @@ impl Matrix {
                 "period": "2024Q1", "place": {"type": "region", "code": Self::region(scope)},
                 "value": 3})),
             "PATCH /api/v1/measurements/{id}" => Some(json!({"value": 4})),
+            "POST /api/v1/imports/{resource}" => {
+                path = path.replace("{resource}", "measurements");
+                Some(json!([]))
+            }
             _ if method == Method::PATCH => Some(match kind {
                 "regions" | "municipalities" | "primaryCareZones" => json!({"name": "Ander"}),
                 _ => json!({"title": "Ander"}),

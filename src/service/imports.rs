@@ -1,0 +1,233 @@
+//! Imports: a file of records applied as one job kept in the database. The
+//! file is read off the async workers, a batch of rows at a time; each batch
+//! is judged by the write rules of its kind of record and written set-based,
+//! all in one transaction, so that an import is applied whole or not at all
+//! (or, not atomic, its good rows). A validation runs the same judgement and
+//! writes nothing.
+
+mod measurements;
+mod model;
+mod run;
+
+use uuid::Uuid;
+
+pub use model::{
+    ImportCounts, ImportFailure, ImportFile, ImportIssue, ImportJob, ImportRow, RowResult,
+};
+pub use run::{Submitted, Upload, submit};
+
+use super::{Conn, ServiceError, ServiceResult};
+use crate::auth::permissions::{self, Operation, Resource};
+use crate::domain::records::{Columns, Format};
+use crate::domain::{Page, Principal, Role};
+use crate::storage::imports as store;
+
+/// Rows judged and written together.
+pub const BATCH: usize = 5000;
+
+/// How long a job may go without a sign of life from its runner before it is
+/// taken as cut off (its runner beats every few seconds).
+pub const STALLED_AFTER_SECONDS: i32 = 30;
+
+/// What a file can be imported into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportResource {
+    Measurements,
+}
+
+impl ImportResource {
+    pub const ALL: [ImportResource; 1] = [ImportResource::Measurements];
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportResource::Measurements => "measurements",
+        }
+    }
+
+    /// The columns a file of this kind has (those of its CSV export).
+    pub fn columns(self) -> Columns {
+        match self {
+            ImportResource::Measurements => measurements::COLUMNS,
+        }
+    }
+
+    fn resource(self) -> Resource {
+        match self {
+            ImportResource::Measurements => Resource::Measurements,
+        }
+    }
+}
+
+/// Validate (write nothing) or commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Validate,
+    Commit,
+}
+
+impl Mode {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "validate" => Some(Mode::Validate),
+            "commit" => Some(Mode::Commit),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Validate => "validate",
+            Mode::Commit => "commit",
+        }
+    }
+}
+
+/// May the principal file an import of this kind at all? Each row is judged
+/// by the rights of its own write besides.
+pub fn may_import(principal: &Principal, resource: ImportResource) -> ServiceResult<()> {
+    Ok(permissions::require(
+        principal,
+        resource.resource(),
+        Operation::Write,
+    )?)
+}
+
+/// Whether the principal may see the job: its owner, steering and
+/// administrators.
+fn may_see(principal: &Principal, job: &store::JobRow) -> bool {
+    job.owner_id == principal.id || matches!(principal.role, Role::Steering | Role::Admin)
+}
+
+/// Fails the jobs whose runner stopped (a server stopped or killed mid-import).
+pub async fn fail_stalled(conn: &mut Conn) -> ServiceResult<()> {
+    let failure = serde_json::to_value(ImportFailure {
+        code: "interrupted".into(),
+        message: "the import was cut off (the server that ran it stopped); nothing of it was applied: send the file again".into(),
+        line: None,
+        byte: None,
+    })
+    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    store::fail_stalled(conn, STALLED_AFTER_SECONDS, &failure).await?;
+    Ok(())
+}
+
+/// The job as clients see it, with its first rejected rows.
+async fn view(conn: &mut Conn, row: store::JobRow) -> ServiceResult<ImportJob> {
+    let first = Page {
+        offset: 0,
+        limit: 100,
+    };
+    let (rejected, _) = store::rows(conn, row.id, Some("rejected"), &first).await?;
+    Ok(ImportJob::new(
+        row,
+        rejected.into_iter().map(ImportRow::from).collect(),
+    ))
+}
+
+/// An import job; a 404 for one the principal may not see.
+pub async fn read(conn: &mut Conn, principal: &Principal, id: Uuid) -> ServiceResult<ImportJob> {
+    fail_stalled(conn).await?;
+    let row = store::get(conn, id)
+        .await?
+        .filter(|row| may_see(principal, row))
+        .ok_or(ServiceError::NotFound)?;
+    view(conn, row).await
+}
+
+/// The imports the principal may see, newest first.
+pub async fn list(
+    conn: &mut Conn,
+    principal: &Principal,
+    page: &Page,
+) -> ServiceResult<(Vec<ImportJob>, i64)> {
+    fail_stalled(conn).await?;
+    let owner = (!matches!(principal.role, Role::Steering | Role::Admin)).then_some(principal.id);
+    let (rows, total) = store::list(conn, owner, page).await?;
+    let jobs = rows
+        .into_iter()
+        .map(|row| ImportJob::new(row, Vec::new()))
+        .collect();
+    Ok((jobs, total))
+}
+
+/// A page of a job's rows; only those with `outcome` when given.
+pub async fn rows(
+    conn: &mut Conn,
+    principal: &Principal,
+    id: Uuid,
+    outcome: Option<&str>,
+    page: &Page,
+) -> ServiceResult<(Vec<ImportRow>, i64)> {
+    read(conn, principal, id).await?;
+    let (rows, total) = store::rows(conn, id, outcome, page).await?;
+    Ok((rows.into_iter().map(ImportRow::from).collect(), total))
+}
+
+/// The state of a job's judging: whether it still writes, and the keys its
+/// rows named so far (in a table of the transaction, so that memory does not
+/// grow with the file).
+pub struct Batch {
+    commit: bool,
+    atomic: bool,
+    rejected: bool,
+}
+
+impl Batch {
+    fn new(mode: Mode, atomic: bool) -> Self {
+        Batch {
+            commit: mode == Mode::Commit,
+            atomic,
+            rejected: false,
+        }
+    }
+
+    /// Whether the batch now judged is to be written.
+    pub fn writes(&self) -> bool {
+        self.commit && !(self.atomic && self.rejected)
+    }
+
+    pub fn saw_rejection(&mut self) {
+        self.rejected = true;
+    }
+
+    /// The rows (by index) that name a key an earlier row named, each with
+    /// that row's record and line. `keys` holds, per row not rejected, its
+    /// index, record, line and keys. The keys of the other rows are kept.
+    pub async fn repeated(
+        &mut self,
+        conn: &mut Conn,
+        keys: &[(usize, u32, u32, Vec<String>)],
+    ) -> ServiceResult<Vec<(usize, (u32, u32))>> {
+        use std::collections::HashMap;
+        let all: Vec<String> = keys.iter().flat_map(|(_, _, _, k)| k.clone()).collect();
+        let mut seen: HashMap<String, (u32, u32)> = store::keys_seen(conn, &all).await?;
+        let mut repeated = Vec::new();
+        let mut new_keys = Vec::new();
+        for (index, record, line, row_keys) in keys {
+            if let Some(first) = row_keys.iter().find_map(|k| seen.get(k)) {
+                repeated.push((*index, *first));
+                continue;
+            }
+            for k in row_keys {
+                seen.insert(k.clone(), (*record, *line));
+                new_keys.push((k.clone(), *record, *line));
+            }
+        }
+        store::keep_keys(conn, &new_keys).await?;
+        Ok(repeated)
+    }
+}
+
+/// The format a file is in, from its media type.
+pub fn format_of(media_type: &str) -> Option<Format> {
+    match media_type {
+        "text/csv" | "application/csv" => Some(Format::Csv),
+        "application/json" => Some(Format::Json),
+        "application/x-ndjson" | "application/ndjson" | "application/jsonl" => Some(Format::Ndjson),
+        _ => None,
+    }
+}
