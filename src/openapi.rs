@@ -142,6 +142,13 @@ fn named_form(name: &str) -> Option<serde_json::Value> {
                 .collect();
             json!({"type": "string", "enum": names})
         }
+        "resource@imports" => {
+            let names: Vec<&str> = crate::service::imports::ImportResource::ALL
+                .iter()
+                .map(|r| r.as_str())
+                .collect();
+            json!({"type": "string", "enum": names})
+        }
         "resourceId" => {
             json!({"type": "string", "minLength": 1, "maxLength": 100, "pattern": LINE})
         }
@@ -159,6 +166,21 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
     {
         for schema in schemas.values_mut() {
             refine_properties(schema);
+        }
+        // An import's resource names a collection, not an audited kind.
+        for (schema, at) in [
+            ("ImportJob", "/properties/resource"),
+            (
+                "Paged_ImportJob",
+                "/properties/items/items/properties/resource",
+            ),
+        ] {
+            if let (Some(resource), Some(names)) = (
+                schemas.get_mut(schema).and_then(|j| j.pointer_mut(at)),
+                named_form("resource@imports"),
+            ) {
+                resource["enum"] = names["enum"].clone();
+            }
         }
         reference_page_items(schemas);
     }
@@ -191,6 +213,8 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
                         "nisCode".to_owned()
                     } else if name == "resource" && path == "/api/v1/changes" {
                         "resource@changes".to_owned()
+                    } else if name == "resource" && path.starts_with("/api/v1/imports/") {
+                        "resource@imports".to_owned()
                     } else {
                         name
                     };

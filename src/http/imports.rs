@@ -21,6 +21,21 @@ use crate::service::imports::{
 };
 use crate::startup::AppState;
 
+/// `/imports/{resource}` and `/imports/{id}` share a shape: a segment that
+/// names a kind of record is the one, a UUID the other, so that another
+/// method on either is a 405 rather than a malformed id.
+fn names_a_resource(ctx: &actix_web::guard::GuardContext<'_>) -> bool {
+    last_segment(ctx).is_some_and(|s| ImportResource::parse(s).is_some())
+}
+
+fn names_a_job(ctx: &actix_web::guard::GuardContext<'_>) -> bool {
+    last_segment(ctx).is_some_and(|s| Uuid::parse_str(s).is_ok())
+}
+
+fn last_segment<'a>(ctx: &'a actix_web::guard::GuardContext<'_>) -> Option<&'a str> {
+    ctx.head().uri.path().rsplit('/').next()
+}
+
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(create_import)
         .service(list_imports)
@@ -86,7 +101,7 @@ pub struct ImportParams {
     ),
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
-#[post("/imports/{resource}")]
+#[post("/imports/{resource}", guard = "names_a_resource")]
 async fn create_import(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -271,7 +286,7 @@ async fn list_imports(
     ),
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
-#[get("/imports/{id}")]
+#[get("/imports/{id}", guard = "names_a_job")]
 async fn read_import(
     state: web::Data<AppState>,
     caller: Caller,

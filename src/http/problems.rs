@@ -63,7 +63,60 @@ pub fn query_config() -> web::QueryConfig {
 
 /// The routes the API serves and their methods, taken from the OpenAPI document,
 /// so the 405 answer's `Allow` header is always right.
-pub struct RouteTable(Vec<(actix_router::ResourceDef, Vec<String>)>);
+pub struct RouteTable(Vec<Route>);
+
+struct Route {
+    def: actix_router::ResourceDef,
+    methods: Vec<String>,
+    /// The template's segments, and for each path parameter what a value
+    /// must be (to tell apart templates of the same shape).
+    segments: Vec<String>,
+    kinds: Vec<(String, ParamKind)>,
+}
+
+/// What a path parameter's values look like, as far as the document says.
+enum ParamKind {
+    Uuid,
+    /// One of these words (a pattern `^(a|b)$` or `^a$`).
+    OneOf(Vec<String>),
+    Any,
+}
+
+impl ParamKind {
+    fn of(schema: Option<&utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>>) -> Self {
+        use utoipa::openapi::schema::{KnownFormat, Schema, SchemaFormat};
+        let Some(utoipa::openapi::RefOr::T(Schema::Object(object))) = schema else {
+            return ParamKind::Any;
+        };
+        if matches!(
+            object.format,
+            Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))
+        ) {
+            return ParamKind::Uuid;
+        }
+        let words = object.pattern.as_deref().and_then(|p| {
+            let inner = p.strip_prefix('^')?.strip_suffix('$')?;
+            let inner = inner
+                .strip_prefix('(')
+                .and_then(|i| i.strip_suffix(')'))
+                .unwrap_or(inner);
+            let words: Vec<String> = inner.split('|').map(str::to_owned).collect();
+            words
+                .iter()
+                .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric()))
+                .then_some(words)
+        });
+        words.map_or(ParamKind::Any, ParamKind::OneOf)
+    }
+
+    fn admits(&self, value: &str) -> bool {
+        match self {
+            ParamKind::Uuid => uuid::Uuid::parse_str(value).is_ok(),
+            ParamKind::OneOf(words) => words.iter().any(|w| w == value),
+            ParamKind::Any => true,
+        }
+    }
+}
 
 impl RouteTable {
     pub fn from_openapi(openapi: &utoipa::openapi::OpenApi) -> Self {
@@ -73,6 +126,7 @@ impl RouteTable {
             .iter()
             .map(|(path, item)| {
                 let mut methods: Vec<String> = Vec::new();
+                let mut kinds = Vec::new();
                 let ops = [
                     (&item.get, "GET"),
                     (&item.put, "PUT"),
@@ -81,25 +135,59 @@ impl RouteTable {
                     (&item.patch, "PATCH"),
                 ];
                 for (op, name) in ops {
-                    if op.is_some() {
+                    if let Some(op) = op {
                         methods.push(name.to_owned());
+                        for p in op.parameters.iter().flatten() {
+                            if matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Path)
+                                && !kinds.iter().any(|(n, _)| *n == p.name)
+                            {
+                                kinds.push((p.name.clone(), ParamKind::of(p.schema.as_ref())));
+                            }
+                        }
                     }
                 }
                 if item.get.is_some() {
                     methods.push("HEAD".to_owned());
                 }
                 methods.push("OPTIONS".to_owned());
-                (actix_router::ResourceDef::new(path.as_str()), methods)
+                Route {
+                    def: actix_router::ResourceDef::new(path.as_str()),
+                    methods,
+                    segments: path.split('/').map(str::to_owned).collect(),
+                    kinds,
+                }
             })
             .collect();
         Self(routes)
     }
 
+    /// The methods of the template `path` matches; when templates of the
+    /// same shape match, the one whose parameters take the path's values.
     fn allowed(&self, path: &str) -> Option<&[String]> {
-        self.0
-            .iter()
-            .find(|(def, _)| def.is_match(path))
-            .map(|(_, methods)| methods.as_slice())
+        let matching: Vec<&Route> = self.0.iter().filter(|r| r.def.is_match(path)).collect();
+        let chosen = match matching.as_slice() {
+            [] => None,
+            [one] => Some(*one),
+            many => many.iter().copied().find(|r| r.admits(path)),
+        };
+        chosen.map(|r| r.methods.as_slice())
+    }
+}
+
+impl Route {
+    fn admits(&self, path: &str) -> bool {
+        let values: Vec<&str> = path.split('/').collect();
+        values.len() == self.segments.len()
+            && self.segments.iter().zip(values).all(|(segment, value)| {
+                match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    None => true,
+                    Some(name) => self
+                        .kinds
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .is_none_or(|(_, kind)| kind.admits(value)),
+                }
+            })
     }
 }
 
