@@ -24,13 +24,16 @@ import zipfile
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import imports
+
 ROOT = Path(__file__).resolve().parent.parent
 DB = [str(ROOT / "scripts" / "db.sh")]
 BIN = os.environ.get("BIN", str(ROOT / "target" / "release" / "ssw-api"))
 PORT = int(os.environ.get("SSW_BENCH_PORT", "18080"))
 DURATION = int(os.environ.get("SSW_BENCH_SECONDS", "15"))
 CONNECTIONS = [int(c) for c in os.environ.get("SSW_BENCH_CONNECTIONS", "32,64,256").split(",")]
-# "all", or "reports" for the report scenarios alone (e.g. while the reports are built).
+# "all", "reports" for the report scenarios alone (e.g. while the reports are built), or
+# "imports" for the import scenarios alone.
 SCENARIOS = os.environ.get("SSW_BENCH_SCENARIOS", "all")
 REPORT_CONNECTIONS = 32
 PASSWORD = "bench password " + secrets.token_hex(8)
@@ -237,12 +240,16 @@ def main():
                      limit=limits[c]["rps"], logins=box["r"])
             rows.append(r)
             print(format_row(r), f"(logins: {box['r']['rps']:.0f}/s, errors {box['r']['errors']})", flush=True)
-        more, notes = report_scenarios(server, steering, plan, limits[REPORT_CONNECTIONS]["rps"])
-        rows += more
+        notes = []
+        if SCENARIOS != "imports":
+            more, notes = report_scenarios(server, steering, plan, limits[REPORT_CONNECTIONS]["rps"])
+            rows += more
     finally:
         server.stop()
-    rows += afresh_scenarios(url, plan, limits[REPORT_CONNECTIONS]["rps"])
-    write_results(rows, limits, counts, server.peak_rss_kb / 1024, (results, load_seconds), notes)
+    imported = imports.scenarios(Server, login, psql, url, WORK, BASE) if SCENARIOS in ("all", "imports") else None
+    if SCENARIOS != "imports":
+        rows += afresh_scenarios(url, plan, limits[REPORT_CONNECTIONS]["rps"])
+    write_results(rows, limits, counts, server.peak_rss_kb / 1024, (results, load_seconds, imported), notes)
 
 # The reports of issue 12, each at REPORT_CONNECTIONS connections as a
 # steering member: (name, path, p50 target ms, p99 target ms or None).
@@ -509,6 +516,12 @@ def write_results(rows, limits, counts, peak_mb, data, skipped):
     for label, name in targets:
         if name not in ran:
             checks.append(f"| {label} | — | not run: the endpoint answers 404 |")
+    results, load_seconds, imported = data
+    if imported:
+        for label, ok, figure in imports.checks(imported):
+            check(label, ok, figure)
+    else:
+        checks.append("| imports of 100,000 measurement rows | — | not run |")
     errors = sum(r["errors"] for r in rows)
     check("zero errors, 256 connections included", errors == 0, str(errors))
     check("server RSS < 100 MB under load", peak_mb < 100, f"{peak_mb:.0f} MB")
@@ -540,7 +553,6 @@ def write_results(rows, limits, counts, peak_mb, data, skipped):
     xlsx += [f"on a server of its own that had served nothing else (`SSW_REPORT_CACHE_MB=0`), RSS "
              f"{r['xlsx_alone_before_mb']:.0f} MB before and at most {r['xlsx_alone_mb']:.0f} MB while it "
              f"was computed and written" for r in rows if "xlsx_alone_mb" in r]
-    results, load_seconds = data
     mix_text = (f"""Writes in the read/write mix: {'; '.join(conflicts)}. A 412 is a correct answer to a stale
 `If-Match` and is not counted as an error.
 
@@ -584,6 +596,8 @@ results while one connection records a measurement every {WRITE_EVERY_MS} ms
 kept results of every indicator the write did not touch. Measurement writes:
 {'; '.join(writes) or 'not run'}. XLSX export (`{XLSX_PATH}`): {'; '.join(xlsx) or 'not run'}.
 {chr(10).join(n + '.' for n in skipped)}
+
+{imports.text(imported) if imported else 'Imports: not run.'}
 
 Peak server RSS over the whole run: {peak_mb:.0f} MB.
 

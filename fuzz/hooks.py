@@ -109,6 +109,8 @@ BUSINESS_RULES = [
     r"^with `region`, the level is `region` or `municipality`$",
     r"^must not come before `from`$",
     r"^must not be after today",
+    # a list as a file holds the whole collection: no paging then
+    r"^a file holds every measurement the filters select",
     # the change feed's cursor is opaque: only the feed makes one
     r"^is not a cursor of this feed",
 ]

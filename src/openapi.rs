@@ -213,8 +213,6 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
                         "nisCode".to_owned()
                     } else if name == "resource" && path == "/api/v1/changes" {
                         "resource@changes".to_owned()
-                    } else if name == "resource" && path.starts_with("/api/v1/imports/") {
-                        "resource@imports".to_owned()
                     } else {
                         name
                     };

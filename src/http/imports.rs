@@ -21,19 +21,15 @@ use crate::service::imports::{
 };
 use crate::startup::AppState;
 
-/// `/imports/{resource}` and `/imports/{id}` share a shape: a segment that
-/// names a kind of record is the one, a UUID the other, so that another
-/// method on either is a 405 rather than a malformed id.
-fn names_a_resource(ctx: &actix_web::guard::GuardContext<'_>) -> bool {
-    last_segment(ctx).is_some_and(|s| ImportResource::parse(s).is_some())
-}
-
+/// `GET /imports/measurements` is no job: another method on an import's path
+/// is a 405 rather than a malformed id.
 fn names_a_job(ctx: &actix_web::guard::GuardContext<'_>) -> bool {
-    last_segment(ctx).is_some_and(|s| Uuid::parse_str(s).is_ok())
-}
-
-fn last_segment<'a>(ctx: &'a actix_web::guard::GuardContext<'_>) -> Option<&'a str> {
-    ctx.head().uri.path().rsplit('/').next()
+    ctx.head()
+        .uri
+        .path()
+        .rsplit('/')
+        .next()
+        .is_some_and(|s| Uuid::parse_str(s).is_ok())
 }
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -60,8 +56,8 @@ pub struct ImportParams {
     pub format: Option<String>,
 }
 
-/// Import a file of records. The CSV columns are those of the same kind of
-/// record's CSV export (`,` or `;`, UTF-8 with or without a byte order mark,
+/// Import a file of measurements. The CSV columns are those of the
+/// measurements' CSV export (`GET /measurements?format=csv`) (`,` or `;`, UTF-8 with or without a byte order mark,
 /// a decimal comma is read too); JSON is an array of objects, or one object
 /// per line, with the same names. Rows are matched by `id`, else by
 /// `externalId`, else by the keys people use (for measurements: the
@@ -78,7 +74,6 @@ pub struct ImportParams {
 #[utoipa::path(
     tag = "imports",
     params(
-        ("resource" = String, Path, description = "The kind of record: `measurements`", pattern = "^measurements$"),
         ImportParams,
         ("Idempotency-Key" = Option<String>, Header, description = "The same key (of the same caller) and file give the same job"),
     ),
@@ -94,23 +89,21 @@ pub struct ImportParams {
         (status = 200, description = "The import ran: its report (`status` says how it ended)", body = ImportJob),
         (status = 202, description = "The import runs in the background; `Location` is the job", body = ImportJob),
         (status = 403, description = "The caller may not write this kind of record", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No import of this kind of record", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The file is larger than the server takes", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither `format` nor `Content-Type` says CSV, JSON or NDJSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Atomic with rejected rows (nothing written; `import` is the report), a file that cannot be read, or an Idempotency-Key used for another file", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
-#[post("/imports/{resource}", guard = "names_a_resource")]
+#[post("/imports/measurements")]
 async fn create_import(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
     query: Query<ImportParams>,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    let resource = ImportResource::parse(&path).ok_or(ApiError::NotFound)?;
+    let resource = ImportResource::Measurements;
     imports::may_import(&caller.0, resource)?;
     let p = query.0;
     let mode = match p.mode.as_deref() {

@@ -10,6 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::extract::{Body, Query, RequestBody, respond, version};
+use super::formats::negotiate::{self, Format};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams};
 use crate::auth::Caller;
@@ -307,25 +308,61 @@ pub struct AcrossQuery {
     /// Items per page: default 50, at most 200.
     #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u32>,
+    /// `json` (a page, the default), or `csv` or `xlsx`: a file of every
+    /// measurement the filters select, in the columns an import reads back
+    /// (no `page` or `pageSize` then). Also by `Accept`.
+    #[param(pattern = "^(json|csv|xlsx)$")]
+    pub format: Option<String>,
+    /// The CSV dialect: `rfc4180` (the default) or `excel-nl-be` (BOM, `;`,
+    /// decimal comma, CRLF).
+    #[param(pattern = "^(rfc4180|excel-nl-be)$")]
+    pub dialect: Option<String>,
 }
 
-/// Measurements across indicators: current values only.
+/// Measurements across indicators: current values only. As a file
+/// (`format=csv` or `xlsx`): every measurement the filters select, in the
+/// columns `POST /imports/measurements` reads, so that a file edited in a
+/// spreadsheet can be imported again; `X-Changes-Cursor` is the change-feed
+/// cursor to follow on from it.
 #[utoipa::path(
     tag = "measurements",
     params(AcrossQuery),
     responses(
-        (status = 200, description = "A page of measurements", body = Paged<Measurement>),
+        (status = 200, description = "A page of measurements, or the file of all of them", content(
+            (Paged<Measurement> = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ), headers(("X-Changes-Cursor" = String, description = "With a file: the change-feed cursor that follows on from it"))),
         (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "A format the list does not answer in", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[get("/measurements")]
 async fn list_measurements(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     query: Query<AcrossQuery>,
-) -> ApiResult<web::Json<Paged<Measurement>>> {
+) -> ApiResult<HttpResponse> {
     let across = query.0;
+    let format = negotiate::choose(
+        &req,
+        across.format.as_deref(),
+        &[Format::Json, Format::Csv, Format::Xlsx],
+    )?;
+    let dialect = negotiate::dialect(across.dialect.as_deref())?;
+    let file = format != Format::Json;
+    if file && (across.page.is_some() || across.page_size.is_some()) {
+        return Err(ApiError::validation(InputIssue::query(
+            if across.page.is_some() {
+                "page"
+            } else {
+                "pageSize"
+            },
+            "a file holds every measurement the filters select: leave out page and pageSize",
+        )));
+    }
     let places = MeasurementQuery {
         period_from: across.period_from,
         period_to: across.period_to,
@@ -364,6 +401,10 @@ async fn list_measurements(
     filter.initiative = across.initiative;
     filter.external_id = across.external_id;
     let mut conn = service::connect(&state.pool).await?;
+    if file {
+        return super::measurement_files::serve(&mut conn, &caller.0, filter, (format, dialect))
+            .await;
+    }
     let found = measurements::list(
         &mut conn,
         &caller.0,
@@ -372,13 +413,7 @@ async fn list_measurements(
         PageParams::storage_page(page, size),
     )
     .await?;
-    Ok(web::Json(Paged::of(
-        found,
-        page,
-        size,
-        "/measurements",
-        &links.0,
-    )))
+    Ok(HttpResponse::Ok().json(Paged::of(found, page, size, "/measurements", &links.0)))
 }
 
 /// Read a measurement. A removed one is a 404; its revisions stay readable.

@@ -17,6 +17,7 @@ pub mod imports;
 pub mod indicators;
 pub mod initiatives;
 pub mod me;
+pub mod measurement_files;
 pub mod measurements;
 pub mod organisations;
 pub mod pagination;

@@ -26,7 +26,7 @@ use crate::startup::AppState;
 pub mod kept;
 mod pages;
 mod params;
-mod render;
+pub(crate) mod render;
 
 use render::{RowSender, key, reader, rendering, serve, serve_rows};
 

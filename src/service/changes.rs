@@ -93,6 +93,13 @@ fn encode(position: &Position) -> String {
     URL_SAFE_NO_PAD.encode(format!("c1:{}:{}", position.xid, position.id))
 }
 
+/// The cursor that follows on from what the transaction on `conn` reads (in
+/// its snapshot): the changes after it are those that snapshot may not hold.
+pub async fn cursor_of_snapshot(conn: &mut Conn) -> ServiceResult<String> {
+    let xid = store::snapshot_horizon(conn).await?;
+    Ok(encode(&Position { xid, id: 0 }))
+}
+
 fn decode(cursor: &str) -> Option<Position> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
     let text = String::from_utf8(bytes).ok()?;

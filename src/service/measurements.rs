@@ -3,6 +3,7 @@
 //! too and frees the key. Missing is not zero: a place that did not report has
 //! no measurement, and nothing here invents one.
 
+pub mod export;
 mod model;
 pub mod rules;
 

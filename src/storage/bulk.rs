@@ -170,9 +170,18 @@ pub async fn measurements(
     Ok(diesel::sql_query(
         "SELECT m.* FROM measurements m
           WHERE m.deleted_at IS NULL
-            AND (m.id = ANY ($1) OR m.external_id = ANY ($2)
-                 OR (m.indicator_id, m.period_start, m.place_type, m.place_code) IN
-                    (SELECT * FROM unnest($3::uuid[], $4::date[], $5::text[], $6::text[])))
+            AND m.id IN (SELECT id FROM measurements WHERE id = ANY ($1)
+                         UNION ALL
+                         SELECT id FROM measurements
+                          WHERE external_id = ANY ($2) AND deleted_at IS NULL
+                         UNION ALL
+                         SELECT x.id
+                           FROM unnest($3::uuid[], $4::date[], $5::text[], $6::text[])
+                                AS k(indicator_id, period_start, place_type, place_code)
+                           JOIN measurements x
+                             ON x.indicator_id = k.indicator_id AND x.period_start = k.period_start
+                            AND x.place_type = k.place_type AND x.place_code = k.place_code
+                            AND x.deleted_at IS NULL)
           ORDER BY m.id
           FOR UPDATE",
     )

@@ -6,7 +6,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::StorageResult;
+use super::{StorageError, StorageResult};
 
 /// A place in the feed: after the entry `id` of the transaction `xid` (the
 /// text of an `xid8`).
@@ -112,4 +112,23 @@ pub async fn page(
         })
         .collect();
     Ok(ChangePage { rows, horizon })
+}
+
+/// The oldest transaction the current snapshot may not see: every change of
+/// an earlier one is in what the snapshot reads.
+pub async fn snapshot_horizon(conn: &mut AsyncPgConnection) -> StorageResult<u64> {
+    #[derive(QueryableByName)]
+    struct Horizon {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        xmin: String,
+    }
+    let found: Vec<Horizon> =
+        diesel::sql_query("SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin")
+            .load(conn)
+            .await?;
+    found
+        .as_slice()
+        .first()
+        .and_then(|h| h.xmin.parse().ok())
+        .ok_or_else(|| StorageError::Other("no snapshot horizon".into()))
 }

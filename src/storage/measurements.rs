@@ -343,3 +343,36 @@ pub async fn list(
         .await?;
     Ok((rows, total))
 }
+
+/// The next `limit` current measurements of the filter after the one with id
+/// `after`, in the order of their ids (an export reads the whole collection
+/// this way, a batch at a time).
+pub async fn export_batch(
+    conn: &mut AsyncPgConnection,
+    filter: &MeasurementFilter,
+    after: Option<Uuid>,
+    limit: i64,
+) -> StorageResult<Vec<MeasurementRow>> {
+    let mut q = filtered(filter);
+    if let Some(after) = after {
+        q = q.filter(measurements::id.gt(after));
+    }
+    Ok(q.order(measurements::id.asc())
+        .limit(limit)
+        .select(MeasurementRow::as_select())
+        .load(conn)
+        .await?)
+}
+
+/// The codes of these indicators.
+pub async fn indicator_codes(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> StorageResult<std::collections::HashMap<Uuid, String>> {
+    let found: Vec<(Uuid, String)> = indicators::table
+        .filter(indicators::id.eq_any(ids))
+        .select((indicators::id, indicators::code))
+        .load(conn)
+        .await?;
+    Ok(found.into_iter().collect())
+}

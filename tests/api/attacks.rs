@@ -131,7 +131,7 @@ const TABLE: &[(&str, Rule)] = &[
     ("GET /api/v1/organisations/{id}/history", Rule::Steering),
     ("GET /api/v1/audit", Rule::Steering),
     ("GET /api/v1/changes", Rule::SignedIn),
-    ("POST /api/v1/imports/{resource}", Rule::Writer),
+    ("POST /api/v1/imports/measurements", Rule::Writer),
     ("GET /api/v1/imports", Rule::SignedIn),
     ("GET /api/v1/imports/{id}", Rule::OwnImport),
     ("GET /api/v1/imports/{id}/rows", Rule::OwnImport),

@@ -39,7 +39,7 @@ async fn follow(w: &World, after: &str, resource: &str) -> (Vec<Value>, String) 
 /// Follows the feed until the changes that came hold what `done` wants: a
 /// transaction open anywhere in the cluster (another test's) holds the feed
 /// back a moment.
-async fn follow_until(
+pub async fn follow_until(
     w: &World,
     after: &str,
     resource: &str,

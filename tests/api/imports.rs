@@ -277,7 +277,7 @@ async fn files_that_cannot_be_read_are_refused_whole() {
         .send()
         .await
         .unwrap();
-    assert_problem(res, StatusCode::NOT_FOUND, "not-found").await;
+    assert_problem(res, StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed").await;
     assert_eq!(count(&w, "measurements", "true").await, 0);
 }
 

@@ -22,6 +22,7 @@ mod gbo_results;
 mod geography;
 mod health;
 mod helpers;
+mod import_files;
 mod imports;
 mod indicators;
 mod initiatives;

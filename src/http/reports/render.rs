@@ -111,7 +111,7 @@ async fn kept_or_turn<'a>(
 }
 
 /// Where a report sends its rows, a batch at a time, as it computes them.
-pub(super) type RowSender = mpsc::Sender<Vec<Vec<Cell>>>;
+pub(crate) type RowSender = mpsc::Sender<Vec<Vec<Cell>>>;
 
 /// Serves the CSV or XLSX rendering that `key` names of a report that sends
 /// its rows as it computes them: the kept rendering when nothing has been
@@ -135,6 +135,40 @@ where
         Ok(kept) => return Ok(kept.response(gzip)),
         Err(turn) => turn,
     };
+    let (body, etag, read_at) = write_rows((format, dialect), (name, columns), compute).await?;
+    let (content_type, ext) = match format {
+        Format::Xlsx => (XLSX_TYPE, "xlsx"),
+        _ => (csv::CONTENT_TYPE, "csv"),
+    };
+    let rendered = web::block(move || {
+        Rendered::new(
+            etag,
+            (content_type, attachment(name, ext)),
+            false,
+            body,
+            read_at,
+        )
+    })
+    .await
+    .map_err(blocking)?;
+    let rendered = Arc::new(rendered);
+    state.reports.keep(key, rendered.clone());
+    Ok(rendered.response(gzip))
+}
+
+/// Writes the rows `compute` sends into a CSV or XLSX file as they come (on
+/// a blocking thread, a few batches behind), so that the rows are never held
+/// whole: the file, its weak `ETag` (a digest of the cells, the format and the
+/// dialect) and what `compute` answered.
+pub(crate) async fn write_rows<F, Fut, T>(
+    (format, dialect): (Format, Dialect),
+    (name, columns): (&'static str, Vec<Column>),
+    compute: F,
+) -> ApiResult<(Vec<u8>, String, T)>
+where
+    F: FnOnce(RowSender) -> Fut,
+    Fut: Future<Output = ApiResult<T>>,
+{
     let (sender, mut receiver) = mpsc::channel::<Vec<Vec<Cell>>>(4);
     let writer = web::block(move || {
         let mut hasher = Sha256::new();
@@ -154,25 +188,11 @@ where
     let (body, digest) = writer.await.map_err(blocking)?;
     // A writer that failed stopped taking rows: its failure is the cause.
     let body = body.map_err(|e| ApiError::Unprocessable(e.to_string()))?;
-    let read_at = computed?;
-    let (content_type, ext) = match format {
-        Format::Xlsx => (XLSX_TYPE, "xlsx"),
-        _ => (csv::CONTENT_TYPE, "csv"),
-    };
-    let rendered = web::block(move || {
-        Rendered::new(
-            format!("W/\"{}\"", hex::encode(&digest[..16])),
-            (content_type, attachment(name, ext)),
-            false,
-            body,
-            read_at,
-        )
-    })
-    .await
-    .map_err(blocking)?;
-    let rendered = Arc::new(rendered);
-    state.reports.keep(key, rendered.clone());
-    Ok(rendered.response(gzip))
+    Ok((
+        body,
+        format!("W/\"{}\"", hex::encode(&digest[..16])),
+        computed?,
+    ))
 }
 
 /// Adds one row's cells to a digest, each with its kind, so that no two
