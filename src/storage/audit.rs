@@ -70,6 +70,24 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Value {
     Value::Object(out)
 }
 
+/// `create`, `update` or `delete`, by what there is before and after.
+fn operation_of(before: Option<&Value>, after: Option<&Value>) -> &'static str {
+    match (before, after) {
+        (None, _) => "create",
+        (Some(_), Some(_)) => "update",
+        (Some(_), None) => "delete",
+    }
+}
+
+/// The version a write wrote (for a removal, the version removed).
+fn version_of(before: Option<&Value>, after: Option<&Value>) -> Option<i32> {
+    after
+        .or(before)
+        .and_then(|v| v.get("version"))
+        .and_then(Value::as_i64)
+        .and_then(|v| i32::try_from(v).ok())
+}
+
 /// Records one write. Call it inside the write's transaction, after the
 /// write: the plan's records also get a version as they now stand
 /// (`history::keep`).
@@ -81,16 +99,7 @@ pub async fn record(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> StorageResult<()> {
-    let operation = match (before, after) {
-        (None, _) => "create",
-        (Some(_), Some(_)) => "update",
-        (Some(_), None) => "delete",
-    };
-    let version = after
-        .or(before)
-        .and_then(|v| v.get("version"))
-        .and_then(Value::as_i64)
-        .and_then(|v| i32::try_from(v).ok());
+    let (operation, version) = (operation_of(before, after), version_of(before, after));
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::version.eq(version),
@@ -115,6 +124,28 @@ pub struct Entry {
     pub after: Option<Value>,
 }
 
+/// An [`Entry`] as the audit log keeps it: its operation, the version it
+/// wrote and its changes as JSON text (a fraction of the representations'
+/// memory, so that a batch of thousands stays small).
+pub struct Written {
+    key: String,
+    operation: &'static str,
+    version: Option<i32>,
+    changes: String,
+}
+
+impl Entry {
+    pub fn written(self) -> Written {
+        let (before, after) = (self.before.as_ref(), self.after.as_ref());
+        Written {
+            operation: operation_of(before, after),
+            version: version_of(before, after),
+            changes: changes(before, after).to_string(),
+            key: self.key,
+        }
+    }
+}
+
 /// Records many writes of records of one kind in one statement, each entry
 /// as [`record`] writes it. For records without kept versions (not the plan's
 /// challenges, actions and initiatives).
@@ -122,48 +153,32 @@ pub async fn record_many(
     conn: &mut AsyncPgConnection,
     actor: &Actor,
     resource: &str,
-    entries: &[Entry],
+    entries: &[Written],
 ) -> StorageResult<()> {
-    use diesel::sql_types::{Array, Int4, Jsonb, Nullable, Text, Uuid as SqlUuid};
+    use diesel::sql_types::{Array, Int4, Nullable, Text, Uuid as SqlUuid};
     if entries.is_empty() {
         return Ok(());
     }
     debug_assert!(!matches!(resource, "challenge" | "action" | "initiative"));
-    let mut keys = Vec::with_capacity(entries.len());
-    let mut operations = Vec::with_capacity(entries.len());
-    let mut versions = Vec::with_capacity(entries.len());
-    let mut all_changes = Vec::with_capacity(entries.len());
-    for e in entries {
-        let (before, after) = (e.before.as_ref(), e.after.as_ref());
-        keys.push(e.key.as_str());
-        operations.push(match (before, after) {
-            (None, _) => "create",
-            (Some(_), Some(_)) => "update",
-            (Some(_), None) => "delete",
-        });
-        versions.push(
-            after
-                .or(before)
-                .and_then(|v| v.get("version"))
-                .and_then(Value::as_i64)
-                .and_then(|v| i32::try_from(v).ok()),
-        );
-        all_changes.push(changes(before, after));
-    }
     diesel::sql_query(
         "INSERT INTO audit_log (version, actor_id, actor_kind, resource, resource_id, operation,
                                 changes, request_id)
-         SELECT v, $2, $3, $4, k, o, c, $5
-           FROM unnest($1::int4[], $6::text[], $7::text[], $8::jsonb[]) AS u(v, k, o, c)",
+         SELECT v, $2, $3, $4, k, o, c::jsonb, $5
+           FROM unnest($1::int4[], $6::text[], $7::text[], $8::text[]) AS u(v, k, o, c)",
     )
-    .bind::<Array<Nullable<Int4>>, _>(versions)
+    .bind::<Array<Nullable<Int4>>, _>(entries.iter().map(|e| e.version).collect::<Vec<_>>())
     .bind::<SqlUuid, _>(actor.id)
     .bind::<Text, _>(actor.kind)
     .bind::<Text, _>(resource)
     .bind::<Nullable<Text>, _>(actor.request_id.as_deref())
-    .bind::<Array<Text>, _>(keys)
-    .bind::<Array<Text>, _>(operations)
-    .bind::<Array<Jsonb>, _>(all_changes)
+    .bind::<Array<Text>, _>(entries.iter().map(|e| e.key.as_str()).collect::<Vec<_>>())
+    .bind::<Array<Text>, _>(entries.iter().map(|e| e.operation).collect::<Vec<_>>())
+    .bind::<Array<Text>, _>(
+        entries
+            .iter()
+            .map(|e| e.changes.as_str())
+            .collect::<Vec<_>>(),
+    )
     .execute(conn)
     .await?;
     Ok(())

@@ -136,6 +136,22 @@ async fn a_csv_file_creates_then_leaves_unchanged_then_corrects() {
     assert_eq!(listed["total"], 3);
     assert_eq!(listed["items"][2]["outcome"], "created");
     assert!(listed["items"][2]["id"].is_string());
+    // Each row is audited as a single create is.
+    let first = listed["items"][0]["id"].as_str().unwrap();
+    let history = w
+        .app
+        .get_json(
+            &format!("/api/v1/measurements/{first}/history"),
+            &w.steering,
+        )
+        .await;
+    let entry = &history["items"][0];
+    assert_eq!(entry["operation"], "create", "{history}");
+    assert_eq!(entry["changes"]["value"]["after"], 5.0, "{entry}");
+    assert_eq!(
+        entry["changes"]["place"]["after"]["name"], "Genk",
+        "{entry}"
+    );
 
     // The same file again: every row unchanged, nothing written.
     let res = import(&w, &w.steering, "", "text/csv", file.clone()).await;

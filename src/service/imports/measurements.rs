@@ -269,11 +269,14 @@ impl<'a> Import<'a> {
                         row,
                         place_name: place_name.clone(),
                     })?;
-                    entries.push(Entry {
-                        key: view.id.to_string(),
-                        before: None,
-                        after: Some(snapshot(&view)?),
-                    });
+                    entries.push(
+                        Entry {
+                            key: view.id.to_string(),
+                            before: None,
+                            after: Some(snapshot(&view)?),
+                        }
+                        .written(),
+                    );
                     *verdict = Judged::Created(view.id);
                 }
                 None => {
@@ -307,11 +310,14 @@ impl<'a> Import<'a> {
                 row,
                 place_name: current.place_name.clone(),
             })?;
-            entries.push(Entry {
-                key: id.to_string(),
-                before: Some(snapshot(&before)?),
-                after: Some(snapshot(&after)?),
-            });
+            entries.push(
+                Entry {
+                    key: id.to_string(),
+                    before: Some(snapshot(&before)?),
+                    after: Some(snapshot(&after)?),
+                }
+                .written(),
+            );
             *verdict = Judged::Updated(*id);
         }
         audit::record_many(conn, self.actor, "measurement", &entries).await?;
