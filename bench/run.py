@@ -589,7 +589,7 @@ keeps its compressed bytes too; the row ending in "not compressed" asks without.
 "computed afresh" come from a server with `SSW_REPORT_CACHE_MB=0`, one connection, where every
 request computes its report from the records. The measurement write target is checked beside a
 steady report load; at full load the two cores are taken by the load generator, the server and
-PostgreSQL, and a write, seven statements in one transaction, waits for a core at each of them.
+PostgreSQL, and a write, five round trips in one transaction, waits for a core at each of them.
 The row ending in "a measurement written every {WRITE_EVERY_MS} ms" reads the whole-plan indicator
 results while one connection records a measurement every {WRITE_EVERY_MS} ms
 ({'; '.join(rewritten) or 'not run'}): the report after each write is computed again, taking the
