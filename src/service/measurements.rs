@@ -144,6 +144,46 @@ pub async fn read(conn: &mut Conn, principal: &Principal, id: Uuid) -> ServiceRe
     Measurement::from_record(record_of(conn, row).await?)
 }
 
+/// The name of a row's place, by the names at hand (its code when the name
+/// is not there).
+pub(crate) fn named_place(
+    row: &MeasurementRow,
+    region: impl Fn(&str) -> Option<String>,
+    municipality: impl Fn(&str) -> Option<String>,
+) -> String {
+    match row.place_type.as_str() {
+        "region" => region(&row.place_code),
+        "municipality" => municipality(&row.place_code),
+        _ => Some("Vlaanderen".to_owned()),
+    }
+    .unwrap_or_else(|| row.place_code.clone())
+}
+
+/// Rows as clients see them, their places' names read in one look.
+pub(crate) async fn shown(
+    conn: &mut Conn,
+    rows: Vec<MeasurementRow>,
+) -> ServiceResult<Vec<Measurement>> {
+    let codes = |kind: &str| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r.place_type == kind)
+            .map(|r| r.place_code.clone())
+            .collect()
+    };
+    let (regions, municipalities) =
+        work::place_names(conn, &codes("region"), &codes("municipality")).await?;
+    rows.into_iter()
+        .map(|row| {
+            let place_name = named_place(
+                &row,
+                |c| regions.get(c).cloned(),
+                |c| municipalities.get(c).cloned(),
+            );
+            Measurement::from_record(MeasurementRecord { row, place_name })
+        })
+        .collect()
+}
+
 /// A page of current measurements, with the names of their places.
 pub async fn list(
     conn: &mut Conn,
@@ -154,29 +194,7 @@ pub async fn list(
 ) -> ServiceResult<(Vec<Measurement>, i64)> {
     require(principal, Operation::Read)?;
     let (rows, total) = store::list(conn, &filter, sort, &page).await?;
-    let codes = |kind: &str| -> Vec<String> {
-        rows.iter()
-            .filter(|r| r.place_type == kind)
-            .map(|r| r.place_code.clone())
-            .collect()
-    };
-    let (regions, municipalities) =
-        work::place_names(conn, &codes("region"), &codes("municipality")).await?;
-    let items = rows
-        .into_iter()
-        .map(|row| {
-            let name = match row.place_type.as_str() {
-                "region" => regions.get(&row.place_code).cloned(),
-                "municipality" => municipalities.get(&row.place_code).cloned(),
-                _ => Some("Vlaanderen".to_owned()),
-            }
-            .unwrap_or_else(|| row.place_code.clone());
-            Measurement::from_record(MeasurementRecord {
-                row,
-                place_name: name,
-            })
-        })
-        .collect::<ServiceResult<_>>()?;
+    let items = shown(conn, rows).await?;
     Ok((items, total))
 }
 

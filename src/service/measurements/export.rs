@@ -6,13 +6,12 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::{Measurement, MeasurementRecord, require};
+use super::{Measurement, require};
 use crate::auth::permissions::Operation;
 use crate::domain::Principal;
 use crate::domain::table::{Cell, CellKind, Column};
 use crate::service::{Conn, ServiceError, ServiceResult};
 use crate::storage::measurements::{self as store, MeasurementFilter};
-use crate::storage::work;
 
 /// Measurements read and handed on together.
 const BATCH: i64 = 5000;
@@ -97,24 +96,9 @@ where
                 if !unknown.is_empty() {
                     codes.extend(store::indicator_codes(conn, &unknown).await?);
                 }
-                let names = |kind: &str| -> Vec<String> {
-                    rows.iter()
-                        .filter(|r| r.place_type == kind)
-                        .map(|r| r.place_code.clone())
-                        .collect()
-                };
-                let (regions, municipalities) =
-                    work::place_names(conn, &names("region"), &names("municipality")).await?;
                 let mut cells = Vec::with_capacity(rows.len());
-                for r in rows {
-                    let place_name = match r.place_type.as_str() {
-                        "region" => regions.get(&r.place_code).cloned(),
-                        "municipality" => municipalities.get(&r.place_code).cloned(),
-                        _ => Some("Vlaanderen".to_owned()),
-                    }
-                    .unwrap_or_else(|| r.place_code.clone());
-                    let code = codes.get(&r.indicator_id).cloned().unwrap_or_default();
-                    let m = Measurement::from_record(MeasurementRecord { row: r, place_name })?;
+                for m in super::shown(conn, rows).await? {
+                    let code = codes.get(&m.indicator_id).cloned().unwrap_or_default();
                     cells.push(row(m, &code));
                 }
                 if !each(cells).await {

@@ -16,7 +16,7 @@ use crate::service::imports::RowResult;
 use crate::service::indicators::{Subject, rights_work};
 use crate::service::measurements::rules::{self, Values};
 use crate::service::measurements::{
-    Held, MeasurementCreate, MeasurementRecord, PlaceInput, found_place,
+    Held, MeasurementCreate, MeasurementRecord, PlaceInput, found_place, named_place,
 };
 use crate::storage::bulk::MeasurementKey;
 use crate::storage::indicators::IndicatorRow;
@@ -694,15 +694,11 @@ fn correct(ctx: &Context<'_>, sent: &Sent, row: &MeasurementRow, current: &Curre
     } else {
         (row.reporter_id, row.reporter_kind.clone(), row.recorded_at)
     };
-    let place_name = match row.place_type.parse::<PlaceType>() {
-        Ok(PlaceType::Region) => ctx.regions.get(&row.place_code).map(|(n, _)| n.clone()),
-        Ok(PlaceType::Municipality) => ctx
-            .municipalities
-            .get(&row.place_code)
-            .map(|(n, _)| n.clone()),
-        _ => Some("Vlaanderen".to_owned()),
-    }
-    .unwrap_or_else(|| row.place_code.clone());
+    let place_name = named_place(
+        row,
+        |c| ctx.regions.get(c).map(|(n, _)| n.clone()),
+        |c| ctx.municipalities.get(c).map(|(n, _)| n.clone()),
+    );
     Judged::Update {
         current: Box::new(MeasurementRecord {
             row: row.clone(),
