@@ -136,28 +136,38 @@ vocabulary! {
 pub struct EnterpriseNumber(String);
 
 impl EnterpriseNumber {
-    /// Accepts `0123456749`, `0123.456.749`, `BE0123456749` and `BE 0123.456.749`.
+    /// Accepts the notations people and spreadsheets use: `0123456749`,
+    /// `0123.456.749`, `0123 456 749`, `BE0123456749`, `BE 0123.456.749`, and
+    /// the nine digits left when a spreadsheet dropped the leading zero
+    /// (`123456749`).
     pub fn parse(input: &str) -> Result<Self, &'static str> {
-        let rest = input
-            .strip_prefix("BE")
-            .or_else(|| input.strip_prefix("be"))
-            .unwrap_or(input);
-        let rest = rest.strip_prefix(' ').unwrap_or(rest);
-        // Groups of 4, 3 and 3 digits, each of the two separators an optional '.' or ' '.
+        let input = input.trim();
+        let rest = match input.get(..2) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("BE") => &input[2..],
+            _ => input,
+        };
+        let rest = rest.strip_prefix([' ', '\u{a0}']).unwrap_or(rest);
+        // Digits, with one '.' or space at most between two of them.
         let mut digits = String::with_capacity(10);
-        let mut chars = rest.chars().peekable();
-        for (i, group) in [4, 3, 3].into_iter().enumerate() {
-            if i > 0 {
-                chars.next_if(|c| matches!(c, '.' | ' '));
-            }
-            for _ in 0..group {
-                match chars.next_if(char::is_ascii_digit) {
-                    Some(d) => digits.push(d),
-                    None => return Err(ENTERPRISE_NUMBER_FORM),
-                }
+        let mut after_separator = true;
+        for c in rest.chars() {
+            if c.is_ascii_digit() {
+                digits.push(c);
+                after_separator = false;
+            } else if matches!(c, '.' | ' ' | '\u{a0}') && !after_separator {
+                after_separator = true;
+            } else {
+                return Err(ENTERPRISE_NUMBER_FORM);
             }
         }
-        if chars.next().is_some() {
+        if after_separator {
+            return Err(ENTERPRISE_NUMBER_FORM);
+        }
+        // A number cell of a spreadsheet drops the leading zero.
+        if digits.len() == 9 && digits.len() == rest.len() {
+            digits.insert(0, '0');
+        }
+        if digits.len() != 10 {
             return Err(ENTERPRISE_NUMBER_FORM);
         }
         if !digits.starts_with(['0', '1']) {
@@ -176,8 +186,7 @@ impl EnterpriseNumber {
     }
 }
 
-const ENTERPRISE_NUMBER_FORM: &str =
-    "must be 10 digits, as in 0123456749, 0123.456.749 or BE0123456749";
+const ENTERPRISE_NUMBER_FORM: &str = "must be 10 digits, as in 0123456749, 0123.456.749 or BE0123456749 (or 9 when a spreadsheet dropped the leading zero)";
 
 /// The forms of an enterprise number that are accepted, as the OpenAPI document states them.
 pub const ENTERPRISE_NUMBER_PATTERN: &str = r"^(BE|be)? ?[01][0-9]{3}[. ]?[0-9]{3}[. ]?[0-9]{3}$";
@@ -284,6 +293,9 @@ mod tests {
             "0123.456.749",
             "BE0123456749",
             "BE 0123.456.749",
+            "be0123 456 749",
+            " 0123.456.749 ",
+            "123456749",
         ] {
             assert_eq!(
                 EnterpriseNumber::parse(input).map(|n| n.as_str().to_owned()),
@@ -304,6 +316,11 @@ mod tests {
         assert!(EnterpriseNumber::parse("01234567490").is_err());
         assert!(EnterpriseNumber::parse("0123x56749").is_err());
         assert!(EnterpriseNumber::parse("").is_err());
+        assert!(EnterpriseNumber::parse("0123..456.749").is_err());
+        assert!(EnterpriseNumber::parse("0123.456.749.").is_err());
+        assert!(EnterpriseNumber::parse(".0123456749").is_err());
+        assert!(EnterpriseNumber::parse("BE").is_err());
+        assert!(EnterpriseNumber::parse("12345674").is_err());
         // 97 − (base mod 97) is 97 when the base is a multiple of 97.
         assert!(EnterpriseNumber::parse("0000000097").is_ok());
     }

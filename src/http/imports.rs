@@ -33,7 +33,8 @@ fn names_a_job(ctx: &actix_web::guard::GuardContext<'_>) -> bool {
 }
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(create_import)
+    cfg.service(import_measurements)
+        .service(import_organisations)
         .service(list_imports)
         .service(read_import)
         .service(import_rows);
@@ -56,56 +57,94 @@ pub struct ImportParams {
     pub format: Option<String>,
 }
 
-/// Import a file of measurements. The CSV columns are those of the
-/// measurements' CSV export (`GET /measurements?format=csv`) (`,` or `;`, UTF-8 with or without a byte order mark,
-/// a decimal comma is read too); JSON is an array of objects, or one object
-/// per line, with the same names. Rows are matched by `id`, else by
-/// `externalId`, else by the keys people use (for measurements: the
-/// indicator, the period and the place). A column left out leaves a value as
-/// it is; an **empty cell means no value** and clears it.
-///
-/// Every row is judged by the rules and rights of a single write and audited
-/// like one. A file of at most the server's wait size (1 MiB by default)
-/// answers when done: 200 with the report, or, for an atomic commit with
-/// rejected rows, 422 whose body (`import`) is the whole report and nothing
-/// was written. A larger file answers 202 with `Location`: follow the job.
-/// A file that cannot be read at all (not UTF-8, an unknown column, empty)
-/// is a 422 that names the problem, line and byte.
-#[utoipa::path(
-    tag = "imports",
-    params(
-        ImportParams,
-        ("Idempotency-Key" = Option<String>, Header, description = "The same key (of the same caller) and file give the same job"),
-    ),
-    request_body(
-        description = "The file",
-        content(
-            (String = "text/csv"),
-            (serde_json::Value = "application/json"),
-            (String = "application/x-ndjson"),
-        )
-    ),
-    responses(
-        (status = 200, description = "The import ran: its report (`status` says how it ended)", body = ImportJob),
-        (status = 202, description = "The import runs in the background; `Location` is the job", body = ImportJob),
-        (status = 403, description = "The caller may not write this kind of record", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The file is larger than the server takes", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Neither `format` nor `Content-Type` says CSV, JSON or NDJSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Atomic with rejected rows (nothing written; `import` is the report), a file that cannot be read, or an Idempotency-Key used for another file", body = Problem, content_type = "application/problem+json"),
-    ),
-    security(("bearerAuth" = []), ("apiKeyAuth" = []))
-)]
-#[post("/imports/measurements")]
-async fn create_import(
+/// The responses of every import.
+macro_rules! import_operation {
+    ($(#[$doc:meta])* $name:ident, $path:literal, $resource:expr) => {
+        $(#[$doc])*
+        ///
+        /// Every row is judged by the rules and rights of a single write and audited
+        /// like one. A file of at most the server's wait size (1 MiB by default)
+        /// answers when done: 200 with the report, or, for an atomic commit with
+        /// rejected rows, 422 whose body (`import`) is the whole report and nothing
+        /// was written. A larger file answers 202 with `Location`: follow the job.
+        /// A file that cannot be read at all (not UTF-8, an unknown column, empty)
+        /// is a 422 that names the problem, line and byte.
+        #[utoipa::path(
+            tag = "imports",
+            params(
+                ImportParams,
+                ("Idempotency-Key" = Option<String>, Header, description = "The same key (of the same caller) and file give the same job"),
+            ),
+            request_body(
+                description = "The file",
+                content(
+                    (String = "text/csv"),
+                    (serde_json::Value = "application/json"),
+                    (String = "application/x-ndjson"),
+                )
+            ),
+            responses(
+                (status = 200, description = "The import ran: its report (`status` says how it ended)", body = ImportJob),
+                (status = 202, description = "The import runs in the background; `Location` is the job", body = ImportJob),
+                (status = 403, description = "The caller may not write this kind of record", body = Problem, content_type = "application/problem+json"),
+                (status = 413, description = "The file is larger than the server takes", body = Problem, content_type = "application/problem+json"),
+                (status = 415, description = "Neither `format` nor `Content-Type` says CSV, JSON or NDJSON", body = Problem, content_type = "application/problem+json"),
+                (status = 422, description = "Atomic with rejected rows (nothing written; `import` is the report), a file that cannot be read, or an Idempotency-Key used for another file", body = Problem, content_type = "application/problem+json"),
+            ),
+            security(("bearerAuth" = []), ("apiKeyAuth" = []))
+        )]
+        #[post($path)]
+        async fn $name(
+            req: HttpRequest,
+            state: web::Data<AppState>,
+            caller: Caller,
+            query: Query<ImportParams>,
+            payload: web::Payload,
+        ) -> ApiResult<HttpResponse> {
+            file_import(req, state, caller, query.0, payload, $resource).await
+        }
+    };
+}
+
+import_operation!(
+    /// Import a file of measurements. The CSV columns are those of the
+    /// measurements' CSV export (`GET /measurements?format=csv`) (`,` or `;`,
+    /// UTF-8 with or without a byte order mark, a decimal comma is read too);
+    /// JSON is an array of objects, or one object per line, with the same
+    /// names. Rows are matched by `id`, else by `externalId`, else by the
+    /// indicator (`indicatorId`, or an `indicatorCode` only one indicator
+    /// has), the period and the place. A column left out leaves a value as it
+    /// is; an **empty cell means no value** and clears it.
+    import_measurements,
+    "/imports/measurements",
+    ImportResource::Measurements
+);
+
+import_operation!(
+    /// Import a file of organisations. The CSV columns are those of the
+    /// organisations' CSV export (`GET /organisations?format=csv`); JSON is
+    /// an array of objects, or one object per line, with the same names. Rows
+    /// are matched by `id`, else by `externalId`, else by the KBO enterprise
+    /// number in any usual notation (`0123.456.749`, `BE 0123456749`, or the
+    /// nine digits a spreadsheet leaves when it drops the leading zero). A
+    /// row that names none is a new organisation. A column left out leaves a
+    /// value as it is; an **empty cell means no value** and clears it (a
+    /// required one is refused). Each row is a single create or update.
+    import_organisations,
+    "/imports/organisations",
+    ImportResource::Organisations
+);
+
+/// Receives the file and files the import.
+async fn file_import(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    query: Query<ImportParams>,
+    p: ImportParams,
     payload: web::Payload,
+    resource: ImportResource,
 ) -> ApiResult<HttpResponse> {
-    let resource = ImportResource::Measurements;
     imports::may_import(&caller.0, resource)?;
-    let p = query.0;
     let mode = match p.mode.as_deref() {
         None => Mode::Commit,
         Some(m) => Mode::parse(m).ok_or_else(|| {

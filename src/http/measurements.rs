@@ -353,16 +353,7 @@ async fn list_measurements(
     )?;
     let dialect = negotiate::dialect(across.dialect.as_deref())?;
     let file = format != Format::Json;
-    if file && (across.page.is_some() || across.page_size.is_some()) {
-        return Err(ApiError::validation(InputIssue::query(
-            if across.page.is_some() {
-                "page"
-            } else {
-                "pageSize"
-            },
-            "a file holds every measurement the filters select: leave out page and pageSize",
-        )));
-    }
+    super::list_files::no_page(file, across.page, across.page_size, "measurement")?;
     let places = MeasurementQuery {
         period_from: across.period_from,
         period_to: across.period_to,
@@ -402,8 +393,22 @@ async fn list_measurements(
     filter.external_id = across.external_id;
     let mut conn = service::connect(&state.pool).await?;
     if file {
-        return super::measurement_files::serve(&mut conn, &caller.0, filter, (format, dialect))
-            .await;
+        let principal = &caller.0;
+        return super::list_files::serve(
+            "measurements",
+            measurements::export::columns(),
+            (format, dialect),
+            |sender| async move {
+                measurements::export::export(
+                    &mut conn,
+                    principal,
+                    filter,
+                    super::list_files::handing(sender),
+                )
+                .await
+            },
+        )
+        .await;
     }
     let found = measurements::list(
         &mut conn,

@@ -8,6 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::extract::{Body, Query, RequestBody, respond, version};
+use super::formats::negotiate::{self, Format};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams};
 use crate::auth::Caller;
@@ -68,25 +69,52 @@ pub struct OrganisationQuery {
     /// Items per page: default 50, at most 200.
     #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u32>,
+    /// `json` (a page, the default), or `csv` or `xlsx`: a file of every
+    /// organisation the filters select, in the columns an import reads back
+    /// (no `page` or `pageSize` then). Also by `Accept`.
+    #[param(pattern = "^(json|csv|xlsx)$")]
+    pub format: Option<String>,
+    /// The CSV dialect: `rfc4180` (the default) or `excel-nl-be` (BOM, `;`,
+    /// decimal comma, CRLF).
+    #[param(pattern = "^(rfc4180|excel-nl-be)$")]
+    pub dialect: Option<String>,
 }
 
-/// List organisations.
+/// List organisations. As a file (`format=csv` or `xlsx`): every
+/// organisation the filters select, by name, in the columns
+/// `POST /imports/organisations` reads, so that a file edited in a
+/// spreadsheet can be imported again; `X-Changes-Cursor` is the change-feed
+/// cursor to follow on from it.
 #[utoipa::path(
     tag = "organisations",
     params(OrganisationQuery),
     responses(
-        (status = 200, description = "A page of organisations", body = Paged<Organisation>),
+        (status = 200, description = "A page of organisations, or the file of all of them", content(
+            (Paged<Organisation> = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ), headers(("X-Changes-Cursor" = String, description = "With a file: the change-feed cursor that follows on from it"))),
         (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "A format the list does not answer in", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[get("/organisations")]
 async fn list_organisations(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     query: Query<OrganisationQuery>,
-) -> ApiResult<web::Json<Paged<Organisation>>> {
+) -> ApiResult<HttpResponse> {
     let query = query.0;
+    let format = negotiate::choose(
+        &req,
+        query.format.as_deref(),
+        &[Format::Json, Format::Csv, Format::Xlsx],
+    )?;
+    let dialect = negotiate::dialect(query.dialect.as_deref())?;
+    let file = format != Format::Json;
+    super::list_files::no_page(file, query.page, query.page_size, "organisation")?;
     let (page, size) = PageParams {
         page: query.page,
         page_size: query.page_size,
@@ -126,6 +154,24 @@ async fn list_organisations(
         external_id: query.external_id.clone(),
     };
     let mut conn = service::connect(&state.pool).await?;
+    if file {
+        let principal = &caller.0;
+        return super::list_files::serve(
+            "organisations",
+            organisations::export::columns(),
+            (format, dialect),
+            |sender| async move {
+                organisations::export::export(
+                    &mut conn,
+                    principal,
+                    filter,
+                    super::list_files::handing(sender),
+                )
+                .await
+            },
+        )
+        .await;
+    }
     let found = organisations::list(
         &mut conn,
         &caller.0,
@@ -143,13 +189,7 @@ async fn list_organisations(
         .one("enterpriseNumber", enterprise_number)
         .one("externalId", query.external_id)
         .one("sort", Some(sort));
-    Ok(web::Json(Paged::of(
-        found,
-        page,
-        size,
-        "/organisations",
-        &links.0,
-    )))
+    Ok(HttpResponse::Ok().json(Paged::of(found, page, size, "/organisations", &links.0)))
 }
 
 /// Create an organisation.

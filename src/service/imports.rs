@@ -5,8 +5,10 @@
 //! (or, not atomic, its good rows). A validation runs the same judgement and
 //! writes nothing.
 
+mod each;
 mod measurements;
 mod model;
+mod organisations;
 mod run;
 
 use uuid::Uuid;
@@ -16,9 +18,9 @@ pub use model::{
 };
 pub use run::{Submitted, Upload, submit};
 
-use super::{Conn, ServiceError, ServiceResult};
+use super::{Conn, ServiceError, ServiceResult, Writer};
 use crate::auth::permissions::{self, Operation, Resource};
-use crate::domain::records::{Columns, Format};
+use crate::domain::records::{Columns, Format, Record};
 use crate::domain::{Page, Principal, Role};
 use crate::storage::imports as store;
 
@@ -33,10 +35,12 @@ pub const STALLED_AFTER_SECONDS: i32 = 30;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportResource {
     Measurements,
+    Organisations,
 }
 
 impl ImportResource {
-    pub const ALL: [ImportResource; 1] = [ImportResource::Measurements];
+    pub const ALL: [ImportResource; 2] =
+        [ImportResource::Measurements, ImportResource::Organisations];
 
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == name)
@@ -45,6 +49,7 @@ impl ImportResource {
     pub fn as_str(self) -> &'static str {
         match self {
             ImportResource::Measurements => "measurements",
+            ImportResource::Organisations => "organisations",
         }
     }
 
@@ -52,13 +57,54 @@ impl ImportResource {
     pub fn columns(self) -> Columns {
         match self {
             ImportResource::Measurements => measurements::COLUMNS,
+            ImportResource::Organisations => organisations::COLUMNS,
         }
     }
 
     fn resource(self) -> Resource {
         match self {
             ImportResource::Measurements => Resource::Measurements,
+            ImportResource::Organisations => Resource::Organisations,
         }
+    }
+}
+
+/// The import of one kind of record: measurements judged a batch at a time
+/// and written set-based, the other kinds a row at a time through their
+/// single writes.
+enum Importer<'w> {
+    Measurements(measurements::Import<'w>),
+    Organisations(each::Import<'w, organisations::Organisations>),
+}
+
+impl<'w> Importer<'w> {
+    async fn begin(
+        conn: &mut Conn,
+        resource: ImportResource,
+        writer: &'w Writer<'w>,
+    ) -> ServiceResult<Self> {
+        Ok(match resource {
+            ImportResource::Measurements => Importer::Measurements(
+                measurements::Import::begin(conn, writer.principal, writer.actor()).await?,
+            ),
+            ImportResource::Organisations => Importer::Organisations(each::Import::new(writer)),
+        })
+    }
+
+    async fn apply(
+        &mut self,
+        conn: &mut Conn,
+        records: Vec<Record>,
+        batch: &mut Batch,
+    ) -> ServiceResult<Vec<RowResult>> {
+        let results = match self {
+            Importer::Measurements(import) => return import.apply(conn, records, batch).await,
+            Importer::Organisations(import) => import.apply(conn, records).await?,
+        };
+        if results.iter().any(|r| r.outcome == "rejected") {
+            batch.saw_rejection();
+        }
+        Ok(results)
     }
 }
 
@@ -229,5 +275,24 @@ pub fn format_of(media_type: &str) -> Option<Format> {
         "application/json" => Some(Format::Json),
         "application/x-ndjson" | "application/ndjson" | "application/jsonl" => Some(Format::Ndjson),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ImportResource;
+
+    #[test]
+    fn every_import_reads_the_columns_of_its_export() {
+        for resource in ImportResource::ALL {
+            let exported: Vec<String> = match resource {
+                ImportResource::Measurements => crate::service::measurements::export::columns(),
+                ImportResource::Organisations => crate::service::organisations::export::columns(),
+            }
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+            assert_eq!(exported, resource.columns(), "{}", resource.as_str());
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! Organisations: the partners that lead and take part in the work, and who
 //! may write which.
 
+pub mod export;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -97,7 +99,8 @@ pub struct OrganisationCreate {
     pub name: String,
     /// Kind of organisation.
     pub kind: OrganisationKind,
-    /// KBO enterprise number; `0123456749`, `0123.456.749` and `BE0123456749` are accepted.
+    /// KBO enterprise number; `0123456749`, `0123.456.749`, `BE0123456749` and
+    /// `123456749` (a spreadsheet dropped the leading zero) are accepted.
     #[schema(example = "0123.456.749")]
     pub enterprise_number: Option<String>,
     /// OVO code, `OVO` and six digits.
@@ -254,6 +257,26 @@ fn require(principal: &Principal, operation: Operation) -> ServiceResult<()> {
 pub async fn read(conn: &mut Conn, principal: &Principal, id: Uuid) -> ServiceResult<Organisation> {
     require(principal, Operation::Read)?;
     Organisation::from_row(store::get(conn, id).await?)
+}
+
+/// The organisation with this external id, else the one with this
+/// enterprise number (any notation), if any. Any signed-in caller.
+pub async fn find_by_key(
+    conn: &mut Conn,
+    principal: &Principal,
+    external_id: Option<&str>,
+    enterprise_number: Option<&str>,
+) -> ServiceResult<Option<Organisation>> {
+    require(principal, Operation::Read)?;
+    let number = enterprise_number.and_then(|n| EnterpriseNumber::parse(n).ok());
+    store::by_key(
+        conn,
+        external_id,
+        number.as_ref().map(EnterpriseNumber::as_str),
+    )
+    .await?
+    .map(Organisation::from_row)
+    .transpose()
 }
 
 /// A page of the organisations that `filter` selects, in `sort` order. Any signed-in caller.

@@ -76,6 +76,35 @@ pub async fn get(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<Organi
         .await?)
 }
 
+/// The organisation with this external id, else the one with this
+/// enterprise number (10 digits), if any.
+pub async fn by_key(
+    conn: &mut AsyncPgConnection,
+    external_id: Option<&str>,
+    enterprise_number: Option<&str>,
+) -> StorageResult<Option<OrganisationRow>> {
+    if let Some(external) = external_id {
+        let found = organisations::table
+            .filter(organisations::external_id.eq(external))
+            .select(OrganisationRow::as_select())
+            .first(conn)
+            .await
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    let Some(number) = enterprise_number else {
+        return Ok(None);
+    };
+    Ok(organisations::table
+        .filter(organisations::enterprise_number.eq(number))
+        .select(OrganisationRow::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
 /// Reads and locks the row for the rest of the transaction.
 pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<OrganisationRow> {
     Ok(organisations::table

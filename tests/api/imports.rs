@@ -41,7 +41,7 @@ async fn import(
 }
 
 /// The rows a query gives, as JSON objects.
-async fn rows(w: &World, query: &str) -> Value {
+pub async fn rows(w: &World, query: &str) -> Value {
     use diesel::QueryableByName;
     use diesel_async::RunQueryDsl;
     #[derive(QueryableByName)]
@@ -59,7 +59,7 @@ async fn rows(w: &World, query: &str) -> Value {
     serde_json::from_str(&found[0].j).unwrap()
 }
 
-async fn count(w: &World, table: &str, filter: &str) -> i64 {
+pub async fn count(w: &World, table: &str, filter: &str) -> i64 {
     let found = rows(
         w,
         &format!("SELECT count(*)::int8 AS n FROM {table} WHERE {filter}"),

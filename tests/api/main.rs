@@ -23,6 +23,7 @@ mod geography;
 mod health;
 mod helpers;
 mod import_files;
+mod import_organisations;
 mod imports;
 mod indicators;
 mod initiatives;

@@ -14,10 +14,9 @@ use serde_json::json;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use super::measurements::Import;
 use super::{
-    BATCH, Batch, ImportFailure, ImportJob, ImportResource, Mode, RowResult, fail_stalled,
-    may_import, view,
+    BATCH, Batch, ImportFailure, ImportJob, ImportResource, Importer, Mode, RowResult,
+    fail_stalled, may_import, view,
 };
 use crate::domain::Principal;
 use crate::domain::records::{self, FileError, Format, Record};
@@ -325,7 +324,7 @@ async fn apply(
     let committed = conn
         .transaction::<_, Stopped, _>(async |conn| {
             store::begin_keys(conn).await?;
-            let mut import = Import::begin(conn, principal, writer.actor()).await?;
+            let mut import = Importer::begin(conn, upload.resource, &writer).await?;
             let mut batch = Batch::new(mode, atomic);
             let mut tally = Tally::default();
             while let Some(records) = rx.recv().await {
