@@ -13,13 +13,14 @@ ADMIN_EMAIL ?= admin@example.org
 SKIP_DEMO ?= 0
 export RUST_LOG ?= info
 
-.PHONY: help run test fuzz fault stop clean build openapi lint spec-lint bench fmt
+.PHONY: help run test fuzz fault examples stop clean build openapi lint spec-lint bench fmt
 
 help:
 	@echo "make run     set up PostgreSQL, build, migrate, seed and serve on http://127.0.0.1:8080 (SKIP_DEMO=1: no demo data)"
 	@echo "make test    set up PostgreSQL and run the whole test suite"
 	@echo "make fuzz    schemathesis against the running service: all checks and phases, fixed seed"
-	@echo "make fault   stop PostgreSQL under a write load: 503s, recovery, no acknowledged write lost"
+	@echo "make fault   stop PostgreSQL under a write load (503s, recovery, no acknowledged write lost); kill -9 the server mid-import (nothing half-applied)"
+	@echo "make examples examples/sync_measurements.py and a generated Python client against the service"
 	@echo "make lint    cargo fmt --check, clippy -D warnings, OpenAPI lint"
 	@echo "make openapi regenerate openapi/openapi.json"
 	@echo "make bench   release build, benchmark data set, wrk against pgbench -S; writes bench/RESULTS.md"
@@ -55,6 +56,10 @@ fuzz: build
 
 fault: build
 	BIN=$(BIN) python3 scripts/fault.py
+	BIN=$(BIN) python3 scripts/fault_import.py
+
+examples: build
+	BIN=$(BIN) python3 scripts/integrators.py
 
 openapi: build
 	$(BIN) openapi > openapi/openapi.json

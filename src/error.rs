@@ -70,7 +70,8 @@ pub enum ApiError {
     #[error("payload too large")]
     PayloadTooLarge(usize),
     #[error("unsupported media type")]
-    UnsupportedMediaType,
+    /// What the request should send instead.
+    UnsupportedMediaType(&'static str),
     #[error("unprocessable: {0}")]
     Unprocessable(String),
     #[error("precondition required")]
@@ -164,7 +165,7 @@ impl ApiError {
             ApiError::Conflict(_) | ApiError::Exists { .. } => 7,
             ApiError::PreconditionFailed => 8,
             ApiError::PayloadTooLarge(_) => 9,
-            ApiError::UnsupportedMediaType => 10,
+            ApiError::UnsupportedMediaType(_) => 10,
             ApiError::Unprocessable(_) => 11,
             ApiError::PreconditionRequired => 12,
             ApiError::TooManyRequests { .. } => 13,
@@ -196,7 +197,7 @@ impl ApiError {
             }
             ApiError::PayloadTooLarge(0) => "the request body is too large".to_owned(),
             ApiError::PayloadTooLarge(limit) => format!("the request body exceeds {limit} bytes"),
-            ApiError::UnsupportedMediaType => "send the body as application/json".to_owned(),
+            ApiError::UnsupportedMediaType(instead) => (*instead).to_owned(),
             ApiError::PreconditionRequired => {
                 "this write needs an If-Match header with the current version (its ETag)".to_owned()
             }

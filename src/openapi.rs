@@ -156,6 +156,34 @@ fn named_form(name: &str) -> Option<serde_json::Value> {
     })
 }
 
+/// A spreadsheet is bytes: every XLSX response is a binary string, not an
+/// array of numbers.
+fn binary_files(value: &mut serde_json::Value) {
+    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let Some(paths) = value.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for operation in paths
+        .values_mut()
+        .filter_map(|p| p.as_object_mut())
+        .flat_map(|p| p.values_mut())
+    {
+        let Some(responses) = operation
+            .get_mut("responses")
+            .and_then(|r| r.as_object_mut())
+        else {
+            continue;
+        };
+        for response in responses.values_mut() {
+            if let Some(content) =
+                response.pointer_mut(&format!("/content/{}", XLSX.replace('/', "~1")))
+            {
+                content["schema"] = serde_json::json!({"type": "string", "format": "binary"});
+            }
+        }
+    }
+}
+
 /// Writes the service's text rules into every string schema: a named form
 /// where the name has one, else a pattern by kind of text for bounded strings.
 fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
@@ -166,6 +194,20 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
     {
         for schema in schemas.values_mut() {
             refine_properties(schema);
+        }
+        // The 422 of an import refused whole carries the import's report.
+        if let Some(properties) = schemas
+            .get_mut("Problem")
+            .and_then(|p| p.pointer_mut("/properties"))
+            .and_then(|p| p.as_object_mut())
+        {
+            properties.insert(
+                "import".into(),
+                serde_json::json!({
+                    "$ref": "#/components/schemas/ImportJob",
+                    "description": "On a 422 of an import refused whole (`import-rejected`, `import-failed`): the import and its report"
+                }),
+            );
         }
         // An import's resource names a collection, not an audited kind.
         for (schema, at) in [
@@ -183,6 +225,11 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
             }
         }
         reference_page_items(schemas);
+    }
+    binary_files(&mut value);
+    // Served while clients move to `POST /imports/municipalities`.
+    if let Some(old) = value.pointer_mut("/paths/~1api~1v1~1municipalities~1import/post") {
+        old["deprecated"] = true.into();
     }
     if let Some(import) = value.pointer_mut(
         "/paths/~1api~1v1~1municipalities~1import/post/requestBody/content/application~1json/schema",

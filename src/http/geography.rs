@@ -12,7 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(municipalities::list_municipalities)
         .service(municipalities::create_municipality)
-        .service(import::import_municipalities)
+        .service(import::load_municipalities)
         .service(municipalities::read_municipality)
         .service(municipalities::update_municipality)
         .service(municipalities::delete_municipality)

@@ -35,6 +35,7 @@ fn names_a_job(ctx: &actix_web::guard::GuardContext<'_>) -> bool {
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(import_measurements)
         .service(import_organisations)
+        .service(import_municipalities)
         .service(list_imports)
         .service(read_import)
         .service(import_rows);
@@ -135,6 +136,21 @@ import_operation!(
     ImportResource::Organisations
 );
 
+import_operation!(
+    /// Import a file of municipalities (administrators). The CSV columns are
+    /// those of the municipalities' CSV export (`GET /municipalities?format=csv`);
+    /// JSON is an array of objects, or one object per line, with the same
+    /// names. A row names a municipality by its NIS code, which never changes;
+    /// an unknown one is a new municipality. A column left out leaves a value
+    /// as it is; an **empty cell means no value** and clears it (a required
+    /// one is refused). Each row is a single create or update, so a move to
+    /// another region is refused while initiatives naming the municipality
+    /// would lie outside their regions. Replaces `POST /municipalities/import`.
+    import_municipalities,
+    "/imports/municipalities",
+    ImportResource::Municipalities
+);
+
 /// Receives the file and files the import.
 async fn file_import(
     req: HttpRequest,
@@ -168,7 +184,9 @@ async fn file_import(
                 .as_ref()
                 .map_or("", |m| m.essence_str()),
         )
-        .ok_or(ApiError::UnsupportedMediaType)?,
+        .ok_or(ApiError::UnsupportedMediaType(
+            "send the file as text/csv, application/json or application/x-ndjson, or name it with format=csv|json|ndjson",
+        ))?,
     };
     let idempotency_key = super::idempotency::key(&req)?;
     let (file, sha256, bytes) = receive(payload, state.settings.import_max_bytes).await?;

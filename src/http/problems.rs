@@ -9,11 +9,14 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
 use crate::error::{ApiError, InputIssue};
 
+/// What a request with a body of another media type is told.
+const JSON_ONLY: &str = "send the body as application/json";
+
 pub fn json_payload_error(error: &JsonPayloadError) -> ApiError {
     match error {
         JsonPayloadError::OverflowKnownLength { limit, .. }
         | JsonPayloadError::Overflow { limit } => ApiError::PayloadTooLarge(*limit),
-        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(JSON_ONLY),
         JsonPayloadError::Deserialize(e) | JsonPayloadError::Serialize(e) => {
             let detail = e.to_string();
             ApiError::BadRequest(format!("the body is not valid JSON: {detail}"))
@@ -226,7 +229,7 @@ pub fn ensure_problem<B: actix_web::body::MessageBody + 'static>(
         405 => ApiError::MethodNotAllowed(Vec::new()),
         406 => ApiError::NotAcceptable("the requested media type is not available".to_owned()),
         413 => ApiError::PayloadTooLarge(0),
-        415 => ApiError::UnsupportedMediaType,
+        415 => ApiError::UnsupportedMediaType(JSON_ONLY),
         503 => ApiError::Unavailable(format!("{status}")),
         _ if status.is_server_error() => ApiError::Internal(format!("unmapped {status}")),
         _ => ApiError::BadRequest(format!("request refused ({status})")),

@@ -8,6 +8,7 @@
 mod each;
 mod measurements;
 mod model;
+mod municipalities;
 mod organisations;
 mod run;
 
@@ -36,6 +37,7 @@ pub const STALLED_AFTER_SECONDS: i32 = 30;
 pub enum ImportResource {
     Measurements,
     Organisations,
+    Municipalities,
 }
 
 impl ImportResource {
@@ -50,6 +52,7 @@ impl ImportResource {
         match self {
             ImportResource::Measurements => "measurements",
             ImportResource::Organisations => "organisations",
+            ImportResource::Municipalities => "municipalities",
         }
     }
 
@@ -58,6 +61,7 @@ impl ImportResource {
         match self {
             ImportResource::Measurements => measurements::COLUMNS,
             ImportResource::Organisations => organisations::COLUMNS,
+            ImportResource::Municipalities => municipalities::COLUMNS,
         }
     }
 
@@ -65,6 +69,7 @@ impl ImportResource {
         match self {
             ImportResource::Measurements => Resource::Measurements,
             ImportResource::Organisations => Resource::Organisations,
+            ImportResource::Municipalities => Resource::ReferenceData,
         }
     }
 }
@@ -75,6 +80,7 @@ impl ImportResource {
 enum Importer<'w> {
     Measurements(measurements::Import<'w>),
     Organisations(each::Import<'w, organisations::Organisations>),
+    Municipalities(each::Import<'w, municipalities::Municipalities>),
 }
 
 impl<'w> Importer<'w> {
@@ -88,6 +94,7 @@ impl<'w> Importer<'w> {
                 measurements::Import::begin(conn, writer.principal, writer.actor()).await?,
             ),
             ImportResource::Organisations => Importer::Organisations(each::Import::new(writer)),
+            ImportResource::Municipalities => Importer::Municipalities(each::Import::new(writer)),
         })
     }
 
@@ -100,6 +107,7 @@ impl<'w> Importer<'w> {
         let results = match self {
             Importer::Measurements(import) => return import.apply(conn, records, batch).await,
             Importer::Organisations(import) => import.apply(conn, records).await?,
+            Importer::Municipalities(import) => import.apply(conn, records).await?,
         };
         if results.iter().any(|r| r.outcome == "rejected") {
             batch.saw_rejection();
@@ -288,6 +296,7 @@ mod tests {
             let exported: Vec<String> = match resource {
                 ImportResource::Measurements => crate::service::measurements::export::columns(),
                 ImportResource::Organisations => crate::service::organisations::export::columns(),
+                ImportResource::Municipalities => crate::service::municipalities::export::columns(),
             }
             .into_iter()
             .map(|c| c.name)

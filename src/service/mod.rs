@@ -15,6 +15,7 @@ pub mod audit;
 pub mod challenges;
 pub mod changes;
 pub mod conferences;
+pub mod exports;
 pub mod gbo_projects;
 pub mod idempotency;
 pub mod imports;

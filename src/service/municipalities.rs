@@ -2,6 +2,7 @@
 //! municipalities merge; readable by anyone, maintained by administrators.
 //! Their rules serve a single write and each item of an import alike.
 
+pub mod export;
 pub mod import;
 mod rules;
 

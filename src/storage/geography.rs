@@ -230,7 +230,7 @@ pub struct MunicipalityChanges {
     pub valid_to: Option<Option<NaiveDate>>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct MunicipalityFilter {
     pub q: Option<String>,
     pub region: Vec<String>,

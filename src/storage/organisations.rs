@@ -58,7 +58,7 @@ pub struct OrganisationChanges {
     pub external_id: Option<Option<String>>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct OrganisationFilter {
     pub q: Option<String>,
     pub kind: Vec<String>,

@@ -133,6 +133,7 @@ const TABLE: &[(&str, Rule)] = &[
     ("GET /api/v1/changes", Rule::SignedIn),
     ("POST /api/v1/imports/measurements", Rule::Writer),
     ("POST /api/v1/imports/organisations", Rule::Writer),
+    ("POST /api/v1/imports/municipalities", Rule::Admin),
     ("GET /api/v1/imports", Rule::SignedIn),
     ("GET /api/v1/imports/{id}", Rule::OwnImport),
     ("GET /api/v1/imports/{id}/rows", Rule::OwnImport),

@@ -1,4 +1,4 @@
-//! Imports of organisations: each row a single create or update, matched by
+//! Imports of organisations and municipalities: each row a single create or update, matched by
 //! id, external id or KBO number in any usual notation; the file export
 //! round-trips unchanged; rights, rules and repeats are named per row.
 
@@ -9,10 +9,20 @@ use crate::fixtures::World;
 use crate::imports::count;
 
 async fn import(w: &World, token: &str, query: &str, file: &str) -> (StatusCode, Value) {
+    import_into(w, "organisations", token, query, file).await
+}
+
+async fn import_into(
+    w: &World,
+    resource: &str,
+    token: &str,
+    query: &str,
+    file: &str,
+) -> (StatusCode, Value) {
     let res = w
         .app
         .client
-        .post(w.app.url(&format!("/api/v1/imports/organisations{query}")))
+        .post(w.app.url(&format!("/api/v1/imports/{resource}{query}")))
         .bearer_auth(token)
         .header("content-type", "text/csv")
         .body(file.to_owned())
@@ -212,5 +222,85 @@ Dubbel,caw,456789034,limburg
 
     // A reader files no imports.
     let (status, _) = import(&w, &w.reader, "", "name,kind\nNieuw,caw\n").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[actix_web::test]
+async fn municipalities_round_trip_and_each_row_is_the_single_write() {
+    let w = World::new().await;
+    let (status, report) = import_into(
+        &w,
+        "municipalities",
+        &w.admin,
+        "?atomic=false",
+        "nisCode,name,regionId,validFrom\n99001,Nieuwgem,limburg,2025-01-01\n99002,Fout,limburg,1-1-2025\n",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["counts"]["created"], 1, "{report}");
+    let issue = &report["rejectedRows"][0];
+    assert_eq!(issue["line"], 3, "{report}");
+    assert_eq!(issue["issues"][0]["column"], "validFrom");
+    assert!(
+        issue["issues"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2025-01-31"),
+        "{report}"
+    );
+
+    let res = w
+        .app
+        .get("/api/v1/municipalities?format=csv&region=limburg&dialect=excel-nl-be")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let file = res.text().await.unwrap();
+    assert!(file.contains("nisCode;name;nameFr"), "{file}");
+    assert!(file.contains("99001;Nieuwgem;"), "{file}");
+    let before = count(&w, "audit_log", "resource = 'municipality'").await;
+    let (status, report) = import_into(&w, "municipalities", &w.admin, "", &file).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        report["counts"]["unchanged"], report["counts"]["read"],
+        "{report}"
+    );
+    assert_eq!(
+        count(&w, "audit_log", "resource = 'municipality'").await,
+        before
+    );
+
+    let (_, report) = import_into(
+        &w,
+        "municipalities",
+        &w.admin,
+        "",
+        "nisCode,validTo\n99001,2025-12-31\n",
+    )
+    .await;
+    assert_eq!(report["counts"]["updated"], 1, "{report}");
+    let nieuwgem = w
+        .app
+        .get("/api/v1/municipalities/99001")
+        .send()
+        .await
+        .unwrap();
+    let nieuwgem: Value = nieuwgem.json().await.unwrap();
+    assert_eq!(nieuwgem["validTo"], "2025-12-31");
+    assert_eq!(
+        count(&w, "audit_log", "resource = 'municipality'").await,
+        before + 1
+    );
+
+    // Only administrators maintain municipalities.
+    let (status, _) = import_into(
+        &w,
+        "municipalities",
+        &w.steering,
+        "",
+        "nisCode,name\n99001,X\n",
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -22,6 +22,9 @@ use crate::startup::AppState;
 /// `[index].field`; an item that would move a municipality out of the regions
 /// of initiatives that name it is a 409 that names the item and them. Every
 /// created or changed municipality gets an audit entry.
+///
+/// Deprecated: `POST /imports/municipalities` takes the same municipalities
+/// as a file (CSV or JSON) and reports every row.
 #[utoipa::path(
     tag = "municipalities",
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body within 24 hours get the first answer again"),),
@@ -36,7 +39,7 @@ use crate::startup::AppState;
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[post("/municipalities/import")]
-pub(super) async fn import_municipalities(
+pub(super) async fn load_municipalities(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,

@@ -9,7 +9,9 @@ use utoipa::IntoParams;
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::{ApiResult, Problem};
 use crate::http::extract::{Body, Query, RequestBody, version, versioned};
+use crate::http::formats::negotiate::{self, Format};
 use crate::http::idempotency;
+use crate::http::list_files;
 use crate::http::pagination::{PageParams, Paged};
 use crate::http::write::{self, LinkParams};
 use crate::service::municipalities::{
@@ -67,25 +69,51 @@ pub struct MunicipalityQuery {
     /// Items per page: default 50, at most 200.
     #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u32>,
+    /// `json` (a page, the default), or `csv` or `xlsx`: a file of every
+    /// municipality the filters select, in the columns an import reads back
+    /// (no `page` or `pageSize` then). Also by `Accept`.
+    #[param(pattern = "^(json|csv|xlsx)$")]
+    pub format: Option<String>,
+    /// The CSV dialect: `rfc4180` (the default) or `excel-nl-be` (BOM, `;`,
+    /// decimal comma, CRLF).
+    #[param(pattern = "^(rfc4180|excel-nl-be)$")]
+    pub dialect: Option<String>,
 }
 
-/// List municipalities.
+/// List municipalities. As a file (`format=csv` or `xlsx`): every
+/// municipality the filters select, by NIS code, in the columns
+/// `POST /imports/municipalities` reads; `X-Changes-Cursor` is the
+/// change-feed cursor to follow on from it.
 #[utoipa::path(
     tag = "municipalities",
     params(MunicipalityQuery),
     responses(
-        (status = 200, description = "A page of municipalities", body = Paged<Municipality>),
+        (status = 200, description = "A page of municipalities, or the file of all of them", content(
+            (Paged<Municipality> = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ), headers(("X-Changes-Cursor" = String, description = "With a file: the change-feed cursor that follows on from it"))),
         (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "A format the list does not answer in", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[get("/municipalities")]
 pub(super) async fn list_municipalities(
+    req: HttpRequest,
     state: web::Data<AppState>,
     _caller: MaybeCaller,
     query: Query<MunicipalityQuery>,
-) -> ApiResult<web::Json<Paged<Municipality>>> {
+) -> ApiResult<HttpResponse> {
     let query = query.0;
+    let format = negotiate::choose(
+        &req,
+        query.format.as_deref(),
+        &[Format::Json, Format::Csv, Format::Xlsx],
+    )?;
+    let dialect = negotiate::dialect(query.dialect.as_deref())?;
+    let file = format != Format::Json;
+    list_files::no_page(file, query.page, query.page_size, "municipality")?;
     let (page, size) = PageParams {
         page: query.page,
         page_size: query.page_size,
@@ -102,6 +130,17 @@ pub(super) async fn list_municipalities(
         valid_on: query.valid_on,
     };
     let mut conn = service::connect(&state.pool).await?;
+    if file {
+        return list_files::serve(
+            "municipalities",
+            municipalities::export::columns(),
+            (format, dialect),
+            |sender| async move {
+                municipalities::export::export(&mut conn, filter, list_files::handing(sender)).await
+            },
+        )
+        .await;
+    }
     let (items, total) = municipalities::list(
         &mut conn,
         &filter,
@@ -116,7 +155,7 @@ pub(super) async fn list_municipalities(
         .many("province", &query.province)
         .one("validOn", query.valid_on)
         .one("sort", Some(sort));
-    Ok(web::Json(Paged::new(
+    Ok(HttpResponse::Ok().json(Paged::new(
         items,
         total,
         page,

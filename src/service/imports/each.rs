@@ -250,6 +250,16 @@ fn repeated(name: &str, (record, line): (u32, u32)) -> RowIssue {
     )
 }
 
+/// What reading a date can say, none of which names what a date looks like.
+const DATE_ERRORS: [&str; 6] = [
+    "trailing input",
+    "premature end of input",
+    "input contains invalid characters",
+    "input is out of range",
+    "input is not enough for unique date and time",
+    "no possible date and time matching input",
+];
+
 /// The row as the body of a write; what keeps it from being one names its
 /// column.
 fn body<T: DeserializeOwned>(row: Row) -> Result<T, RowIssue> {
@@ -268,6 +278,9 @@ fn body<T: DeserializeOwned>(row: Row) -> Result<T, RowIssue> {
             ),
             None if detail.starts_with("invalid type: null") => {
                 RowIssue::new(Some(&path), "required", "is required: the cell is empty")
+            }
+            None if DATE_ERRORS.contains(&detail.as_str()) => {
+                RowIssue::new(Some(&path), "invalid", "must be a date, as 2025-01-31")
             }
             None => RowIssue::new((path != ".").then_some(path.as_str()), "invalid", detail),
         }

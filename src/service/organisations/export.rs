@@ -4,13 +4,11 @@
 
 use super::{Organisation, OrganisationFilter, require};
 use crate::auth::permissions::Operation;
+use crate::domain::Principal;
 use crate::domain::table::{Cell, CellKind, Column};
-use crate::domain::{Page, Principal};
-use crate::service::{Conn, ServiceError, ServiceResult};
+use crate::service::exports::{batches, in_snapshot};
+use crate::service::{Conn, ServiceResult};
 use crate::storage::organisations as store;
-
-/// Organisations read and handed on together.
-const BATCH: i64 = 1000;
 
 /// The columns of the file: those an import of organisations reads.
 pub fn columns() -> Vec<Column> {
@@ -58,38 +56,21 @@ pub async fn export<F, Fut>(
     conn: &mut Conn,
     principal: &Principal,
     filter: OrganisationFilter,
-    mut each: F,
+    each: F,
 ) -> ServiceResult<String>
 where
     F: FnMut(Vec<Vec<Cell>>) -> Fut + Send,
     Fut: Future<Output = bool> + Send,
 {
     require(principal, Operation::Read)?;
-    conn.build_transaction()
-        .read_only()
-        .repeatable_read()
-        .run::<_, ServiceError, _>(async |conn| {
-            let cursor = crate::service::changes::cursor_of_snapshot(conn).await?;
-            let mut offset = 0;
-            loop {
-                let page = Page {
-                    offset,
-                    limit: BATCH,
-                };
-                let (rows, _) = store::list(conn, &filter, "name", &page).await?;
-                if rows.is_empty() {
-                    break;
-                }
-                offset += BATCH;
-                let cells = rows
-                    .into_iter()
-                    .map(|r| Organisation::from_row(r).map(row))
-                    .collect::<ServiceResult<Vec<_>>>()?;
-                if !each(cells).await {
-                    break;
-                }
-            }
-            Ok(cursor)
+    let batch = batches(move |conn, page| {
+        let filter = filter.clone();
+        Box::pin(async move {
+            let (rows, _) = store::list(conn, &filter, "name", &page).await?;
+            rows.into_iter()
+                .map(|r| Organisation::from_row(r).map(row))
+                .collect()
         })
-        .await
+    });
+    in_snapshot(conn, batch, each).await
 }

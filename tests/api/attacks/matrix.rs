@@ -392,9 +392,9 @@ impl Matrix {
                 "period": "2024Q1", "place": {"type": "region", "code": Self::region(scope)},
                 "value": 3})),
             "PATCH /api/v1/measurements/{id}" => Some(json!({"value": 4})),
-            "POST /api/v1/imports/measurements" | "POST /api/v1/imports/organisations" => {
-                Some(json!([]))
-            }
+            "POST /api/v1/imports/measurements"
+            | "POST /api/v1/imports/organisations"
+            | "POST /api/v1/imports/municipalities" => Some(json!([])),
             _ if method == Method::PATCH => Some(match kind {
                 "regions" | "municipalities" | "primaryCareZones" => json!({"name": "Ander"}),
                 _ => json!({"title": "Ander"}),
