@@ -110,7 +110,7 @@ BUSINESS_RULES = [
     r"^must not come before `from`$",
     r"^must not be after today",
     # a list as a file holds the whole collection: no paging then
-    r"^a file holds every \w+ the filters select",
+    r"^a file holds every [\w ]+ the filters select",
     # the change feed's cursor is opaque: only the feed makes one
     r"^is not a cursor of this feed",
 ]

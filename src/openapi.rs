@@ -156,6 +156,35 @@ fn named_form(name: &str) -> Option<serde_json::Value> {
     })
 }
 
+/// An import's CSV or NDJSON body is a file: any text is one, and what it
+/// holds is judged row by row or refused whole (a 422 naming line and
+/// byte). Its schema constrains nothing, so that no client or fuzzer takes a
+/// number sent as text for a malformed request.
+fn any_text_files(value: &mut serde_json::Value) {
+    let Some(paths) = value.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        if !path.starts_with("/api/v1/imports/") {
+            continue;
+        }
+        let Some(content) = item
+            .pointer_mut("/post/requestBody/content")
+            .and_then(|c| c.as_object_mut())
+        else {
+            continue;
+        };
+        for (media, description) in [
+            ("text/csv", "The file: CSV with a header row"),
+            ("application/x-ndjson", "The file: one JSON object per line"),
+        ] {
+            if let Some(body) = content.get_mut(media) {
+                body["schema"] = serde_json::json!({"description": description});
+            }
+        }
+    }
+}
+
 /// A spreadsheet is bytes: every XLSX response is a binary string, not an
 /// array of numbers.
 fn binary_files(value: &mut serde_json::Value) {
@@ -227,6 +256,7 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
         reference_page_items(schemas);
     }
     binary_files(&mut value);
+    any_text_files(&mut value);
     // Served while clients move to `POST /imports/municipalities`.
     if let Some(old) = value.pointer_mut("/paths/~1api~1v1~1municipalities~1import/post") {
         old["deprecated"] = true.into();

@@ -81,25 +81,49 @@ pub struct GboProjectQuery {
     /// Items per page: default 50, at most 200.
     #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u32>,
+    /// `json` (a page, the default), or `csv` or `xlsx`: a file of every
+    /// GBO project the filters select, in the columns an import reads back
+    /// (no `page` or `pageSize` then). Also by `Accept`.
+    #[param(pattern = "^(json|csv|xlsx)$")]
+    pub format: Option<String>,
+    /// The CSV dialect: `rfc4180` (the default) or `excel-nl-be` (BOM, `;`,
+    /// decimal comma, CRLF).
+    #[param(pattern = "^(rfc4180|excel-nl-be)$")]
+    pub dialect: Option<String>,
 }
 
-/// List GBO projects. Filters combine with AND; a repeated filter matches any of its values.
+/// List GBO projects. Filters combine with AND; a repeated filter matches
+/// any of its values. As a file (`format=csv` or `xlsx`): every project the
+/// filters select, by name, in the columns `POST /imports/gboProjects`
+/// reads; `X-Changes-Cursor` is the change-feed cursor to follow on from it.
 #[utoipa::path(
     tag = "gboProjects",
     params(GboProjectQuery),
     responses(
-        (status = 200, description = "A page of GBO projects", body = Paged<GboProject>),
+        (status = 200, description = "A page of GBO projects, or the file of all of them", content(
+            (Paged<GboProject> = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ), headers(("X-Changes-Cursor" = String, description = "With a file: the change-feed cursor that follows on from it"))),
         (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "A format the list does not answer in", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[get("/gboProjects")]
 async fn list_gbo_projects(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     query: Query<GboProjectQuery>,
-) -> ApiResult<web::Json<Paged<GboProject>>> {
+) -> ApiResult<HttpResponse> {
     let query = query.0;
+    let file = super::list_files::requested(
+        &req,
+        (query.format.as_deref(), query.dialect.as_deref()),
+        (query.page, query.page_size),
+        "GBO project",
+    )?;
     let (page, size) = PageParams {
         page: query.page,
         page_size: query.page_size,
@@ -133,6 +157,24 @@ async fn list_gbo_projects(
         external_id: query.external_id.clone(),
     };
     let mut conn = service::connect(&state.pool).await?;
+    if let Some(file) = file {
+        let principal = &caller.0;
+        return super::list_files::serve(
+            "gboProjects",
+            gbo_projects::export::columns(),
+            file,
+            |sender| async move {
+                gbo_projects::export::export(
+                    &mut conn,
+                    principal,
+                    selection,
+                    super::list_files::handing(sender),
+                )
+                .await
+            },
+        )
+        .await;
+    }
     let found = gbo_projects::list(
         &mut conn,
         &caller.0,
@@ -151,13 +193,7 @@ async fn list_gbo_projects(
         .one("primaryCareZone", query.primary_care_zone)
         .one("externalId", query.external_id)
         .one("sort", Some(sort));
-    Ok(web::Json(Paged::of(
-        found,
-        page,
-        size,
-        "/gboProjects",
-        &links.0,
-    )))
+    Ok(HttpResponse::Ok().json(Paged::of(found, page, size, "/gboProjects", &links.0)))
 }
 
 /// Create a GBO project.

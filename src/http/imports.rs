@@ -36,6 +36,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(import_measurements)
         .service(import_organisations)
         .service(import_municipalities)
+        .service(import_indicators)
+        .service(import_initiatives)
+        .service(import_gbo_projects)
         .service(list_imports)
         .service(read_import)
         .service(import_rows);
@@ -149,6 +152,51 @@ import_operation!(
     import_municipalities,
     "/imports/municipalities",
     ImportResource::Municipalities
+);
+
+import_operation!(
+    /// Import a file of indicators. The CSV columns are those of the
+    /// indicators' CSV export (`GET /indicators?format=csv`): the baseline
+    /// is `baselineValue` and `baselineDate`, the subject `subjectType` and
+    /// `subjectId`, the targets one cell as `2025-12-31=120 | 2026-12-31=150`,
+    /// `cumulative` `true` or `false`. Rows are matched by `id`, else by
+    /// `externalId`, else by the code on the subject. A column left out
+    /// leaves a value as it is; an **empty cell means no value** and clears it.
+    /// Each row is a single create or update, with its rights (a coordinator
+    /// writes the indicators of work in their region).
+    import_indicators,
+    "/imports/indicators",
+    ImportResource::Indicators
+);
+
+import_operation!(
+    /// Import a file of initiatives. The CSV columns are those of the
+    /// initiatives' CSV export (`GET /initiatives?format=csv`); lists
+    /// (`partnerOrganisationIds`, `regions`, `municipalities`) are one cell
+    /// each, separated by `|`. Rows are matched by `id`, else by
+    /// `externalId`, else by the code in the plan of the row's action. A new
+    /// initiative may give its `status` and `progress`; later they change by
+    /// progress updates. A column left out leaves a value as it is; an
+    /// **empty cell means no value** and clears it. Each row is a single
+    /// create or update, with its rights (a coordinator's row for another
+    /// region is refused).
+    import_initiatives,
+    "/imports/initiatives",
+    ImportResource::Initiatives
+);
+
+import_operation!(
+    /// Import a file of GBO projects. The CSV columns are those of the
+    /// projects' CSV export (`GET /gboProjects?format=csv`): the
+    /// municipalities one cell separated by `|`, the partners one cell of
+    /// `organisationId=part` separated by `|`, the contact as `contactName`,
+    /// `contactEmail` and `contactPhone`. Rows are matched by `id`, else by
+    /// `externalId`. A column left out leaves a value as it is; an **empty
+    /// cell means no value** and clears it. Each row is a single create or
+    /// update, with its rights.
+    import_gbo_projects,
+    "/imports/gboProjects",
+    ImportResource::GboProjects
 );
 
 /// Receives the file and files the import.

@@ -98,6 +98,15 @@ pub struct IndicatorQuery {
     /// Items per page: default 50, at most 200.
     #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u32>,
+    /// `json` (a page, the default), or `csv` or `xlsx`: a file of every
+    /// indicator the filters select, in the columns an import reads back
+    /// (no `page` or `pageSize` then). Also by `Accept`.
+    #[param(pattern = "^(json|csv|xlsx)$")]
+    pub format: Option<String>,
+    /// The CSV dialect: `rfc4180` (the default) or `excel-nl-be` (BOM, `;`,
+    /// decimal comma, CRLF).
+    #[param(pattern = "^(rfc4180|excel-nl-be)$")]
+    pub dialect: Option<String>,
 }
 
 const SORTS: &[&str] = &["code", "name", "createdAt", "updatedAt"];
@@ -106,23 +115,38 @@ fn query_issue(name: &str, detail: &str) -> ApiError {
     ApiError::validation(InputIssue::query(name, detail))
 }
 
-/// List indicators. Filters combine with AND; a repeated filter matches any of its values.
+/// List indicators. Filters combine with AND; a repeated filter matches any
+/// of its values. As a file (`format=csv` or `xlsx`): every indicator the
+/// filters select, by code, in the columns `POST /imports/indicators` reads;
+/// `X-Changes-Cursor` is the change-feed cursor to follow on from it.
 #[utoipa::path(
     tag = "indicators",
     params(IndicatorQuery),
     responses(
-        (status = 200, description = "A page of indicators", body = Paged<Indicator>),
+        (status = 200, description = "A page of indicators, or the file of all of them", content(
+            (Paged<Indicator> = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ), headers(("X-Changes-Cursor" = String, description = "With a file: the change-feed cursor that follows on from it"))),
         (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "A format the list does not answer in", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[get("/indicators")]
 async fn list_indicators(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     query: Query<IndicatorQuery>,
-) -> ApiResult<web::Json<Paged<Indicator>>> {
+) -> ApiResult<HttpResponse> {
     let query = query.0;
+    let file = super::list_files::requested(
+        &req,
+        (query.format.as_deref(), query.dialect.as_deref()),
+        (query.page, query.page_size),
+        "indicator",
+    )?;
     let (page, size) = PageParams {
         page: query.page,
         page_size: query.page_size,
@@ -163,6 +187,24 @@ async fn list_indicators(
         q: q.clone(),
     };
     let mut conn = service::connect(&state.pool).await?;
+    if let Some(file) = file {
+        let principal = &caller.0;
+        return super::list_files::serve(
+            "indicators",
+            indicators::export::columns(),
+            file,
+            |sender| async move {
+                indicators::export::export(
+                    &mut conn,
+                    principal,
+                    selection,
+                    super::list_files::handing(sender),
+                )
+                .await
+            },
+        )
+        .await;
+    }
     let found = indicators::list(
         &mut conn,
         &caller.0,
@@ -183,13 +225,7 @@ async fn list_indicators(
         .one("externalId", query.external_id)
         .one("q", q)
         .one("sort", Some(sort));
-    Ok(web::Json(Paged::of(
-        found,
-        page,
-        size,
-        "/indicators",
-        &links.0,
-    )))
+    Ok(HttpResponse::Ok().json(Paged::of(found, page, size, "/indicators", &links.0)))
 }
 
 /// Create an indicator for the plan, an action, an initiative or a GBO

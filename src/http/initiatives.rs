@@ -125,6 +125,15 @@ pub struct InitiativeQuery {
     /// Items per page: default 50, at most 200.
     #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u32>,
+    /// `json` (a page, the default), or `csv` or `xlsx`: a file of every
+    /// initiative the filters select, in the columns an import reads back
+    /// (no `page` or `pageSize` then). Also by `Accept`.
+    #[param(pattern = "^(json|csv|xlsx)$")]
+    pub format: Option<String>,
+    /// The CSV dialect: `rfc4180` (the default) or `excel-nl-be` (BOM, `;`,
+    /// decimal comma, CRLF).
+    #[param(pattern = "^(rfc4180|excel-nl-be)$")]
+    pub dialect: Option<String>,
 }
 
 const SORTS: &[&str] = &[
@@ -141,24 +150,40 @@ fn query_issue(name: &str, detail: &str) -> ApiError {
     ApiError::validation(InputIssue::query(name, detail))
 }
 
-/// List initiatives. Filters combine with AND; a repeated filter matches any of its values.
+/// List initiatives. Filters combine with AND; a repeated filter matches any
+/// of its values. As a file (`format=csv` or `xlsx`): every initiative the
+/// filters select, by code, in the columns `POST /imports/initiatives`
+/// reads (lists in a cell separated by ` | `); `X-Changes-Cursor` is the
+/// change-feed cursor to follow on from it.
 #[utoipa::path(
     tag = "initiatives",
     params(InitiativeQuery),
     responses(
-        (status = 200, description = "A page of initiatives", body = Paged<Initiative>),
+        (status = 200, description = "A page of initiatives, or the file of all of them", content(
+            (Paged<Initiative> = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ), headers(("X-Changes-Cursor" = String, description = "With a file: the change-feed cursor that follows on from it"))),
         (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "A format the list does not answer in", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[get("/initiatives")]
 async fn list_initiatives(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: MaybeCaller,
     query: Query<InitiativeQuery>,
-) -> ApiResult<web::Json<Paged<Initiative>>> {
+) -> ApiResult<HttpResponse> {
     let audience = write::plan_audience(&caller, &state)?;
     let query = query.0;
+    let file = super::list_files::requested(
+        &req,
+        (query.format.as_deref(), query.dialect.as_deref()),
+        (query.page, query.page_size),
+        "initiative",
+    )?;
     let (page, size) = PageParams {
         page: query.page,
         page_size: query.page_size,
@@ -213,6 +238,23 @@ async fn list_initiatives(
         q: q.clone(),
     };
     let mut conn = service::connect(&state.pool).await?;
+    if let Some(file) = file {
+        return super::list_files::serve(
+            "initiatives",
+            initiatives::export::columns(),
+            file,
+            |sender| async move {
+                initiatives::export::export(
+                    &mut conn,
+                    audience,
+                    selection,
+                    super::list_files::handing(sender),
+                )
+                .await
+            },
+        )
+        .await;
+    }
     let found = initiatives::list(
         &mut conn,
         audience,
@@ -237,13 +279,7 @@ async fn list_initiatives(
         .one("externalId", query.external_id)
         .one("q", q)
         .one("sort", Some(sort));
-    Ok(web::Json(Paged::of(
-        found,
-        page,
-        size,
-        "/initiatives",
-        &links.0,
-    )))
+    Ok(HttpResponse::Ok().json(Paged::of(found, page, size, "/initiatives", &links.0)))
 }
 
 /// Create an initiative. Steering and administrators anywhere; a coordinator in

@@ -2,11 +2,11 @@
 //! kind reads back, every record the filters select read in one snapshot,
 //! with the change-feed cursor that follows on from it.
 
-use actix_web::HttpResponse;
 use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
 
 use super::formats::csv::{self, Dialect};
-use super::formats::negotiate::{Format, XLSX_TYPE};
+use super::formats::negotiate::{self, Format, XLSX_TYPE};
 use super::reports::render::{RowSender, write_rows};
 use crate::domain::table::{Cell, Column};
 use crate::error::{ApiError, ApiResult, InputIssue};
@@ -15,18 +15,26 @@ use crate::service::ServiceResult;
 /// The header that carries the change-feed cursor of an export.
 pub const CURSOR_HEADER: &str = "x-changes-cursor";
 
-/// A file holds every record: a page is refused by name.
-pub fn no_page(file: bool, page: Option<u32>, page_size: Option<u32>, what: &str) -> ApiResult<()> {
+/// The file a list is asked for (by `format`, else `Accept`), if any. A file
+/// holds every record the filters select: a page is refused by name.
+pub fn requested(
+    req: &HttpRequest,
+    (format, dialect): (Option<&str>, Option<&str>),
+    (page, page_size): (Option<u32>, Option<u32>),
+    what: &str,
+) -> ApiResult<Option<(Format, Dialect)>> {
+    let format = negotiate::choose(req, format, &[Format::Json, Format::Csv, Format::Xlsx])?;
+    let dialect = negotiate::dialect(dialect)?;
+    if format == Format::Json {
+        return Ok(None);
+    }
     let named = if page.is_some() {
         "page"
     } else if page_size.is_some() {
         "pageSize"
     } else {
-        return Ok(());
+        return Ok(Some((format, dialect)));
     };
-    if !file {
-        return Ok(());
-    }
     Err(ApiError::validation(InputIssue::query(
         named,
         format!("a file holds every {what} the filters select: leave out page and pageSize"),

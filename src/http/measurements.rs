@@ -10,7 +10,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::extract::{Body, Query, RequestBody, respond, version};
-use super::formats::negotiate::{self, Format};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams};
 use crate::auth::Caller;
@@ -346,14 +345,12 @@ async fn list_measurements(
     query: Query<AcrossQuery>,
 ) -> ApiResult<HttpResponse> {
     let across = query.0;
-    let format = negotiate::choose(
+    let file = super::list_files::requested(
         &req,
-        across.format.as_deref(),
-        &[Format::Json, Format::Csv, Format::Xlsx],
+        (across.format.as_deref(), across.dialect.as_deref()),
+        (across.page, across.page_size),
+        "measurement",
     )?;
-    let dialect = negotiate::dialect(across.dialect.as_deref())?;
-    let file = format != Format::Json;
-    super::list_files::no_page(file, across.page, across.page_size, "measurement")?;
     let places = MeasurementQuery {
         period_from: across.period_from,
         period_to: across.period_to,
@@ -392,12 +389,12 @@ async fn list_measurements(
     filter.initiative = across.initiative;
     filter.external_id = across.external_id;
     let mut conn = service::connect(&state.pool).await?;
-    if file {
+    if let Some(file) = file {
         let principal = &caller.0;
         return super::list_files::serve(
             "measurements",
             measurements::export::columns(),
-            (format, dialect),
+            file,
             |sender| async move {
                 measurements::export::export(
                     &mut conn,

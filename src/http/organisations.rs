@@ -8,7 +8,6 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::extract::{Body, Query, RequestBody, respond, version};
-use super::formats::negotiate::{self, Format};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams};
 use crate::auth::Caller;
@@ -107,14 +106,12 @@ async fn list_organisations(
     query: Query<OrganisationQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.0;
-    let format = negotiate::choose(
+    let file = super::list_files::requested(
         &req,
-        query.format.as_deref(),
-        &[Format::Json, Format::Csv, Format::Xlsx],
+        (query.format.as_deref(), query.dialect.as_deref()),
+        (query.page, query.page_size),
+        "organisation",
     )?;
-    let dialect = negotiate::dialect(query.dialect.as_deref())?;
-    let file = format != Format::Json;
-    super::list_files::no_page(file, query.page, query.page_size, "organisation")?;
     let (page, size) = PageParams {
         page: query.page,
         page_size: query.page_size,
@@ -154,12 +151,12 @@ async fn list_organisations(
         external_id: query.external_id.clone(),
     };
     let mut conn = service::connect(&state.pool).await?;
-    if file {
+    if let Some(file) = file {
         let principal = &caller.0;
         return super::list_files::serve(
             "organisations",
             organisations::export::columns(),
-            (format, dialect),
+            file,
             |sender| async move {
                 organisations::export::export(
                     &mut conn,

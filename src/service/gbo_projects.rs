@@ -2,6 +2,7 @@
 //! from their municipalities and decide, with their partners, who may write
 //! them (`permissions::gbo_project_write`).
 
+pub mod export;
 mod model;
 pub mod rules;
 
@@ -83,7 +84,7 @@ pub async fn read(conn: &mut Conn, principal: &Principal, id: Uuid) -> ServiceRe
 
 /// Which projects a list holds: every filter given must match, and a list
 /// matches any of its values; an empty list does not filter.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct GboProjectSelection {
     /// Text in the name.
     pub q: Option<String>,

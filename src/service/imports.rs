@@ -6,6 +6,9 @@
 //! writes nothing.
 
 mod each;
+mod gbo_projects;
+mod indicators;
+mod initiatives;
 mod measurements;
 mod model;
 mod municipalities;
@@ -14,6 +17,7 @@ mod run;
 
 use uuid::Uuid;
 
+pub use indicators::targets_cell;
 pub use model::{
     ImportCounts, ImportFailure, ImportFile, ImportIssue, ImportJob, ImportRow, RowResult,
 };
@@ -32,28 +36,40 @@ pub const BATCH: usize = 5000;
 /// taken as cut off (its runner beats every few seconds).
 pub const STALLED_AFTER_SECONDS: i32 = 30;
 
-/// What a file can be imported into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportResource {
-    Measurements,
-    Organisations,
-    Municipalities,
+/// Declares the kinds of record a file can be imported into, each with its
+/// name, and the list of them all.
+macro_rules! import_resources {
+    ($($variant:ident = $name:literal),* $(,)?) => {
+        /// What a file can be imported into.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum ImportResource {
+            $($variant),*
+        }
+
+        impl ImportResource {
+            pub const ALL: &[ImportResource] = &[$(ImportResource::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ImportResource::$variant => $name),*
+                }
+            }
+        }
+    };
+}
+
+import_resources! {
+    Measurements = "measurements",
+    Organisations = "organisations",
+    Municipalities = "municipalities",
+    Indicators = "indicators",
+    Initiatives = "initiatives",
+    GboProjects = "gboProjects",
 }
 
 impl ImportResource {
-    pub const ALL: [ImportResource; 2] =
-        [ImportResource::Measurements, ImportResource::Organisations];
-
     pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == name)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ImportResource::Measurements => "measurements",
-            ImportResource::Organisations => "organisations",
-            ImportResource::Municipalities => "municipalities",
-        }
+        Self::ALL.iter().copied().find(|r| r.as_str() == name)
     }
 
     /// The columns a file of this kind has (those of its CSV export).
@@ -62,6 +78,9 @@ impl ImportResource {
             ImportResource::Measurements => measurements::COLUMNS,
             ImportResource::Organisations => organisations::COLUMNS,
             ImportResource::Municipalities => municipalities::COLUMNS,
+            ImportResource::Indicators => indicators::COLUMNS,
+            ImportResource::Initiatives => initiatives::COLUMNS,
+            ImportResource::GboProjects => gbo_projects::COLUMNS,
         }
     }
 
@@ -70,6 +89,9 @@ impl ImportResource {
             ImportResource::Measurements => Resource::Measurements,
             ImportResource::Organisations => Resource::Organisations,
             ImportResource::Municipalities => Resource::ReferenceData,
+            ImportResource::Indicators => Resource::Indicators,
+            ImportResource::Initiatives => Resource::Initiatives,
+            ImportResource::GboProjects => Resource::GboProjects,
         }
     }
 }
@@ -81,6 +103,9 @@ enum Importer<'w> {
     Measurements(measurements::Import<'w>),
     Organisations(each::Import<'w, organisations::Organisations>),
     Municipalities(each::Import<'w, municipalities::Municipalities>),
+    Indicators(each::Import<'w, indicators::Indicators>),
+    Initiatives(each::Import<'w, initiatives::Initiatives>),
+    GboProjects(each::Import<'w, gbo_projects::GboProjects>),
 }
 
 impl<'w> Importer<'w> {
@@ -95,6 +120,9 @@ impl<'w> Importer<'w> {
             ),
             ImportResource::Organisations => Importer::Organisations(each::Import::new(writer)),
             ImportResource::Municipalities => Importer::Municipalities(each::Import::new(writer)),
+            ImportResource::Indicators => Importer::Indicators(each::Import::new(writer)),
+            ImportResource::Initiatives => Importer::Initiatives(each::Import::new(writer)),
+            ImportResource::GboProjects => Importer::GboProjects(each::Import::new(writer)),
         })
     }
 
@@ -108,6 +136,9 @@ impl<'w> Importer<'w> {
             Importer::Measurements(import) => return import.apply(conn, records, batch).await,
             Importer::Organisations(import) => import.apply(conn, records).await?,
             Importer::Municipalities(import) => import.apply(conn, records).await?,
+            Importer::Indicators(import) => import.apply(conn, records).await?,
+            Importer::Initiatives(import) => import.apply(conn, records).await?,
+            Importer::GboProjects(import) => import.apply(conn, records).await?,
         };
         if results.iter().any(|r| r.outcome == "rejected") {
             batch.saw_rejection();
@@ -292,11 +323,14 @@ mod tests {
 
     #[test]
     fn every_import_reads_the_columns_of_its_export() {
-        for resource in ImportResource::ALL {
+        for &resource in ImportResource::ALL {
             let exported: Vec<String> = match resource {
                 ImportResource::Measurements => crate::service::measurements::export::columns(),
                 ImportResource::Organisations => crate::service::organisations::export::columns(),
                 ImportResource::Municipalities => crate::service::municipalities::export::columns(),
+                ImportResource::Indicators => crate::service::indicators::export::columns(),
+                ImportResource::Initiatives => crate::service::initiatives::export::columns(),
+                ImportResource::GboProjects => crate::service::gbo_projects::export::columns(),
             }
             .into_iter()
             .map(|c| c.name)

@@ -2,6 +2,7 @@
 //! project, and the standard set GBO projects report. Who may write one
 //! follows the work it measures (`permissions::indicator_write`).
 
+pub mod export;
 mod model;
 pub mod rules;
 
@@ -196,6 +197,30 @@ pub async fn list(
         .map(Indicator::from_row)
         .collect::<ServiceResult<_>>()?;
     Ok((items, total))
+}
+
+/// The indicator with this external id, else the one with this code on
+/// this subject, if any. Any signed-in caller.
+pub async fn find_by_key(
+    conn: &mut Conn,
+    principal: &Principal,
+    external_id: Option<&str>,
+    code: Option<(Subject, &str)>,
+) -> ServiceResult<Option<Indicator>> {
+    require(principal, Operation::Read)?;
+    let code = code.map(|(subject, code)| {
+        let attached = match subject.kind {
+            SubjectType::Plan => AttachedTo::Plan(subject.id),
+            SubjectType::Action => AttachedTo::Action(subject.id),
+            SubjectType::Initiative => AttachedTo::Initiative(subject.id),
+            SubjectType::GboProject => AttachedTo::GboProject(subject.id),
+        };
+        (attached, code)
+    });
+    store::by_key(conn, external_id, code)
+        .await?
+        .map(Indicator::from_row)
+        .transpose()
 }
 
 pub use crate::storage::indicators::IndicatorFilter as IndicatorSelection;

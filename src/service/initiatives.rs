@@ -2,6 +2,7 @@
 //! Who may write one depends on its regions, so each write first judges the
 //! regions, then asks `permissions::initiative_write`.
 
+pub mod export;
 mod model;
 pub mod rules;
 
@@ -101,7 +102,7 @@ pub async fn read(conn: &mut Conn, id: Uuid, audience: PlanAudience) -> ServiceR
 
 /// Which initiatives a list holds: every filter given must match, and a list
 /// matches any of its values; an empty list does not filter.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct InitiativeSelection {
     pub plans: Vec<Uuid>,
     pub actions: Vec<Uuid>,
@@ -131,7 +132,31 @@ pub async fn list(
     sort: &str,
     page: Page,
 ) -> ServiceResult<(Vec<Initiative>, i64)> {
-    let filter = InitiativeFilter {
+    let filter = filter_of(audience, selection);
+    let (records, total) = store::list(conn, &filter, sort, &page).await?;
+    let initiatives = records
+        .into_iter()
+        .map(Initiative::from_record)
+        .collect::<ServiceResult<_>>()?;
+    Ok((initiatives, total))
+}
+
+/// The initiative with this external id, else the one with this code in the
+/// plan of this action, if any.
+pub async fn find_by_key(
+    conn: &mut Conn,
+    external_id: Option<&str>,
+    code: Option<(Uuid, &str)>,
+) -> ServiceResult<Option<Initiative>> {
+    match crate::storage::keys::initiative(conn, external_id, code).await? {
+        Some(id) => read(conn, id, PlanAudience::SignedIn).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// What the storage filters by for a selection the audience asks.
+fn filter_of(audience: PlanAudience, selection: InitiativeSelection) -> InitiativeFilter {
+    InitiativeFilter {
         plan: selection.plans,
         action: selection.actions,
         challenge: selection.challenges,
@@ -150,13 +175,7 @@ pub async fn list(
         external_id: selection.external_id,
         q: selection.q,
         published_only: audience == PlanAudience::Public,
-    };
-    let (records, total) = store::list(conn, &filter, sort, &page).await?;
-    let initiatives = records
-        .into_iter()
-        .map(Initiative::from_record)
-        .collect::<ServiceResult<_>>()?;
-    Ok((initiatives, total))
+    }
 }
 
 impl Creation for InitiativeCreate {

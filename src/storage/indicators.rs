@@ -186,6 +186,42 @@ pub async fn codes_attached(
         .await?)
 }
 
+/// The indicator with this external id, else the one with this code on
+/// `subject`, if any.
+pub async fn by_key(
+    conn: &mut AsyncPgConnection,
+    external_id: Option<&str>,
+    code: Option<(AttachedTo, &str)>,
+) -> StorageResult<Option<IndicatorRow>> {
+    if let Some(external) = external_id {
+        let found = indicators::table
+            .filter(indicators::external_id.eq(external))
+            .select(IndicatorRow::as_select())
+            .first(conn)
+            .await
+            .optional()?;
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    let Some((subject, code)) = code else {
+        return Ok(None);
+    };
+    let q = indicators::table
+        .filter(indicators::code.eq(code))
+        .into_boxed();
+    let q = match subject {
+        AttachedTo::Plan(id) => q.filter(indicators::plan_id.eq(id)),
+        AttachedTo::Action(id) => q.filter(indicators::action_id.eq(id)),
+        AttachedTo::Initiative(id) => q.filter(indicators::initiative_id.eq(id)),
+        AttachedTo::GboProject(id) => q.filter(indicators::gbo_project_id.eq(id)),
+    };
+    Ok(q.select(IndicatorRow::as_select())
+        .first(conn)
+        .await
+        .optional()?)
+}
+
 /// What an indicator is attached to.
 #[derive(Debug, Clone, Copy)]
 pub enum AttachedTo {
@@ -195,7 +231,7 @@ pub enum AttachedTo {
     GboProject(Uuid),
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct IndicatorFilter {
     /// The plan itself or one of its actions or initiatives.
     pub plan: Vec<Uuid>,

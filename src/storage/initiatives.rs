@@ -173,7 +173,7 @@ pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<Initi
     get(conn, id).await
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct InitiativeFilter {
     pub plan: Vec<Uuid>,
     pub action: Vec<Uuid>,

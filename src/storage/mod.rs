@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod indicators;
 pub mod initiatives;
+pub mod keys;
 pub mod measurements;
 pub mod organisations;
 pub mod plan;

@@ -42,6 +42,9 @@ enum Rule {
     /// Every signed-in caller but readers (what each row may do is its own
     /// write's right).
     Writer,
+    /// Steering, administrators and coordinators (what each row may do is
+    /// its own write's right).
+    RegionalWriter,
     /// The import's owner, steering and administrators (another's is a 404).
     OwnImport,
 }
@@ -134,6 +137,9 @@ const TABLE: &[(&str, Rule)] = &[
     ("POST /api/v1/imports/measurements", Rule::Writer),
     ("POST /api/v1/imports/organisations", Rule::Writer),
     ("POST /api/v1/imports/municipalities", Rule::Admin),
+    ("POST /api/v1/imports/indicators", Rule::Writer),
+    ("POST /api/v1/imports/initiatives", Rule::RegionalWriter),
+    ("POST /api/v1/imports/gboProjects", Rule::Writer),
     ("GET /api/v1/imports", Rule::SignedIn),
     ("GET /api/v1/imports/{id}", Rule::OwnImport),
     ("GET /api/v1/imports/{id}/rows", Rule::OwnImport),
@@ -242,6 +248,7 @@ fn expected(rule: Rule, caller: Caller, scope: Scope) -> Option<u16> {
             }
         }
         Rule::Writer => caller != Reader,
+        Rule::RegionalWriter => matches!(caller, Steering | Admin | Coordinator),
         Rule::OwnImport => {
             if matches!(caller, Steering | Admin) || (own && caller != Reader) {
                 true

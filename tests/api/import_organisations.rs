@@ -12,7 +12,7 @@ async fn import(w: &World, token: &str, query: &str, file: &str) -> (StatusCode,
     import_into(w, "organisations", token, query, file).await
 }
 
-async fn import_into(
+pub async fn import_into(
     w: &World,
     resource: &str,
     token: &str,

@@ -9,7 +9,6 @@ use utoipa::IntoParams;
 use crate::auth::{Caller, MaybeCaller};
 use crate::error::{ApiResult, Problem};
 use crate::http::extract::{Body, Query, RequestBody, version, versioned};
-use crate::http::formats::negotiate::{self, Format};
 use crate::http::idempotency;
 use crate::http::list_files;
 use crate::http::pagination::{PageParams, Paged};
@@ -106,14 +105,12 @@ pub(super) async fn list_municipalities(
     query: Query<MunicipalityQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.0;
-    let format = negotiate::choose(
+    let file = list_files::requested(
         &req,
-        query.format.as_deref(),
-        &[Format::Json, Format::Csv, Format::Xlsx],
+        (query.format.as_deref(), query.dialect.as_deref()),
+        (query.page, query.page_size),
+        "municipality",
     )?;
-    let dialect = negotiate::dialect(query.dialect.as_deref())?;
-    let file = format != Format::Json;
-    list_files::no_page(file, query.page, query.page_size, "municipality")?;
     let (page, size) = PageParams {
         page: query.page,
         page_size: query.page_size,
@@ -130,11 +127,11 @@ pub(super) async fn list_municipalities(
         valid_on: query.valid_on,
     };
     let mut conn = service::connect(&state.pool).await?;
-    if file {
+    if let Some(file) = file {
         return list_files::serve(
             "municipalities",
             municipalities::export::columns(),
-            (format, dialect),
+            file,
             |sender| async move {
                 municipalities::export::export(&mut conn, filter, list_files::handing(sender)).await
             },

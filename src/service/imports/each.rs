@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use diesel_async::AsyncConnection;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+use uuid::Uuid;
 
 use super::RowResult;
 use crate::domain::Principal;
@@ -50,6 +51,20 @@ pub trait Kind: Send + Sync {
         Value::String(text.trim().to_owned())
     }
 
+    /// The column a member of the write's body comes from (`targets[1].date`:
+    /// `targets`).
+    fn column(member: &str) -> Option<&'static str> {
+        let root = member.split(['.', '[']).next().unwrap_or_default();
+        Self::COLUMNS.iter().find(|c| **c == root).copied()
+    }
+
+    /// Brings the cells of a row into the shape of the write's body, such as
+    /// two columns into one object; an issue rejects the row.
+    fn shape(row: &mut Row) -> Result<(), RowIssue> {
+        let _ = row;
+        Ok(())
+    }
+
     /// The record the row names: by `id`, else `externalId`, else the key
     /// people use for this kind of record.
     fn find(
@@ -70,6 +85,64 @@ pub trait Kind: Send + Sync {
         current: &Self::View,
         patch: Self::Patch,
     ) -> impl Future<Output = ServiceResult<Self::View>> + Send;
+}
+
+/// The text of a member of the row, when it has one.
+pub fn text<'r>(row: &'r Row, column: &str) -> Option<&'r str> {
+    row.get(column).and_then(Value::as_str)
+}
+
+/// The record a row's `id` names; an unknown or malformed id rejects the row.
+pub async fn by_id<V>(
+    row: &Row,
+    name: &str,
+    read: impl AsyncFnOnce(Uuid) -> ServiceResult<V>,
+) -> ServiceResult<Option<Found<V>>> {
+    let Some(id) = text(row, "id") else {
+        return Ok(None);
+    };
+    let Ok(id) = Uuid::parse_str(id) else {
+        return Ok(Some(Found::Rejected(
+            RowIssue::new(
+                Some("id"),
+                "invalid",
+                "must be a UUID (leave it empty for a new record)",
+            )
+            .with_value(id),
+        )));
+    };
+    match read(id).await {
+        Ok(view) => Ok(Some(Found::Existing(view))),
+        Err(ServiceError::NotFound) => Ok(Some(Found::Rejected(
+            RowIssue::new(
+                Some("id"),
+                "notFound",
+                format!("no {name} has this id (leave it empty for a new record)"),
+            )
+            .with_value(&id.to_string()),
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
+/// A number as people write it: `3.5`, or with a decimal comma, `3,5`.
+pub fn decimal(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let read = if text.matches(',').count() == 1 && !text.contains('.') {
+        text.replace(',', ".").parse::<f64>()
+    } else {
+        text.parse::<f64>()
+    };
+    read.ok().filter(|v| v.is_finite())
+}
+
+/// A yes or no as spreadsheets write it, in English or Dutch.
+pub fn boolean(text: &str) -> Option<bool> {
+    match text.trim().to_lowercase().as_str() {
+        "true" | "waar" | "ja" | "yes" | "1" => Some(true),
+        "false" | "onwaar" | "nee" | "no" | "0" => Some(false),
+        _ => None,
+    }
 }
 
 /// Columns of every file that name the record and its version; neither is
@@ -138,6 +211,9 @@ impl<'w, K: Kind> Import<'w, K> {
                 }
             }
         }
+        if let Err(issue) = K::shape(&mut row) {
+            return Ok(Err(vec![issue]));
+        }
         let version = match row.get("version") {
             Some(Value::String(v)) => match v.parse::<i32>() {
                 Ok(v) if v > 0 => Some(v),
@@ -197,7 +273,7 @@ impl<'w, K: Kind> Import<'w, K> {
         conn: &mut Conn,
         row: Row,
     ) -> ServiceResult<Result<(&'static str, String), Vec<RowIssue>>> {
-        let input = match body::<K::Create>(row) {
+        let input = match body::<K::Create>(row, K::column) {
             Ok(input) => input,
             Err(issue) => return Ok(Err(vec![issue])),
         };
@@ -207,7 +283,7 @@ impl<'w, K: Kind> Import<'w, K> {
             .await;
         Ok(match created {
             Ok(view) => Ok(("created", view.audit_key())),
-            Err(e) => Err(rejection(e, K::COLUMNS)?),
+            Err(e) => Err(rejection(e, K::column)?),
         })
     }
 
@@ -219,11 +295,11 @@ impl<'w, K: Kind> Import<'w, K> {
     ) -> ServiceResult<Result<(&'static str, String), Vec<RowIssue>>> {
         let shown =
             serde_json::to_value(current).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        row.retain(|column, value| shown.get(column).unwrap_or(&Value::Null) != value);
+        row.retain(|column, value| !same(value, shown.get(column).unwrap_or(&Value::Null)));
         if row.is_empty() {
             return Ok(Ok(("unchanged", current.audit_key())));
         }
-        let patch = match body::<K::Patch>(row) {
+        let patch = match body::<K::Patch>(row, K::column) {
             Ok(patch) => patch,
             Err(issue) => return Ok(Err(vec![issue])),
         };
@@ -235,8 +311,31 @@ impl<'w, K: Kind> Import<'w, K> {
             .await;
         Ok(match updated {
             Ok(view) => Ok(("updated", view.audit_key())),
-            Err(e) => Err(rejection(e, K::COLUMNS)?),
+            Err(e) => Err(rejection(e, K::column)?),
         })
+    }
+}
+
+/// Whether a row's value is the value shown: a list is a set, and a member
+/// left out of an object is one without a value.
+fn same(sent: &Value, shown: &Value) -> bool {
+    match (sent, shown) {
+        (Value::Array(a), Value::Array(b)) => {
+            fn sorted(list: &[Value]) -> Vec<String> {
+                let mut texts: Vec<String> = list.iter().map(Value::to_string).collect();
+                texts.sort_unstable();
+                texts
+            }
+            sorted(a) == sorted(b)
+        }
+        (Value::Object(a), Value::Object(b)) => a.keys().chain(b.keys()).all(|k| {
+            same(
+                a.get(k).unwrap_or(&Value::Null),
+                b.get(k).unwrap_or(&Value::Null),
+            )
+        }),
+        (Value::Object(a), Value::Null) => a.values().all(Value::is_null),
+        _ => sent == shown,
     }
 }
 
@@ -262,17 +361,30 @@ const DATE_ERRORS: [&str; 6] = [
 
 /// The row as the body of a write; what keeps it from being one names its
 /// column.
-fn body<T: DeserializeOwned>(row: Row) -> Result<T, RowIssue> {
+fn body<T: DeserializeOwned>(
+    row: Row,
+    column: fn(&str) -> Option<&'static str>,
+) -> Result<T, RowIssue> {
     serde_path_to_error::deserialize(Value::Object(row)).map_err(|e| {
-        let path = e.path().to_string();
+        let member = e.path().to_string();
+        let path = column(&member).unwrap_or(&member).to_owned();
         let detail = e.into_inner().to_string();
-        let missing = detail
-            .strip_prefix("missing field `")
-            .and_then(|rest| rest.split_once('`'))
-            .map(|(name, _)| name.to_owned());
-        match missing {
-            Some(column) => RowIssue::new(
-                Some(&column),
+        let named = |prefix: &str| {
+            detail
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.split_once('`'))
+                .map(|(name, _)| name.to_owned())
+        };
+        if let Some(member) = named("unknown field `") {
+            return RowIssue::new(
+                Some(column(&member).unwrap_or(&member)),
+                "immutable",
+                "cannot be changed once the record exists: leave the cell as exported",
+            );
+        }
+        match named("missing field `") {
+            Some(member) => RowIssue::new(
+                Some(column(&member).unwrap_or(&member)),
                 "required",
                 "is required: the file has no such column",
             ),
@@ -289,14 +401,16 @@ fn body<T: DeserializeOwned>(row: Row) -> Result<T, RowIssue> {
 
 /// Why a single write refused a row, as the row's issues; an error of the
 /// service itself stops the import.
-pub fn rejection(error: ServiceError, columns: Columns) -> ServiceResult<Vec<RowIssue>> {
+pub fn rejection(
+    error: ServiceError,
+    column_of: fn(&str) -> Option<&'static str>,
+) -> ServiceResult<Vec<RowIssue>> {
     let one = |code: &'static str, message: String| Ok(vec![RowIssue::new(None, code, message)]);
     match error {
         ServiceError::Invalid(issues) => Ok(issues
             .into_iter()
             .map(|i| {
-                let root = i.name.split(['.', '[']).next().unwrap_or_default();
-                let column = columns.iter().find(|c| **c == root).copied();
+                let column = column_of(&i.name);
                 let code = if i.detail.starts_with("is required") {
                     "required"
                 } else {

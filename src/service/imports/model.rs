@@ -132,7 +132,8 @@ pub struct ImportJob {
     /// URL of this import.
     #[serde(rename = "self")]
     pub self_link: String,
-    /// The kind of record: `measurements`.
+    /// The kind of record: `measurements`, `organisations`, `municipalities`,
+    /// `indicators`, `initiatives` or `gboProjects`.
     pub resource: String,
     /// `validate` (nothing is written) or `commit`.
     pub mode: String,

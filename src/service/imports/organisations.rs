@@ -4,13 +4,12 @@
 //! leading zero a spreadsheet dropped).
 
 use serde_json::Value;
-use uuid::Uuid;
 
-use super::each::{Found, Kind, Row};
-use crate::domain::records::{Columns, RowIssue};
+use super::each::{Found, Kind, Row, by_id, text};
+use crate::domain::records::Columns;
 use crate::domain::{EnterpriseNumber, Principal};
 use crate::service::organisations::{self, Organisation, OrganisationCreate, OrganisationPatch};
-use crate::service::{Conn, ServiceError, ServiceResult, Writer};
+use crate::service::{Conn, ServiceResult, Writer};
 
 /// The columns of an organisation file: those of the organisations' CSV export.
 pub const COLUMNS: Columns = &[
@@ -27,44 +26,6 @@ pub const COLUMNS: Columns = &[
 ];
 
 pub struct Organisations;
-
-/// The text of a member of the row, when it has one.
-pub fn text<'r>(row: &'r Row, column: &str) -> Option<&'r str> {
-    row.get(column).and_then(Value::as_str)
-}
-
-/// The record a row's `id` names; an unknown or malformed id rejects the row.
-pub async fn by_id<V>(
-    row: &Row,
-    name: &str,
-    read: impl AsyncFnOnce(Uuid) -> ServiceResult<V>,
-) -> ServiceResult<Option<Found<V>>> {
-    let Some(id) = text(row, "id") else {
-        return Ok(None);
-    };
-    let Ok(id) = Uuid::parse_str(id) else {
-        return Ok(Some(Found::Rejected(
-            RowIssue::new(
-                Some("id"),
-                "invalid",
-                "must be a UUID (leave it empty for a new record)",
-            )
-            .with_value(id),
-        )));
-    };
-    match read(id).await {
-        Ok(view) => Ok(Some(Found::Existing(view))),
-        Err(ServiceError::NotFound) => Ok(Some(Found::Rejected(
-            RowIssue::new(
-                Some("id"),
-                "notFound",
-                format!("no {name} has this id (leave it empty for a new record)"),
-            )
-            .with_value(&id.to_string()),
-        ))),
-        Err(e) => Err(e),
-    }
-}
 
 impl Kind for Organisations {
     const COLUMNS: Columns = COLUMNS;

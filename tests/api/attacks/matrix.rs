@@ -394,7 +394,10 @@ impl Matrix {
             "PATCH /api/v1/measurements/{id}" => Some(json!({"value": 4})),
             "POST /api/v1/imports/measurements"
             | "POST /api/v1/imports/organisations"
-            | "POST /api/v1/imports/municipalities" => Some(json!([])),
+            | "POST /api/v1/imports/municipalities"
+            | "POST /api/v1/imports/indicators"
+            | "POST /api/v1/imports/initiatives"
+            | "POST /api/v1/imports/gboProjects" => Some(json!([])),
             _ if method == Method::PATCH => Some(match kind {
                 "regions" | "municipalities" | "primaryCareZones" => json!({"name": "Ander"}),
                 _ => json!({"title": "Ander"}),
