@@ -39,6 +39,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(import_indicators)
         .service(import_initiatives)
         .service(import_gbo_projects)
+        .service(import_progress_updates)
         .service(list_imports)
         .service(read_import)
         .service(import_rows);
@@ -197,6 +198,21 @@ import_operation!(
     import_gbo_projects,
     "/imports/gboProjects",
     ImportResource::GboProjects
+);
+
+import_operation!(
+    /// Import a file of progress updates: each row a new entry on the
+    /// timeline of an initiative (`initiativeId`) or an action (`actionId`),
+    /// with `date`, `status`, `progress` and `narrative`; the columns are
+    /// those of a timeline's CSV export
+    /// (`GET /initiatives/{id}/progressUpdates?format=csv`). Entries are
+    /// never changed: a row naming one by `id`, or saying exactly what an
+    /// entry on the same timeline says, is `unchanged` (a file sent twice
+    /// posts nothing twice); a row that would change one is rejected. Each
+    /// row is a single post, with its rights.
+    import_progress_updates,
+    "/imports/progressUpdates",
+    ImportResource::ProgressUpdates
 );
 
 /// Receives the file and files the import.

@@ -57,22 +57,55 @@ pub struct TimelineQuery {
     /// Items per page: default 50, at most 200.
     #[param(minimum = 1, maximum = 200)]
     pub page_size: Option<u32>,
+    /// `json` (a page, the default), or `csv` or `xlsx`: a file of the whole
+    /// timeline, in the columns `POST /imports/progressUpdates` reads (no
+    /// `page` or `pageSize` then). Also by `Accept`.
+    #[param(pattern = "^(json|csv|xlsx)$")]
+    pub format: Option<String>,
+    /// The CSV dialect: `rfc4180` (the default) or `excel-nl-be` (BOM, `;`,
+    /// decimal comma, CRLF).
+    #[param(pattern = "^(rfc4180|excel-nl-be)$")]
+    pub dialect: Option<String>,
 }
 
 async fn timeline(
+    req: &HttpRequest,
     state: &AppState,
     caller: MaybeCaller,
     of: Timeline,
     query: TimelineQuery,
     base: String,
-) -> ApiResult<web::Json<Paged<ProgressUpdate>>> {
+) -> ApiResult<HttpResponse> {
     let audience = write::plan_audience(&caller, state)?;
+    let file = super::list_files::requested(
+        req,
+        (query.format.as_deref(), query.dialect.as_deref()),
+        (query.page, query.page_size),
+        "progress update",
+    )?;
     let (page, size) = PageParams {
         page: query.page,
         page_size: query.page_size,
     }
     .validate()?;
     let mut conn = service::connect(&state.pool).await?;
+    if let Some(file) = file {
+        return super::list_files::serve(
+            "progressUpdates",
+            progress::export::columns(),
+            file,
+            |sender| async move {
+                progress::export::export(
+                    &mut conn,
+                    audience,
+                    of,
+                    super::list_files::handing(sender),
+                )
+                .await
+            },
+        )
+        .await;
+    }
     let (items, total) = progress::timeline(
         &mut conn,
         audience,
@@ -80,30 +113,45 @@ async fn timeline(
         PageParams::storage_page(page, size),
     )
     .await?;
-    Ok(web::Json(Paged::new(items, total, page, size, &base, &[])))
+    Ok(HttpResponse::Ok().json(Paged::new(items, total, page, size, &base, &[])))
 }
 
-/// The timeline of an initiative, newest first.
+/// The timeline of an initiative, newest first; as a file (`format=csv` or
+/// `xlsx`), the whole of it in the columns `POST /imports/progressUpdates` reads.
 #[utoipa::path(
     tag = "progress",
     params(("id" = Uuid, Path, description = "Initiative id"), TimelineQuery),
     responses(
-        (status = 200, description = "A page of progress updates", body = Paged<ProgressUpdate>),
+        (status = 200, description = "A page of progress updates, or the file of all of them", content(
+            (Paged<ProgressUpdate> = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ), headers(("X-Changes-Cursor" = String, description = "With a file: the change-feed cursor that follows on from it"))),
         (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such initiative", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "A format the list does not answer in", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[get("/initiatives/{id}/progressUpdates")]
 async fn list_initiative_updates(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: MaybeCaller,
     id: web::Path<Uuid>,
     query: Query<TimelineQuery>,
-) -> ApiResult<web::Json<Paged<ProgressUpdate>>> {
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let base = format!("{API_BASE}/initiatives/{id}/progressUpdates");
-    timeline(&state, caller, Timeline::Initiative(id), query.0, base).await
+    timeline(
+        &req,
+        &state,
+        caller,
+        Timeline::Initiative(id),
+        query.0,
+        base,
+    )
+    .await
 }
 
 /// Post a progress update on an initiative. The latest-dated update sets the
@@ -147,27 +195,34 @@ async fn create_initiative_update(
     .await
 }
 
-/// The timeline of an action, newest first.
+/// The timeline of an action, newest first; as a file (`format=csv` or
+/// `xlsx`), the whole of it in the columns `POST /imports/progressUpdates` reads.
 #[utoipa::path(
     tag = "progress",
     params(("id" = Uuid, Path, description = "Action id"), TimelineQuery),
     responses(
-        (status = 200, description = "A page of progress updates", body = Paged<ProgressUpdate>),
+        (status = 200, description = "A page of progress updates, or the file of all of them", content(
+            (Paged<ProgressUpdate> = "application/json"),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ), headers(("X-Changes-Cursor" = String, description = "With a file: the change-feed cursor that follows on from it"))),
         (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such action", body = Problem, content_type = "application/problem+json"),
+        (status = 406, description = "A format the list does not answer in", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearerAuth" = []), ("apiKeyAuth" = []))
 )]
 #[get("/actions/{id}/progressUpdates")]
 async fn list_action_updates(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: MaybeCaller,
     id: web::Path<Uuid>,
     query: Query<TimelineQuery>,
-) -> ApiResult<web::Json<Paged<ProgressUpdate>>> {
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let base = format!("{API_BASE}/actions/{id}/progressUpdates");
-    timeline(&state, caller, Timeline::Action(id), query.0, base).await
+    timeline(&req, &state, caller, Timeline::Action(id), query.0, base).await
 }
 
 /// Post a progress update on an action. Steering and administrators.

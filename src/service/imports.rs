@@ -13,6 +13,7 @@ mod measurements;
 mod model;
 mod municipalities;
 mod organisations;
+mod progress_updates;
 mod run;
 
 use uuid::Uuid;
@@ -65,6 +66,7 @@ import_resources! {
     Indicators = "indicators",
     Initiatives = "initiatives",
     GboProjects = "gboProjects",
+    ProgressUpdates = "progressUpdates",
 }
 
 impl ImportResource {
@@ -81,6 +83,7 @@ impl ImportResource {
             ImportResource::Indicators => indicators::COLUMNS,
             ImportResource::Initiatives => initiatives::COLUMNS,
             ImportResource::GboProjects => gbo_projects::COLUMNS,
+            ImportResource::ProgressUpdates => progress_updates::COLUMNS,
         }
     }
 
@@ -92,6 +95,7 @@ impl ImportResource {
             ImportResource::Indicators => Resource::Indicators,
             ImportResource::Initiatives => Resource::Initiatives,
             ImportResource::GboProjects => Resource::GboProjects,
+            ImportResource::ProgressUpdates => Resource::ProgressUpdates,
         }
     }
 }
@@ -106,6 +110,7 @@ enum Importer<'w> {
     Indicators(each::Import<'w, indicators::Indicators>),
     Initiatives(each::Import<'w, initiatives::Initiatives>),
     GboProjects(each::Import<'w, gbo_projects::GboProjects>),
+    ProgressUpdates(each::Import<'w, progress_updates::ProgressUpdates>),
 }
 
 impl<'w> Importer<'w> {
@@ -123,6 +128,7 @@ impl<'w> Importer<'w> {
             ImportResource::Indicators => Importer::Indicators(each::Import::new(writer)),
             ImportResource::Initiatives => Importer::Initiatives(each::Import::new(writer)),
             ImportResource::GboProjects => Importer::GboProjects(each::Import::new(writer)),
+            ImportResource::ProgressUpdates => Importer::ProgressUpdates(each::Import::new(writer)),
         })
     }
 
@@ -139,6 +145,7 @@ impl<'w> Importer<'w> {
             Importer::Indicators(import) => import.apply(conn, records).await?,
             Importer::Initiatives(import) => import.apply(conn, records).await?,
             Importer::GboProjects(import) => import.apply(conn, records).await?,
+            Importer::ProgressUpdates(import) => import.apply(conn, records).await?,
         };
         if results.iter().any(|r| r.outcome == "rejected") {
             batch.saw_rejection();
@@ -331,6 +338,7 @@ mod tests {
                 ImportResource::Indicators => crate::service::indicators::export::columns(),
                 ImportResource::Initiatives => crate::service::initiatives::export::columns(),
                 ImportResource::GboProjects => crate::service::gbo_projects::export::columns(),
+                ImportResource::ProgressUpdates => crate::service::progress::export::columns(),
             }
             .into_iter()
             .map(|c| c.name)

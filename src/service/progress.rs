@@ -2,6 +2,7 @@
 //! dated update sets the current status and progress of what it is posted on.
 //! The roll-up of progress over a plan is in [`rollup`].
 
+pub mod export;
 pub mod rollup;
 
 use std::future::Future;

@@ -1,12 +1,13 @@
 //! Records found by the keys integrators already have, for imports: an
 //! external id, or a code within its plan.
 
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::StorageResult;
-use super::schema::{actions, initiatives};
+use super::schema::{actions, initiatives, progress_updates};
 
 /// The initiative with this external id, else the one with this code in the
 /// plan of this action, if any.
@@ -37,6 +38,44 @@ pub async fn initiative(
         .filter(initiatives::code.eq(code))
         .filter(initiatives::plan_id.nullable().eq(plan))
         .select(initiatives::id)
+        .first(conn)
+        .await
+        .optional()?)
+}
+
+/// A progress update as a row gives it: what it is on, its day, status,
+/// progress (the effective one; `None`: the status default) and narrative.
+pub struct ProgressKey<'a> {
+    pub initiative_id: Option<Uuid>,
+    pub action_id: Option<Uuid>,
+    pub date: NaiveDate,
+    pub status: &'a str,
+    pub progress: Option<i16>,
+    pub narrative: &'a str,
+}
+
+/// The first progress update posted that says exactly what `key` says, if
+/// any: a file sent twice does not post its updates twice.
+pub async fn progress_update(
+    conn: &mut AsyncPgConnection,
+    key: &ProgressKey<'_>,
+) -> StorageResult<Option<Uuid>> {
+    let mut q = progress_updates::table
+        .filter(progress_updates::date.eq(key.date))
+        .filter(progress_updates::status.eq(key.status))
+        .filter(progress_updates::narrative.eq(key.narrative))
+        .into_boxed();
+    q = match (key.initiative_id, key.action_id) {
+        (Some(id), _) => q.filter(progress_updates::initiative_id.eq(id)),
+        (None, Some(id)) => q.filter(progress_updates::action_id.eq(id)),
+        (None, None) => return Ok(None),
+    };
+    q = match key.progress {
+        Some(p) => q.filter(progress_updates::effective_progress.eq(p)),
+        None => q.filter(progress_updates::progress.is_null()),
+    };
+    Ok(q.order(progress_updates::created_at.asc())
+        .select(progress_updates::id)
         .first(conn)
         .await
         .optional()?)

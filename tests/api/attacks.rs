@@ -140,6 +140,7 @@ const TABLE: &[(&str, Rule)] = &[
     ("POST /api/v1/imports/indicators", Rule::Writer),
     ("POST /api/v1/imports/initiatives", Rule::RegionalWriter),
     ("POST /api/v1/imports/gboProjects", Rule::Writer),
+    ("POST /api/v1/imports/progressUpdates", Rule::Writer),
     ("GET /api/v1/imports", Rule::SignedIn),
     ("GET /api/v1/imports/{id}", Rule::OwnImport),
     ("GET /api/v1/imports/{id}/rows", Rule::OwnImport),

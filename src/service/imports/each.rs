@@ -34,13 +34,29 @@ pub enum Found<V> {
 /// A row as the body of a write: its cells by column name.
 pub type Row = Map<String, Value>;
 
+/// What an import needs of a record as clients see it: its key, and its
+/// version when it has one.
+pub trait Shown: serde::Serialize + Send + Sync {
+    fn key(&self) -> String;
+    fn version(&self) -> Option<i32>;
+}
+
+impl<T: Audited + Sync> Shown for T {
+    fn key(&self) -> String {
+        self.audit_key()
+    }
+    fn version(&self) -> Option<i32> {
+        Some(Audited::version(self))
+    }
+}
+
 /// A kind of record imported through its single writes.
 pub trait Kind: Send + Sync {
     /// The columns of its file: those of its CSV export.
     const COLUMNS: Columns;
     /// What one record is called in messages.
     const NAME: &'static str;
-    type View: Audited + Sync;
+    type View: Shown;
     type Create: DeserializeOwned + Send;
     type Patch: DeserializeOwned + Send;
 
@@ -239,19 +255,20 @@ impl<'w, K: Kind> Import<'w, K> {
         }
         let written = match found {
             Found::Existing(current) => {
-                if let Some(first) = self.named.get(&current.audit_key()) {
+                if let Some(first) = self.named.get(&current.key()) {
                     return Ok(Err(vec![repeated(K::NAME, *first)]));
                 }
                 self.named
-                    .insert(current.audit_key(), (record.number, record.line));
-                if version.is_some_and(|v| v != current.version()) {
+                    .insert(current.key(), (record.number, record.line));
+                if let (Some(sent), Some(now)) = (version, current.version())
+                    && sent != now
+                {
                     return Ok(Err(vec![RowIssue::new(
                         Some("version"),
                         "stale",
                         format!(
-                            "the {} changed since this version (it is at version {} now): export it again and redo the change",
+                            "the {} changed since this version (it is at version {now} now): export it again and redo the change",
                             K::NAME,
-                            current.version()
                         ),
                     )]));
                 }
@@ -282,7 +299,7 @@ impl<'w, K: Kind> Import<'w, K> {
             .transaction::<_, ServiceError, _>(async |conn| K::create(conn, writer, input).await)
             .await;
         Ok(match created {
-            Ok(view) => Ok(("created", view.audit_key())),
+            Ok(view) => Ok(("created", view.key())),
             Err(e) => Err(rejection(e, K::column)?),
         })
     }
@@ -297,7 +314,7 @@ impl<'w, K: Kind> Import<'w, K> {
             serde_json::to_value(current).map_err(|e| ServiceError::Internal(e.to_string()))?;
         row.retain(|column, value| !same(value, shown.get(column).unwrap_or(&Value::Null)));
         if row.is_empty() {
-            return Ok(Ok(("unchanged", current.audit_key())));
+            return Ok(Ok(("unchanged", current.key())));
         }
         let patch = match body::<K::Patch>(row, K::column) {
             Ok(patch) => patch,
@@ -310,7 +327,7 @@ impl<'w, K: Kind> Import<'w, K> {
             })
             .await;
         Ok(match updated {
-            Ok(view) => Ok(("updated", view.audit_key())),
+            Ok(view) => Ok(("updated", view.key())),
             Err(e) => Err(rejection(e, K::column)?),
         })
     }

@@ -133,7 +133,7 @@ pub struct ImportJob {
     #[serde(rename = "self")]
     pub self_link: String,
     /// The kind of record: `measurements`, `organisations`, `municipalities`,
-    /// `indicators`, `initiatives` or `gboProjects`.
+    /// `indicators`, `initiatives`, `gboProjects` or `progressUpdates`.
     pub resource: String,
     /// `validate` (nothing is written) or `commit`.
     pub mode: String,

@@ -397,7 +397,8 @@ impl Matrix {
             | "POST /api/v1/imports/municipalities"
             | "POST /api/v1/imports/indicators"
             | "POST /api/v1/imports/initiatives"
-            | "POST /api/v1/imports/gboProjects" => Some(json!([])),
+            | "POST /api/v1/imports/gboProjects"
+            | "POST /api/v1/imports/progressUpdates" => Some(json!([])),
             _ if method == Method::PATCH => Some(match kind {
                 "regions" | "municipalities" | "primaryCareZones" => json!({"name": "Ander"}),
                 _ => json!({"title": "Ander"}),
