@@ -163,15 +163,7 @@ async fn list_gbo_projects(
             "gboProjects",
             gbo_projects::export::columns(),
             file,
-            |sender| async move {
-                gbo_projects::export::export(
-                    &mut conn,
-                    principal,
-                    selection,
-                    super::list_files::handing(sender),
-                )
-                .await
-            },
+            |each| gbo_projects::export::export(&mut conn, principal, selection, each),
         )
         .await;
     }

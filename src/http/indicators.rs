@@ -193,15 +193,7 @@ async fn list_indicators(
             "indicators",
             indicators::export::columns(),
             file,
-            |sender| async move {
-                indicators::export::export(
-                    &mut conn,
-                    principal,
-                    selection,
-                    super::list_files::handing(sender),
-                )
-                .await
-            },
+            |each| indicators::export::export(&mut conn, principal, selection, each),
         )
         .await;
     }

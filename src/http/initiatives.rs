@@ -243,15 +243,7 @@ async fn list_initiatives(
             "initiatives",
             initiatives::export::columns(),
             file,
-            |sender| async move {
-                initiatives::export::export(
-                    &mut conn,
-                    audience,
-                    selection,
-                    super::list_files::handing(sender),
-                )
-                .await
-            },
+            |each| initiatives::export::export(&mut conn, audience, selection, each),
         )
         .await;
     }

@@ -41,15 +41,16 @@ pub fn requested(
     )))
 }
 
-/// What an export hands its rows to: sends a batch to the file's writer;
-/// `false` once the writer has stopped.
-pub fn handing(
-    sender: RowSender,
-) -> impl FnMut(Vec<Vec<Cell>>) -> std::pin::Pin<Box<dyn Future<Output = bool> + Send>> + Send {
-    move |rows| {
+/// What an export hands its rows to, a batch at a time: it sends them to
+/// the file's writer and answers `false` once the writer has stopped.
+pub type Handing =
+    Box<dyn FnMut(Vec<Vec<Cell>>) -> std::pin::Pin<Box<dyn Future<Output = bool> + Send>> + Send>;
+
+fn handing(sender: RowSender) -> Handing {
+    Box::new(move |rows| {
         let sender = sender.clone();
         Box::pin(async move { sender.send(rows).await.is_ok() })
-    }
+    })
 }
 
 /// The file `name` of the rows `export` hands on, with the cursor it answers.
@@ -60,12 +61,12 @@ pub async fn serve<F, Fut>(
     export: F,
 ) -> ApiResult<HttpResponse>
 where
-    F: FnOnce(RowSender) -> Fut,
+    F: FnOnce(Handing) -> Fut,
     Fut: Future<Output = ServiceResult<String>>,
 {
     let (body, etag, cursor) =
         write_rows((format, dialect), (name, columns), |sender| async move {
-            Ok(export(sender).await?)
+            Ok(export(handing(sender)).await?)
         })
         .await?;
     let (content_type, ext) = match format {

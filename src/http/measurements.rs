@@ -395,15 +395,7 @@ async fn list_measurements(
             "measurements",
             measurements::export::columns(),
             file,
-            |sender| async move {
-                measurements::export::export(
-                    &mut conn,
-                    principal,
-                    filter,
-                    super::list_files::handing(sender),
-                )
-                .await
-            },
+            |each| measurements::export::export(&mut conn, principal, filter, each),
         )
         .await;
     }

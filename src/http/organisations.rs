@@ -157,15 +157,7 @@ async fn list_organisations(
             "organisations",
             organisations::export::columns(),
             file,
-            |sender| async move {
-                organisations::export::export(
-                    &mut conn,
-                    principal,
-                    filter,
-                    super::list_files::handing(sender),
-                )
-                .await
-            },
+            |each| organisations::export::export(&mut conn, principal, filter, each),
         )
         .await;
     }

@@ -94,15 +94,7 @@ async fn timeline(
             "progressUpdates",
             progress::export::columns(),
             file,
-            |sender| async move {
-                progress::export::export(
-                    &mut conn,
-                    audience,
-                    of,
-                    super::list_files::handing(sender),
-                )
-                .await
-            },
+            |each| progress::export::export(&mut conn, audience, of, each),
         )
         .await;
     }

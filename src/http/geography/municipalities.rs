@@ -132,9 +132,7 @@ pub(super) async fn list_municipalities(
             "municipalities",
             municipalities::export::columns(),
             file,
-            |sender| async move {
-                municipalities::export::export(&mut conn, filter, list_files::handing(sender)).await
-            },
+            |each| municipalities::export::export(&mut conn, filter, each),
         )
         .await;
     }
