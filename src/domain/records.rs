@@ -104,6 +104,24 @@ pub struct Record {
     pub issues: Vec<RowIssue>,
 }
 
+impl Record {
+    /// Shows, for each issue that names a column, that column's text as the
+    /// file holds it (not as a rule saw it after reading).
+    pub fn show_values(&self, columns: Columns, issues: &mut [RowIssue]) {
+        for issue in issues {
+            let cell = issue
+                .column
+                .as_deref()
+                .and_then(|column| columns.iter().position(|c| *c == column))
+                .and_then(|i| self.cells.get(i));
+            if let Some(Cell::Text(text)) = cell {
+                let shown = std::mem::replace(issue, RowIssue::new(None, "", ""));
+                *issue = shown.with_value(text);
+            }
+        }
+    }
+}
+
 /// Why the file cannot be read at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileError {

@@ -230,6 +230,11 @@ async fn rows_are_judged_like_single_writes_and_named_when_refused() {
     );
     let repeated = &report["rejectedRows"][2]["issues"][0]["message"];
     assert!(repeated.as_str().unwrap().contains("line 2"), "{repeated}");
+    // A refused cell is shown as the file holds it.
+    let shown = |i: usize| report["rejectedRows"][i]["issues"][0]["value"].clone();
+    assert_eq!(shown(3), "2031Q1", "{report}");
+    assert_eq!(shown(4), "2023-05", "{report}");
+    assert_eq!(shown(5), "99999", "{report}");
     assert_eq!(count(&w, "measurements", "true").await, 1);
     // A reader may not import at all.
     let res = import(&w, &w.reader, "", "text/csv", "indicatorId\n").await;

@@ -194,7 +194,10 @@ impl<'w, K: Kind> Import<'w, K> {
         for record in records {
             let (outcome, id, issues) = match self.row(conn, &record).await? {
                 Ok((outcome, id)) => (outcome, Some(id), Vec::new()),
-                Err(issues) => ("rejected", None, issues),
+                Err(mut issues) => {
+                    record.show_values(K::COLUMNS, &mut issues);
+                    ("rejected", None, issues)
+                }
             };
             results.push(RowResult {
                 record: record.number,

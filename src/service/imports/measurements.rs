@@ -195,7 +195,12 @@ impl<'a> Import<'a> {
         }
         Ok(judged
             .into_iter()
-            .map(|(record, line, verdict)| verdict.result(record, line))
+            .zip(&records)
+            .map(|((number, line, verdict), record)| {
+                let mut result = verdict.result(number, line);
+                record.show_values(COLUMNS, &mut result.issues);
+                result
+            })
             .collect())
     }
 
