@@ -10,6 +10,9 @@ use utoipa_actix_web::AppExt;
 
 use crate::error::PROBLEM_TYPES;
 
+mod files;
+mod links;
+
 pub const BEARER: &str = "bearerAuth";
 pub const API_KEY: &str = "apiKeyAuth";
 
@@ -156,63 +159,6 @@ fn named_form(name: &str) -> Option<serde_json::Value> {
     })
 }
 
-/// An import's CSV or NDJSON body is a file: any text is one, and what it
-/// holds is judged row by row or refused whole (a 422 naming line and
-/// byte). Its schema constrains nothing, so that no client or fuzzer takes a
-/// number sent as text for a malformed request.
-fn any_text_files(value: &mut serde_json::Value) {
-    let Some(paths) = value.get_mut("paths").and_then(|p| p.as_object_mut()) else {
-        return;
-    };
-    for (path, item) in paths.iter_mut() {
-        if !path.starts_with("/api/v1/imports/") {
-            continue;
-        }
-        let Some(content) = item
-            .pointer_mut("/post/requestBody/content")
-            .and_then(|c| c.as_object_mut())
-        else {
-            continue;
-        };
-        for (media, description) in [
-            ("text/csv", "The file: CSV with a header row"),
-            ("application/x-ndjson", "The file: one JSON object per line"),
-        ] {
-            if let Some(body) = content.get_mut(media) {
-                body["schema"] = serde_json::json!({"description": description});
-            }
-        }
-    }
-}
-
-/// A spreadsheet is bytes: every XLSX response is a binary string, not an
-/// array of numbers.
-fn binary_files(value: &mut serde_json::Value) {
-    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    let Some(paths) = value.get_mut("paths").and_then(|p| p.as_object_mut()) else {
-        return;
-    };
-    for operation in paths
-        .values_mut()
-        .filter_map(|p| p.as_object_mut())
-        .flat_map(|p| p.values_mut())
-    {
-        let Some(responses) = operation
-            .get_mut("responses")
-            .and_then(|r| r.as_object_mut())
-        else {
-            continue;
-        };
-        for response in responses.values_mut() {
-            if let Some(content) =
-                response.pointer_mut(&format!("/content/{}", XLSX.replace('/', "~1")))
-            {
-                content["schema"] = serde_json::json!({"type": "string", "format": "binary"});
-            }
-        }
-    }
-}
-
 /// Writes the service's text rules into every string schema: a named form
 /// where the name has one, else a pattern by kind of text for bounded strings.
 fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
@@ -255,8 +201,7 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
         }
         reference_page_items(schemas);
     }
-    binary_files(&mut value);
-    any_text_files(&mut value);
+    files::refine(&mut value);
     // Served while clients move to `POST /imports/municipalities`.
     if let Some(old) = value.pointer_mut("/paths/~1api~1v1~1municipalities~1import/post") {
         old["deprecated"] = true.into();
@@ -267,7 +212,7 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
         import["minItems"] = 1.into();
         import["maxItems"] = crate::service::municipalities::import::MAX_IMPORT.into();
     }
-    add_links(&mut value);
+    links::add_links(&mut value);
     add_conditional_reads(&mut value);
     if let Some(paths) = value.get_mut("paths").and_then(|p| p.as_object_mut()) {
         for (path, item) in paths.iter_mut() {
@@ -353,100 +298,6 @@ fn reference_page_items(schemas: &mut serde_json::Map<String, serde_json::Value>
             && *items == named
         {
             *items = serde_json::json!({ "$ref": format!("#/components/schemas/{item}") });
-        }
-    }
-}
-
-/// Links from each create to what can be done with the created record: the
-/// operations on the record's path and one level below it, under the
-/// collection and, for a record created under another (a progress update), at
-/// its own path. The record is named by the field its path names it by (`id`,
-/// `nisCode`), parameters of the collection's own path are the request's, and
-/// `If-Match` is the response's `ETag`.
-fn add_links(doc: &mut serde_json::Value) {
-    use serde_json::{Value, json};
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-        return;
-    };
-    // The operations on paths `{prefix}{name}}…` with no further parameter.
-    let below = |prefix: &str| -> Vec<(String, &Value)> {
-        paths
-            .iter()
-            .filter_map(|(path, item)| {
-                let rest = path.strip_prefix(prefix)?;
-                (!rest.contains('{')).then_some(item)
-            })
-            .filter_map(Value::as_object)
-            .flat_map(|ops| ops.values())
-            .map(|op| (prefix.to_owned(), op))
-            .collect()
-    };
-    let mut links: Vec<(String, String, Value)> = Vec::new();
-    for (collection, item) in paths {
-        if item["post"]["responses"].get("201").is_none() {
-            continue;
-        }
-        let under = format!("{collection}/{{");
-        let last = collection.rsplit('/').next().unwrap_or_default();
-        let own = format!("{}/{last}/{{", crate::http::API_BASE);
-        let mut targets = below(&under);
-        if own != under {
-            targets.extend(below(&own));
-        }
-        // The record is named by the created body's field that its path
-        // `{collection}/{key}` names (a municipality's `nisCode`), else by `id`.
-        let created =
-            item["post"]["responses"]["201"]["content"]["application/json"]["schema"]["$ref"]
-                .as_str()
-                .and_then(|r| r.rsplit('/').next())
-                .map(|name| &doc["components"]["schemas"][name]["properties"]);
-        let key = paths
-            .keys()
-            .find_map(|p| p.strip_prefix(&under)?.strip_suffix('}'))
-            .filter(|k| !k.contains(['/', '{']))
-            .filter(|k| created.is_some_and(|props| props.get(*k).is_some()))
-            .unwrap_or("id");
-        let key = format!("$response.body#/{key}");
-        for (prefix, op) in targets {
-            let Some(operation_id) = op["operationId"].as_str() else {
-                continue;
-            };
-            let mut parameters = serde_json::Map::new();
-            for parameter in op["parameters"].as_array().into_iter().flatten() {
-                let name = parameter["name"].as_str().unwrap_or_default();
-                let value = match parameter["in"].as_str() {
-                    Some("path")
-                        if prefix == under && collection.contains(&format!("{{{name}}}")) =>
-                    {
-                        format!("$request.path.{name}")
-                    }
-                    Some("path") => key.clone(),
-                    Some("header") if name == "If-Match" => "$response.header.ETag".to_owned(),
-                    _ => continue,
-                };
-                let place = parameter["in"].as_str().unwrap_or_default();
-                parameters.insert(format!("{place}.{name}"), value.into());
-            }
-            if parameters.is_empty() {
-                continue;
-            }
-            links.push((
-                collection.clone(),
-                operation_id.to_owned(),
-                json!({"operationId": operation_id, "parameters": parameters}),
-            ));
-        }
-    }
-    for (collection, name, link) in links {
-        if let Some(response) = doc
-            .pointer_mut(&format!(
-                "/paths/{}/post/responses/201",
-                collection.replace('~', "~0").replace('/', "~1")
-            ))
-            .and_then(Value::as_object_mut)
-        {
-            let entry = response.entry("links").or_insert_with(|| json!({}));
-            entry[name] = link;
         }
     }
 }

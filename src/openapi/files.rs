@@ -1,0 +1,136 @@
+//! The document's account of files: the bodies of imports (CSV and NDJSON
+//! any text, JSON an array of rows with the columns of the kind of record)
+//! and the XLSX of lists and reports, as bytes.
+
+use serde_json::{Value, json};
+
+use crate::service::imports::ImportResource;
+
+/// Refines every import's request body, the states an import reports, and
+/// every XLSX response.
+pub(super) fn refine(value: &mut Value) {
+    binary_files(value);
+    any_text_files(value);
+    import_rows(value);
+    import_states(value);
+}
+
+/// The JSON body of an import of each kind: an array of objects whose
+/// members are the kind's columns, every one optional (a member left out
+/// leaves a value as it is, `null` clears it).
+fn import_rows(value: &mut Value) {
+    for &resource in ImportResource::ALL {
+        let path = format!(
+            "/paths/~1api~1v1~1imports~1{}/post/requestBody/content/application~1json/schema",
+            resource.as_str()
+        );
+        let Some(schema) = value.pointer_mut(&path) else {
+            continue;
+        };
+        let members: serde_json::Map<String, Value> = resource
+            .columns()
+            .iter()
+            .map(|c| {
+                (
+                    (*c).to_owned(),
+                    json!({"type": ["string", "number", "boolean", "null"]}),
+                )
+            })
+            .collect();
+        *schema = json!({
+            "type": "array",
+            "description": "The rows, one object each, their members the columns of the CSV",
+            "items": {"type": "object", "additionalProperties": false, "properties": members},
+        });
+    }
+}
+
+/// The states of an import and its rows, as enumerations.
+fn import_states(value: &mut Value) {
+    for (at, names) in [
+        (
+            "/components/schemas/ImportJob/properties/status",
+            &[
+                "queued",
+                "running",
+                "succeeded",
+                "partial",
+                "rejected",
+                "failed",
+            ][..],
+        ),
+        (
+            "/components/schemas/ImportJob/properties/mode",
+            &["validate", "commit"][..],
+        ),
+        (
+            "/components/schemas/ImportFile/properties/format",
+            &["csv", "json", "ndjson"][..],
+        ),
+        (
+            "/components/schemas/ImportRow/properties/outcome",
+            &["created", "updated", "unchanged", "rejected"][..],
+        ),
+    ] {
+        if let Some(schema) = value.pointer_mut(at) {
+            schema["enum"] = json!(names);
+        }
+    }
+}
+
+/// An import's CSV or NDJSON body is a file: any text is one, and what it
+/// holds is judged row by row or refused whole (a 422 naming line and
+/// byte). Its schema constrains nothing, so that no client or fuzzer takes a
+/// number sent as text for a malformed request.
+fn any_text_files(value: &mut Value) {
+    let Some(paths) = value.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        if !path.starts_with("/api/v1/imports/") {
+            continue;
+        }
+        let Some(content) = item
+            .pointer_mut("/post/requestBody/content")
+            .and_then(|c| c.as_object_mut())
+        else {
+            continue;
+        };
+        for (media, description) in [
+            ("text/csv", "The file: CSV with a header row"),
+            ("application/x-ndjson", "The file: one JSON object per line"),
+        ] {
+            if let Some(body) = content.get_mut(media) {
+                body["schema"] = json!({"description": description});
+            }
+        }
+    }
+}
+
+/// A spreadsheet is bytes: every XLSX response is a binary string, not an
+/// array of numbers.
+fn binary_files(value: &mut Value) {
+    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let Some(paths) = value.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for operation in paths
+        .values_mut()
+        .filter_map(|p| p.as_object_mut())
+        .flat_map(|p| p.values_mut())
+    {
+        let Some(responses) = operation
+            .get_mut("responses")
+            .and_then(|r| r.as_object_mut())
+        else {
+            continue;
+        };
+        for response in responses.values_mut() {
+            if let Some(content) =
+                response.pointer_mut(&format!("/content/{}", XLSX.replace('/', "~1")))
+            {
+                content["schema"] = json!({"type": "string", "format": "binary"});
+            }
+        }
+    }
+}
