@@ -1,48 +1,14 @@
 //! The document's account of files: the bodies of imports (CSV and NDJSON
-//! any text, JSON an array of rows with the columns of the kind of record)
-//! and the XLSX of lists and reports, as bytes.
+//! any text) and the XLSX of lists and reports, as bytes.
 
 use serde_json::{Value, json};
-
-use crate::service::imports::ImportResource;
 
 /// Refines every import's request body, the states an import reports, and
 /// every XLSX response.
 pub(super) fn refine(value: &mut Value) {
     binary_files(value);
     any_text_files(value);
-    import_rows(value);
     import_states(value);
-}
-
-/// The JSON body of an import of each kind: an array of objects whose
-/// members are the kind's columns, every one optional (a member left out
-/// leaves a value as it is, `null` clears it).
-fn import_rows(value: &mut Value) {
-    for &resource in ImportResource::ALL {
-        let path = format!(
-            "/paths/~1api~1v1~1imports~1{}/post/requestBody/content/application~1json/schema",
-            resource.as_str()
-        );
-        let Some(schema) = value.pointer_mut(&path) else {
-            continue;
-        };
-        let members: serde_json::Map<String, Value> = resource
-            .columns()
-            .iter()
-            .map(|c| {
-                (
-                    (*c).to_owned(),
-                    json!({"type": ["string", "number", "boolean", "null"]}),
-                )
-            })
-            .collect();
-        *schema = json!({
-            "type": "array",
-            "description": "The rows, one object each, their members the columns of the CSV",
-            "items": {"type": "object", "additionalProperties": false, "properties": members},
-        });
-    }
 }
 
 /// The states of an import and its rows, as enumerations.
