@@ -266,10 +266,12 @@ class _Swap:
         for name, member in value.items():
             if name in _BODY_REFERENCES:
                 out[name] = self.member(_BODY_REFERENCES[name], member)
-            elif name == "subject" and isinstance(member, dict) and member.get("type") in _SUBJECTS:
+            elif name == "subject" and isinstance(member, dict) and isinstance(member.get("type"), str) \
+                    and member["type"] in _SUBJECTS:
                 out[name] = {**member, "id": self.one(_SUBJECTS[member["type"]], member.get("id"))}
             elif name == "place" and isinstance(member, dict):
-                kind = {"region": "regions", "municipality": "municipalities"}.get(member.get("type"))
+                kind = member.get("type")
+                kind = {"region": "regions", "municipality": "municipalities"}.get(kind) if isinstance(kind, str) else None
                 out[name] = {**member, "code": self.one(kind, member.get("code"))} if kind and "code" in member else member
             else:
                 out[name] = self.body(member)
