@@ -70,8 +70,7 @@ pub trait Kind: Send + Sync {
     /// The column a member of the write's body comes from (`targets[1].date`:
     /// `targets`).
     fn column(member: &str) -> Option<&'static str> {
-        let root = member.split(['.', '[']).next().unwrap_or_default();
-        Self::COLUMNS.iter().find(|c| **c == root).copied()
+        root_column(Self::COLUMNS, member)
     }
 
     /// Brings the cells of a row into the shape of the write's body, such as
@@ -139,6 +138,12 @@ pub async fn by_id<V>(
         ))),
         Err(e) => Err(e),
     }
+}
+
+/// The column of `columns` a member of a write's body names by its root.
+pub fn root_column(columns: Columns, member: &str) -> Option<&'static str> {
+    let root = member.split(['.', '[']).next().unwrap_or_default();
+    columns.iter().find(|c| **c == root).copied()
 }
 
 /// A number as people write it: `3.5`, or with a decimal comma, `3,5`.

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::each::{Found, Kind, Row, by_id, text};
+use super::each::{Found, Kind, Row, by_id, root_column, text};
 use crate::domain::Page;
 use crate::domain::Principal;
 use crate::domain::records::{Columns, RowIssue};
@@ -66,9 +66,9 @@ impl Kind for GboProjects {
             "contact" | "contact.name" => "contactName",
             "contact.email" => "contactEmail",
             "contact.phone" => "contactPhone",
-            other => other.split(['.', '[']).next().unwrap_or_default(),
+            other => other,
         };
-        COLUMNS.iter().find(|c| **c == column).copied()
+        root_column(COLUMNS, column)
     }
 
     fn shape(row: &mut Row) -> Result<(), RowIssue> {

@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::each::{Found, Kind, Row, boolean, by_id, decimal, text};
+use super::each::{Found, Kind, Row, boolean, by_id, decimal, root_column, text};
 use crate::domain::Principal;
 use crate::domain::records::{Columns, RowIssue};
 use crate::domain::results::SubjectType;
@@ -82,9 +82,9 @@ impl Kind for Indicators {
             "subject.id" => "subjectId",
             "baseline" | "baseline.value" => "baselineValue",
             "baseline.date" => "baselineDate",
-            other => other.split(['.', '[']).next().unwrap_or_default(),
+            other => other,
         };
-        COLUMNS.iter().find(|c| **c == column).copied()
+        root_column(COLUMNS, column)
     }
 
     fn shape(row: &mut Row) -> Result<(), RowIssue> {
