@@ -34,6 +34,14 @@ pub struct Principal {
     pub session_id: Option<uuid::Uuid>,
 }
 
+impl Principal {
+    /// The source system of the external ids this caller sets: a service
+    /// account is one; people and the service itself share `None`.
+    pub fn source_system(&self) -> Option<uuid::Uuid> {
+        (self.kind == PrincipalKind::ServiceAccount).then_some(self.id)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PrincipalKind {
     User,

@@ -70,7 +70,8 @@ pub struct GboProjectQuery {
     pub status: Vec<GboStatus>,
     /// Only projects in this primary care zone.
     pub primary_care_zone: Option<Uuid>,
-    /// The project with this external id.
+    /// The project with this external id: for a service account, its own; for a
+    /// person, in any source system.
     pub external_id: Option<String>,
     /// Sort key: `name`, `createdAt`, `updatedAt`; prefix `-` for descending.
     #[param(pattern = "^-?(name|createdAt|updatedAt)$")]

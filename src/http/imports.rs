@@ -116,7 +116,7 @@ import_operation!(
     /// measurements' CSV export (`GET /measurements?format=csv`) (`,` or `;`,
     /// UTF-8 with or without a byte order mark, a decimal comma is read too);
     /// JSON is an array of objects, or one object per line, with the same
-    /// names. Rows are matched by `id`, else by `externalId`, else by the
+    /// names. Rows are matched by `id`, else by `externalId` (in the caller's source system), else by the
     /// indicator (`indicatorId`, or an `indicatorCode` only one indicator
     /// has), the period and the place. A column left out leaves a value as it
     /// is; an **empty cell means no value** and clears it.
@@ -129,7 +129,7 @@ import_operation!(
     /// Import a file of organisations. The CSV columns are those of the
     /// organisations' CSV export (`GET /organisations?format=csv`); JSON is
     /// an array of objects, or one object per line, with the same names. Rows
-    /// are matched by `id`, else by `externalId`, else by the KBO enterprise
+    /// are matched by `id`, else by `externalId` (in the caller's source system), else by the KBO enterprise
     /// number in any usual notation (`0123.456.749`, `BE 0123456749`, or the
     /// nine digits a spreadsheet leaves when it drops the leading zero). A
     /// row that names none is a new organisation. A column left out leaves a
@@ -161,7 +161,7 @@ import_operation!(
     /// is `baselineValue` and `baselineDate`, the subject `subjectType` and
     /// `subjectId`, the targets one cell as `2025-12-31=120 | 2026-12-31=150`,
     /// `cumulative` `true` or `false`. Rows are matched by `id`, else by
-    /// `externalId`, else by the code on the subject. A column left out
+    /// `externalId` (in the caller's source system), else by the code on the subject. A column left out
     /// leaves a value as it is; an **empty cell means no value** and clears it.
     /// Each row is a single create or update, with its rights (a coordinator
     /// writes the indicators of work in their region).
@@ -175,7 +175,7 @@ import_operation!(
     /// initiatives' CSV export (`GET /initiatives?format=csv`); lists
     /// (`partnerOrganisationIds`, `regions`, `municipalities`) are one cell
     /// each, separated by `|`. Rows are matched by `id`, else by
-    /// `externalId`, else by the code in the plan of the row's action. A new
+    /// `externalId` (in the caller's source system), else by the code in the plan of the row's action. A new
     /// initiative may give its `status` and `progress`; later they change by
     /// progress updates. A column left out leaves a value as it is; an
     /// **empty cell means no value** and clears it. Each row is a single
@@ -192,7 +192,7 @@ import_operation!(
     /// municipalities one cell separated by `|`, the partners one cell of
     /// `organisationId=part` separated by `|`, the contact as `contactName`,
     /// `contactEmail` and `contactPhone`. Rows are matched by `id`, else by
-    /// `externalId`. A column left out leaves a value as it is; an **empty
+    /// `externalId` (in the caller's source system). A column left out leaves a value as it is; an **empty
     /// cell means no value** and clears it. Each row is a single create or
     /// update, with its rights.
     import_gbo_projects,

@@ -84,7 +84,8 @@ pub struct IndicatorQuery {
     /// Only indicators with this code.
     #[param(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
     pub code: Option<String>,
-    /// The indicator with this external id.
+    /// The indicator with this external id: for a service account, its own; for a
+    /// person, in any source system.
     pub external_id: Option<String>,
     /// Text in the name.
     #[param(max_length = 200)]
@@ -184,6 +185,7 @@ async fn list_indicators(
             .collect(),
         code: query.code.clone(),
         external_id: query.external_id.clone(),
+        external_source: None,
         q: q.clone(),
     };
     let mut conn = service::connect(&state.pool).await?;

@@ -12,8 +12,8 @@ use super::extract::{Body, Query, RequestBody, respond, version};
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams};
 use crate::auth::{Caller, MaybeCaller};
-use crate::domain::WorkStatus;
 use crate::domain::plan::check_external_id;
+use crate::domain::{Principal, WorkStatus};
 use crate::error::{ApiError, ApiResult, InputIssue, Problem};
 use crate::service;
 use crate::service::initiatives::{
@@ -110,7 +110,8 @@ pub struct InitiativeQuery {
     /// update in this many days (counted from creation when there is none).
     #[param(minimum = 1, maximum = 3650)]
     pub stale_days: Option<i32>,
-    /// The initiative with this external id.
+    /// The initiative with this external id: for a service account, its own; for a
+    /// person, in any source system.
     pub external_id: Option<String>,
     /// Text in the title or code.
     #[param(max_length = 200)]
@@ -235,6 +236,11 @@ async fn list_initiatives(
         updated_since: query.updated_since,
         stale_days: query.stale_days,
         external_id: query.external_id.clone(),
+        external_source: caller
+            .0
+            .as_ref()
+            .and_then(Principal::source_system)
+            .map(Some),
         q: q.clone(),
     };
     let mut conn = service::connect(&state.pool).await?;

@@ -271,7 +271,8 @@ pub struct AcrossQuery {
     #[serde(default)]
     #[param(max_items = 100)]
     pub initiative: Vec<Uuid>,
-    /// The measurement with this external id.
+    /// The measurement with this external id: for a service account, its own; for a
+    /// person, in any source system.
     pub external_id: Option<String>,
     /// Only periods that start on or after this day or period (`2023-01-01`, `2023`, `2023Q2`, `2023-05`).
     #[param(

@@ -57,7 +57,8 @@ pub struct OrganisationQuery {
     pub municipality: Vec<String>,
     /// The organisation with this enterprise number (any accepted notation).
     pub enterprise_number: Option<String>,
-    /// The organisation with this external id.
+    /// The organisation with this external id: for a service account, its own; for a
+    /// person, in any source system.
     pub external_id: Option<String>,
     /// Sort key: `name`, `createdAt`, `updatedAt`; prefix `-` for descending.
     #[param(pattern = "^-?(name|createdAt|updatedAt)$")]
@@ -149,6 +150,7 @@ async fn list_organisations(
         municipality: query.municipality.clone(),
         enterprise_number: enterprise_number.clone(),
         external_id: query.external_id.clone(),
+        external_source: None,
     };
     let mut conn = service::connect(&state.pool).await?;
     if let Some(file) = file {

@@ -82,6 +82,7 @@ pub(super) async fn create(
                 end_date: work.end,
                 external_id: None,
                 example: true,
+                source: None,
             },
         )
         .await?;

@@ -209,6 +209,7 @@ impl Org {
             website: None,
             external_id: Some(self.external_id.to_owned()),
             example: true,
+            source: None,
         }
     }
 }

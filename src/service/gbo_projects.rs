@@ -15,6 +15,7 @@ pub use model::{
 };
 use rules::Fields;
 
+use super::patch::sourced;
 use super::record::{self, Removal};
 use super::{Change, Conn, Creation, ServiceResult, Writer, ensure_valid};
 use crate::auth::permissions::{self, Operation, Partnership, Resource, Write};
@@ -82,6 +83,21 @@ pub async fn read(conn: &mut Conn, principal: &Principal, id: Uuid) -> ServiceRe
     GboProject::from_record(store::get(conn, id).await?)
 }
 
+/// The project with this external id in the caller's source system, if
+/// any. Any signed-in caller.
+pub async fn find_by_key(
+    conn: &mut Conn,
+    principal: &Principal,
+    external_id: &str,
+) -> ServiceResult<Option<GboProject>> {
+    require(principal, Operation::Read)?;
+    let source = principal.source_system();
+    match crate::storage::keys::gbo_project(conn, external_id, source).await? {
+        Some(id) => read(conn, principal, id).await.map(Some),
+        None => Ok(None),
+    }
+}
+
 /// Which projects a list holds: every filter given must match, and a list
 /// matches any of its values; an empty list does not filter.
 #[derive(Debug, Default, Clone)]
@@ -120,6 +136,7 @@ pub async fn list(
             .collect(),
         primary_care_zone: selection.primary_care_zone,
         external_id: selection.external_id,
+        external_source: principal.source_system().map(Some),
     };
     let (records, total) = store::list(conn, &filter, sort, &page).await?;
     let projects = records
@@ -157,6 +174,7 @@ impl Creation for GboProjectCreate {
                 contact_phone: contact.phone,
                 status: self.status.unwrap_or(GboStatus::Active).as_str().to_owned(),
                 start_date: self.start_date,
+                external_source: self.external_id.as_ref().and(self.source),
                 external_id: self.external_id,
                 example: self.example,
             },
@@ -180,6 +198,7 @@ pub async fn create(
     mut input: GboProjectCreate,
 ) -> ServiceResult<GboProject> {
     require(writer.principal, Operation::Write)?;
+    input.source = writer.principal.source_system();
     let mut issues = rules::check_fields(&Fields {
         name: Some(&input.name),
         municipalities: Some(&input.municipalities),
@@ -272,6 +291,7 @@ impl Change<GboProjectRecord> for GboProjectPatch {
                 contact_phone,
                 status: self.status.map(|s| s.as_str().to_owned()),
                 start_date: self.start_date,
+                external_source: sourced(&self.external_id, &current.row.external_id, self.source),
                 external_id: self.external_id,
             },
         )
@@ -305,6 +325,7 @@ pub async fn update(
     mut patch: GboProjectPatch,
 ) -> ServiceResult<GboProject> {
     require(writer.principal, Operation::Write)?;
+    patch.source = writer.principal.source_system();
     let expected = record::expected(expected)?;
     let mut issues = rules::check_fields(&Fields {
         name: patch.name.as_deref(),

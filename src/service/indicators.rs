@@ -156,7 +156,7 @@ fn values(
     description: String,
     settled: Settled,
     standard: Option<String>,
-    external_id: Option<String>,
+    (external_id, external_source): (Option<String>, Option<Uuid>),
 ) -> ServiceResult<IndicatorValues> {
     let s = settled.settings;
     Ok(IndicatorValues {
@@ -175,6 +175,7 @@ fn values(
         targets: serde_json::to_value(&settled.targets).map_err(corrupt)?,
         standard_code: standard,
         external_id,
+        external_source,
     })
 }
 
@@ -186,11 +187,12 @@ pub async fn read(conn: &mut Conn, principal: &Principal, id: Uuid) -> ServiceRe
 pub async fn list(
     conn: &mut Conn,
     principal: &Principal,
-    filter: IndicatorFilter,
+    mut filter: IndicatorFilter,
     sort: &str,
     page: Page,
 ) -> ServiceResult<(Vec<Indicator>, i64)> {
     require(principal, Operation::Read)?;
+    filter.external_source = principal.source_system().map(Some);
     let (rows, total) = store::list(conn, &filter, sort, &page).await?;
     let items = rows
         .into_iter()
@@ -199,8 +201,8 @@ pub async fn list(
     Ok((items, total))
 }
 
-/// The indicator with this external id, else the one with this code on
-/// this subject, if any. Any signed-in caller.
+/// The indicator with this external id in the caller's source system, else
+/// the one with this code on this subject, if any. Any signed-in caller.
 pub async fn find_by_key(
     conn: &mut Conn,
     principal: &Principal,
@@ -217,7 +219,7 @@ pub async fn find_by_key(
         };
         (attached, code)
     });
-    store::by_key(conn, external_id, code)
+    store::by_key(conn, external_id, principal.source_system(), code)
         .await?
         .map(Indicator::from_row)
         .transpose()
@@ -305,7 +307,7 @@ impl Creation for IndicatorCreate {
             self.description.unwrap_or_default(),
             settled,
             self.standard,
-            self.external_id,
+            (self.external_id.clone(), self.external_id.and(self.source)),
         )?;
         let row = store::insert(
             conn,
@@ -326,9 +328,10 @@ impl Creation for IndicatorCreate {
 pub async fn create(
     conn: &mut Conn,
     writer: &Writer<'_>,
-    input: IndicatorCreate,
+    mut input: IndicatorCreate,
 ) -> ServiceResult<Indicator> {
     require_writer(writer.principal)?;
+    input.source = writer.principal.source_system();
     ensure_valid(rules::check_create(&input))?;
     record::create(conn, writer, input).await
 }
@@ -391,7 +394,10 @@ impl Change<IndicatorRow> for IndicatorPatch {
             patch.description.unwrap_or(current.description),
             settled,
             standard_code,
-            patch.external_id.unwrap_or(current.external_id),
+            match patch.external_id {
+                Some(new) if new != current.external_id => (new.clone(), new.and(patch.source)),
+                _ => (current.external_id, current.external_source),
+            },
         )?;
         let row = store::update(conn, current.id, values).await?;
         Indicator::from_row(row).map(Some)
@@ -404,9 +410,10 @@ pub async fn update(
     writer: &Writer<'_>,
     id: Uuid,
     expected: Option<i32>,
-    patch: IndicatorPatch,
+    mut patch: IndicatorPatch,
 ) -> ServiceResult<Indicator> {
     require_writer(writer.principal)?;
+    patch.source = writer.principal.source_system();
     ensure_valid(rules::check_patch(&patch))?;
     let expected = record::expected(expected)?;
     record::update::<IndicatorRow, _>(conn, writer, &id, expected, patch).await

@@ -13,6 +13,7 @@ pub use model::{Initiative, InitiativeCreate, InitiativePatch};
 use rules::{Found, References};
 
 use super::actions::in_shown_plan;
+use super::patch::sourced;
 use super::plans::PlanAudience;
 use super::record::{self, Removal};
 use super::{Change, Conn, Creation, ServiceError, ServiceResult, Writer, ensure_valid};
@@ -120,6 +121,9 @@ pub struct InitiativeSelection {
     /// Open, without a progress update in this many days.
     pub stale_days: Option<i32>,
     pub external_id: Option<String>,
+    /// The source system `external_id` is looked up in: `None` any,
+    /// `Some(None)` the service's own.
+    pub external_source: Option<Option<Uuid>>,
     /// Text in the title or code.
     pub q: Option<String>,
 }
@@ -141,14 +145,16 @@ pub async fn list(
     Ok((initiatives, total))
 }
 
-/// The initiative with this external id, else the one with this code in the
-/// plan of this action, if any.
+/// The initiative with this external id in the caller's source system, else
+/// the one with this code in the plan of this action, if any.
 pub async fn find_by_key(
     conn: &mut Conn,
+    principal: &Principal,
     external_id: Option<&str>,
     code: Option<(Uuid, &str)>,
 ) -> ServiceResult<Option<Initiative>> {
-    match crate::storage::keys::initiative(conn, external_id, code).await? {
+    let source = principal.source_system();
+    match crate::storage::keys::initiative(conn, external_id, source, code).await? {
         Some(id) => read(conn, id, PlanAudience::SignedIn).await.map(Some),
         None => Ok(None),
     }
@@ -173,6 +179,7 @@ fn filter_of(audience: PlanAudience, selection: InitiativeSelection) -> Initiati
         updated_since: selection.updated_since,
         stale_days: selection.stale_days,
         external_id: selection.external_id,
+        external_source: selection.external_source,
         q: selection.q,
         published_only: audience == PlanAudience::Public,
     }
@@ -229,6 +236,7 @@ impl Creation for InitiativeCreate {
                 weight: input.weight.unwrap_or(1.0),
                 start_date: input.start_date,
                 end_date: input.end_date,
+                external_source: input.external_id.as_ref().and(input.source),
                 external_id: input.external_id,
                 example: input.example,
             },
@@ -253,9 +261,10 @@ impl Creation for InitiativeCreate {
 pub async fn create(
     conn: &mut Conn,
     writer: &Writer<'_>,
-    input: InitiativeCreate,
+    mut input: InitiativeCreate,
 ) -> ServiceResult<Initiative> {
     require_initiative_writer(writer.principal)?;
+    input.source = writer.principal.source_system();
     ensure_valid(rules::check_create(&input))?;
     record::create(conn, writer, input).await
 }
@@ -322,6 +331,11 @@ impl Change<InitiativeRecord> for InitiativePatch {
                 weight: patch.weight,
                 start_date: patch.start_date,
                 end_date: patch.end_date,
+                external_source: sourced(
+                    &patch.external_id,
+                    &current.row.external_id,
+                    patch.source,
+                ),
                 external_id: patch.external_id,
             },
         )
@@ -348,9 +362,10 @@ pub async fn update(
     writer: &Writer<'_>,
     id: Uuid,
     expected: Option<i32>,
-    patch: InitiativePatch,
+    mut patch: InitiativePatch,
 ) -> ServiceResult<Initiative> {
     require_initiative_writer(writer.principal)?;
+    patch.source = writer.principal.source_system();
     let expected = record::expected(expected)?;
     ensure_valid(rules::check_patch(&patch))?;
     record::update::<InitiativeRecord, _>(conn, writer, &id, expected, patch).await

@@ -188,11 +188,12 @@ pub(crate) async fn shown(
 pub async fn list(
     conn: &mut Conn,
     principal: &Principal,
-    filter: MeasurementFilter,
+    mut filter: MeasurementFilter,
     sort: &str,
     page: Page,
 ) -> ServiceResult<(Vec<Measurement>, i64)> {
     require(principal, Operation::Read)?;
+    filter.external_source = principal.source_system().map(Some);
     let (rows, total) = store::list(conn, &filter, sort, &page).await?;
     let items = shown(conn, rows).await?;
     Ok((items, total))
@@ -233,6 +234,8 @@ pub struct NewFor {
     pub indicator_id: Uuid,
     pub input: MeasurementCreate,
     reporter: (Uuid, &'static str),
+    /// The source system of the external id: the writer's.
+    source: Option<Uuid>,
 }
 
 /// What admission found: the period and the place.
@@ -314,6 +317,7 @@ impl Creation for NewFor {
                 note: input.note.unwrap_or_default(),
                 reporter_id: self.reporter.0,
                 reporter_kind: self.reporter.1.to_owned(),
+                external_source: input.external_id.as_ref().and(self.source),
                 external_id: input.external_id,
                 example: input.example,
             },
@@ -366,6 +370,7 @@ pub async fn create(
         indicator_id,
         input,
         reporter: (actor.id, actor.kind),
+        source: writer.principal.source_system(),
     };
     record::create(conn, writer, creation).await
 }
@@ -395,6 +400,8 @@ async fn admit_on(
 pub struct Correction {
     patch: MeasurementPatch,
     reporter: (Uuid, &'static str),
+    /// The source system of a new external id: the writer's.
+    source: Option<Uuid>,
 }
 
 impl Change<MeasurementRecord> for Correction {
@@ -448,6 +455,10 @@ impl Change<MeasurementRecord> for Correction {
                 note: patch.note.unwrap_or(row.note),
                 reporter_id,
                 reporter_kind,
+                external_source: match &patch.external_id {
+                    Some(new) if *new != row.external_id => new.as_ref().and(self.source),
+                    _ => row.external_source,
+                },
                 external_id: patch.external_id.unwrap_or(row.external_id),
                 recorded_at,
             },
@@ -488,6 +499,7 @@ pub async fn update(
     let correction = Correction {
         patch,
         reporter: (actor.id, actor.kind),
+        source: writer.principal.source_system(),
     };
     record::update::<MeasurementRecord, _>(conn, writer, &id, expected, correction).await
 }

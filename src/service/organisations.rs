@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::patch::{nullable, present};
+use super::patch::{nullable, present, sourced};
 use super::{
     API_BASE, Change, Conn, Creation, ServiceResult, Writer, check, corrupt, ensure_valid, record,
     regions,
@@ -114,13 +114,17 @@ pub struct OrganisationCreate {
     /// Web site, an `http` or `https` URL.
     #[schema(max_length = 500)]
     pub website: Option<String>,
-    /// Identifier in the source system; unique.
+    /// Identifier in the caller's source system (a service account's own; for
+    /// people, the service's): unique there.
     #[schema(min_length = 1, max_length = 200)]
     pub external_id: Option<String>,
     /// Demo data: set by the command line for example organisations, never
     /// by a request (the API refuses `example` as read-only).
     #[serde(skip)]
     pub example: bool,
+    /// The source system of `external_id`: the writer's, never sent.
+    #[serde(skip)]
+    pub source: Option<Uuid>,
 }
 
 /// Changes to an organisation (JSON merge patch): absent fields stay as they
@@ -157,10 +161,14 @@ pub struct OrganisationPatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub website: Option<Option<String>>,
-    /// Identifier in the source system.
+    /// Identifier in the caller's source system; another one moves the
+    /// record's to it.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub external_id: Option<Option<String>>,
+    /// The source system of a new `external_id`: the writer's, never sent.
+    #[serde(skip)]
+    pub source: Option<Uuid>,
 }
 
 fn check_website(url: &str) -> Result<(), &'static str> {
@@ -259,8 +267,9 @@ pub async fn read(conn: &mut Conn, principal: &Principal, id: Uuid) -> ServiceRe
     Organisation::from_row(store::get(conn, id).await?)
 }
 
-/// The organisation with this external id, else the one with this
-/// enterprise number (any notation), if any. Any signed-in caller.
+/// The organisation with this external id in the caller's source system,
+/// else the one with this enterprise number (any notation), if any. Any
+/// signed-in caller.
 pub async fn find_by_key(
     conn: &mut Conn,
     principal: &Principal,
@@ -272,6 +281,7 @@ pub async fn find_by_key(
     store::by_key(
         conn,
         external_id,
+        principal.source_system(),
         number.as_ref().map(EnterpriseNumber::as_str),
     )
     .await?
@@ -288,7 +298,11 @@ pub async fn list(
     page: Page,
 ) -> ServiceResult<(Vec<Organisation>, i64)> {
     require(principal, Operation::Read)?;
-    let (rows, total) = store::list(conn, filter, sort, &page).await?;
+    let filter = OrganisationFilter {
+        external_source: principal.source_system().map(Some),
+        ..filter.clone()
+    };
+    let (rows, total) = store::list(conn, &filter, sort, &page).await?;
     let items = rows
         .into_iter()
         .map(Organisation::from_row)
@@ -319,6 +333,7 @@ impl Creation for OrganisationCreate {
                 region_id: self.region_id,
                 municipality_nis: self.municipality,
                 website: self.website,
+                external_source: self.external_id.as_ref().and(self.source),
                 external_id: self.external_id,
                 example: self.example,
             },
@@ -336,6 +351,7 @@ pub async fn create(
     mut input: OrganisationCreate,
 ) -> ServiceResult<Organisation> {
     require(writer.principal, Operation::Write)?;
+    input.source = writer.principal.source_system();
     // A new organisation's region is judged by the permission and by whether
     // it exists.
     input.enterprise_number = check_values(&Values {
@@ -387,6 +403,7 @@ impl Change<OrganisationRow> for OrganisationPatch {
                 region_id: self.region_id,
                 municipality_nis: self.municipality,
                 website: self.website,
+                external_source: sourced(&self.external_id, &current.external_id, self.source),
                 external_id: self.external_id,
             },
         )
@@ -417,6 +434,7 @@ pub async fn update(
         region_id: given(&patch.region_id),
     })?;
     patch.enterprise_number = patch.enterprise_number.map(|n| n.and(number));
+    patch.source = writer.principal.source_system();
     record::update::<OrganisationRow, _>(conn, writer, &id, expected, patch).await
 }
 

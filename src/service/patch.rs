@@ -25,3 +25,17 @@ where
         )),
     }
 }
+
+/// The source system a merge patch leaves on a record's external id
+/// (`current`): the writer's when the patch gives another one, none when it
+/// removes it, untouched (`None`) when it leaves it as it is.
+pub fn sourced(
+    patch: &Option<Option<String>>,
+    current: &Option<String>,
+    writer: Option<uuid::Uuid>,
+) -> Option<Option<uuid::Uuid>> {
+    match patch {
+        Some(new) if new != current => Some(new.as_ref().and(writer)),
+        _ => None,
+    }
+}

@@ -159,14 +159,14 @@ pub async fn gbo_projects(
 /// A current measurement's key: indicator, period start, place type and code.
 pub type MeasurementKey = (Uuid, NaiveDate, String, String);
 
-/// The current measurements with one of these ids, external ids or keys,
-/// locked (in the order of their ids) until the transaction ends. A batch
+/// The current measurements with one of these ids, external ids (in the
+/// source system `source`; `None`: the service's own) or keys, locked (in the order of their ids) until the transaction ends. A batch
 /// that names its measurements one way only reads them in one direct
 /// statement; a batch that mixes ways unites the three.
 pub async fn measurements(
     conn: &mut AsyncPgConnection,
     ids: &[Uuid],
-    external_ids: &[String],
+    (external_ids, source): (&[String], Option<Uuid>),
     keys: &[MeasurementKey],
 ) -> StorageResult<Vec<MeasurementRow>> {
     let key_columns = (
@@ -214,6 +214,7 @@ pub async fn measurements(
                                  UNION ALL
                                  SELECT id FROM measurements
                                   WHERE external_id = ANY ($6) AND deleted_at IS NULL
+                                    AND external_source IS NOT DISTINCT FROM $7
                                  UNION ALL
                                  SELECT x.id
                                    FROM unnest($1::uuid[], $2::date[], $3::text[], $4::text[])
@@ -233,6 +234,7 @@ pub async fn measurements(
             .bind::<Array<Text>, _>(key_columns.3.clone())
             .bind::<Array<SqlUuid>, _>(ids)
             .bind::<Array<Text>, _>(external_ids)
+            .bind::<Nullable<SqlUuid>, _>(source)
             .load(conn)
             .await?
         }
@@ -252,10 +254,11 @@ pub async fn insert_measurements(
     Ok(diesel::sql_query(
         "INSERT INTO measurements (indicator_id, period_start, period_end, place_type, place_code,
                                    value, numerator, denominator, text_value, note,
-                                   reporter_id, reporter_kind, external_id, example)
+                                   reporter_id, reporter_kind, external_id, example,
+                                   external_source)
          SELECT * FROM unnest($1::uuid[], $2::date[], $3::date[], $4::text[], $5::text[],
                               $6::float8[], $7::float8[], $8::float8[], $9::text[], $10::text[],
-                              $11::uuid[], $12::text[], $13::text[], $14::bool[])
+                              $11::uuid[], $12::text[], $13::text[], $14::bool[], $15::uuid[])
          ON CONFLICT DO NOTHING
          RETURNING *",
     )
@@ -293,6 +296,7 @@ pub async fn insert_measurements(
             .collect::<Vec<_>>(),
     )
     .bind::<Array<Bool>, _>(new.iter().map(|m| m.example).collect::<Vec<_>>())
+    .bind::<Array<Nullable<SqlUuid>>, _>(new.iter().map(|m| m.external_source).collect::<Vec<_>>())
     .load(conn)
     .await?)
 }
@@ -313,11 +317,13 @@ pub async fn update_measurements(
             SET value = u.value, numerator = u.numerator, denominator = u.denominator,
                 text_value = u.text_value, note = u.note, reporter_id = u.reporter_id,
                 reporter_kind = u.reporter_kind, external_id = u.external_id,
-                recorded_at = u.recorded_at, version = m.version + 1, updated_at = now()
+                external_source = u.external_source, recorded_at = u.recorded_at,
+                version = m.version + 1, updated_at = now()
            FROM unnest($1::uuid[], $2::float8[], $3::float8[], $4::float8[], $5::text[],
-                       $6::text[], $7::uuid[], $8::text[], $9::text[], $10::timestamptz[])
+                       $6::text[], $7::uuid[], $8::text[], $9::text[], $10::timestamptz[],
+                       $11::uuid[])
                 AS u(id, value, numerator, denominator, text_value, note, reporter_id,
-                     reporter_kind, external_id, recorded_at)
+                     reporter_kind, external_id, recorded_at, external_source)
           WHERE m.id = u.id
          RETURNING m.*",
     )
@@ -359,6 +365,12 @@ pub async fn update_measurements(
         changes
             .iter()
             .map(|(_, c)| c.recorded_at)
+            .collect::<Vec<_>>(),
+    )
+    .bind::<Array<Nullable<SqlUuid>>, _>(
+        changes
+            .iter()
+            .map(|(_, c)| c.external_source)
             .collect::<Vec<_>>(),
     )
     .load(conn)

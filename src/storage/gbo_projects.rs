@@ -55,6 +55,7 @@ pub struct NewGboProject {
     pub status: String,
     pub start_date: Option<NaiveDate>,
     pub external_id: Option<String>,
+    pub external_source: Option<Uuid>,
     pub example: bool,
 }
 
@@ -70,6 +71,7 @@ pub struct GboProjectChanges {
     pub status: Option<String>,
     pub start_date: Option<Option<NaiveDate>>,
     pub external_id: Option<Option<String>>,
+    pub external_source: Option<Option<Uuid>>,
 }
 
 #[derive(Debug, Default)]
@@ -81,6 +83,9 @@ pub struct GboProjectFilter {
     pub status: Vec<String>,
     pub primary_care_zone: Option<Uuid>,
     pub external_id: Option<String>,
+    /// The source system `external_id` is looked up in: `None` any,
+    /// `Some(None)` the service's own.
+    pub external_source: Option<Option<Uuid>>,
 }
 
 /// The municipalities (with their regions) and partners of the projects `ids`.
@@ -216,6 +221,11 @@ fn filtered(filter: &GboProjectFilter) -> gbo_projects::BoxedQuery<'_, diesel::p
     }
     if let Some(external) = &filter.external_id {
         q = q.filter(gbo_projects::external_id.eq(external));
+        q = match filter.external_source {
+            Some(Some(source)) => q.filter(gbo_projects::external_source.eq(source)),
+            Some(None) => q.filter(gbo_projects::external_source.is_null()),
+            None => q,
+        };
     }
     q
 }

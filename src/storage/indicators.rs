@@ -33,6 +33,7 @@ pub struct IndicatorRow {
     pub gbo_project_id: Option<Uuid>,
     pub standard_code: Option<String>,
     pub external_id: Option<String>,
+    pub external_source: Option<Uuid>,
     pub example: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -59,6 +60,7 @@ pub struct IndicatorValues {
     pub targets: serde_json::Value,
     pub standard_code: Option<String>,
     pub external_id: Option<String>,
+    pub external_source: Option<Uuid>,
 }
 
 /// The subject columns of a new indicator: exactly one is set.
@@ -186,16 +188,23 @@ pub async fn codes_attached(
         .await?)
 }
 
-/// The indicator with this external id, else the one with this code on
-/// `subject`, if any.
+/// The indicator with this external id in `source` (`None`: the one people
+/// set), else the one with this code on `subject`, if any.
 pub async fn by_key(
     conn: &mut AsyncPgConnection,
     external_id: Option<&str>,
+    source: Option<Uuid>,
     code: Option<(AttachedTo, &str)>,
 ) -> StorageResult<Option<IndicatorRow>> {
     if let Some(external) = external_id {
-        let found = indicators::table
+        let q = indicators::table
             .filter(indicators::external_id.eq(external))
+            .into_boxed();
+        let q = match source {
+            Some(source) => q.filter(indicators::external_source.eq(source)),
+            None => q.filter(indicators::external_source.is_null()),
+        };
+        let found = q
             .select(IndicatorRow::as_select())
             .first(conn)
             .await
@@ -242,6 +251,9 @@ pub struct IndicatorFilter {
     pub measure: Vec<String>,
     pub code: Option<String>,
     pub external_id: Option<String>,
+    /// The source system `external_id` is looked up in: `None` any,
+    /// `Some(None)` the service's own.
+    pub external_source: Option<Option<Uuid>>,
     pub q: Option<String>,
 }
 
@@ -283,6 +295,11 @@ fn filtered(filter: &IndicatorFilter) -> indicators::BoxedQuery<'_, diesel::pg::
     }
     if let Some(external) = &filter.external_id {
         q = q.filter(indicators::external_id.eq(external));
+        q = match filter.external_source {
+            Some(Some(source)) => q.filter(indicators::external_source.eq(source)),
+            Some(None) => q.filter(indicators::external_source.is_null()),
+            None => q,
+        };
     }
     if let Some(text) = &filter.q {
         q = q.filter(indicators::name.ilike(escape_like(text)));

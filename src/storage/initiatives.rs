@@ -65,6 +65,7 @@ pub struct NewInitiative {
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     pub external_id: Option<String>,
+    pub external_source: Option<Uuid>,
     pub example: bool,
 }
 
@@ -82,6 +83,7 @@ pub struct InitiativeChanges {
     pub start_date: Option<Option<NaiveDate>>,
     pub end_date: Option<Option<NaiveDate>>,
     pub external_id: Option<Option<String>>,
+    pub external_source: Option<Option<Uuid>>,
 }
 
 /// The children of an initiative, to replace after a write.
@@ -187,6 +189,9 @@ pub struct InitiativeFilter {
     pub updated_since: Option<DateTime<Utc>>,
     pub stale_days: Option<i32>,
     pub external_id: Option<String>,
+    /// The source system `external_id` is looked up in: `None` any,
+    /// `Some(None)` the service's own.
+    pub external_source: Option<Option<Uuid>>,
     pub q: Option<String>,
     pub published_only: bool,
 }
@@ -262,6 +267,11 @@ fn filtered(filter: &InitiativeFilter) -> initiatives::BoxedQuery<'_, diesel::pg
     }
     if let Some(external) = &filter.external_id {
         q = q.filter(initiatives::external_id.eq(external));
+        q = match filter.external_source {
+            Some(Some(source)) => q.filter(initiatives::external_source.eq(source)),
+            Some(None) => q.filter(initiatives::external_source.is_null()),
+            None => q,
+        };
     }
     if let Some(text) = &filter.q {
         let pattern = escape_like(text);

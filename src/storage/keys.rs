@@ -1,5 +1,8 @@
 //! Records found by the keys integrators already have, for imports: an
 //! external id, or a code within its plan.
+//!
+//! An external id is looked up in one source system: a service account's,
+//! or (`None`) the service's own, where people set them.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -7,22 +10,25 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::StorageResult;
-use super::schema::{actions, initiatives, progress_updates};
+use super::schema::{actions, gbo_projects, initiatives, progress_updates};
 
-/// The initiative with this external id, else the one with this code in the
-/// plan of this action, if any.
+/// The initiative with this external id in `source`, else the one with this
+/// code in the plan of this action, if any.
 pub async fn initiative(
     conn: &mut AsyncPgConnection,
     external_id: Option<&str>,
+    source: Option<Uuid>,
     code: Option<(Uuid, &str)>,
 ) -> StorageResult<Option<Uuid>> {
     if let Some(external) = external_id {
-        let found = initiatives::table
+        let q = initiatives::table
             .filter(initiatives::external_id.eq(external))
-            .select(initiatives::id)
-            .first(conn)
-            .await
-            .optional()?;
+            .into_boxed();
+        let q = match source {
+            Some(source) => q.filter(initiatives::external_source.eq(source)),
+            None => q.filter(initiatives::external_source.is_null()),
+        };
+        let found = q.select(initiatives::id).first(conn).await.optional()?;
         if found.is_some() {
             return Ok(found);
         }
@@ -41,6 +47,22 @@ pub async fn initiative(
         .first(conn)
         .await
         .optional()?)
+}
+
+/// The GBO project with this external id in `source`, if any.
+pub async fn gbo_project(
+    conn: &mut AsyncPgConnection,
+    external_id: &str,
+    source: Option<Uuid>,
+) -> StorageResult<Option<Uuid>> {
+    let q = gbo_projects::table
+        .filter(gbo_projects::external_id.eq(external_id))
+        .into_boxed();
+    let q = match source {
+        Some(source) => q.filter(gbo_projects::external_source.eq(source)),
+        None => q.filter(gbo_projects::external_source.is_null()),
+    };
+    Ok(q.select(gbo_projects::id).first(conn).await.optional()?)
 }
 
 /// A progress update as a row gives it: what it is on, its day, status,

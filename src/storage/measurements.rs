@@ -28,6 +28,7 @@ pub struct MeasurementRow {
     pub reporter_id: Uuid,
     pub reporter_kind: String,
     pub external_id: Option<String>,
+    pub external_source: Option<Uuid>,
     pub example: bool,
     pub recorded_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
@@ -55,6 +56,7 @@ pub struct NewMeasurement {
     pub reporter_id: Uuid,
     pub reporter_kind: String,
     pub external_id: Option<String>,
+    pub external_source: Option<Uuid>,
     pub example: bool,
 }
 
@@ -71,6 +73,7 @@ pub struct MeasurementValues {
     pub reporter_id: Uuid,
     pub reporter_kind: String,
     pub external_id: Option<String>,
+    pub external_source: Option<Uuid>,
     pub recorded_at: DateTime<Utc>,
 }
 
@@ -253,6 +256,9 @@ pub struct MeasurementFilter {
     /// Periods that start on or before this day.
     pub to: Option<NaiveDate>,
     pub external_id: Option<String>,
+    /// The source system `external_id` is looked up in: `None` any,
+    /// `Some(None)` the service's own.
+    pub external_source: Option<Option<Uuid>>,
 }
 
 fn filtered(filter: &MeasurementFilter) -> measurements::BoxedQuery<'_, diesel::pg::Pg> {
@@ -308,6 +314,11 @@ fn filtered(filter: &MeasurementFilter) -> measurements::BoxedQuery<'_, diesel::
     }
     if let Some(external) = &filter.external_id {
         q = q.filter(measurements::external_id.eq(external));
+        q = match filter.external_source {
+            Some(Some(source)) => q.filter(measurements::external_source.eq(source)),
+            Some(None) => q.filter(measurements::external_source.is_null()),
+            None => q,
+        };
     }
     q
 }

@@ -41,6 +41,7 @@ pub struct NewOrganisation {
     pub municipality_nis: Option<String>,
     pub website: Option<String>,
     pub external_id: Option<String>,
+    pub external_source: Option<Uuid>,
     pub example: bool,
 }
 
@@ -56,6 +57,7 @@ pub struct OrganisationChanges {
     pub municipality_nis: Option<Option<String>>,
     pub website: Option<Option<String>>,
     pub external_id: Option<Option<String>>,
+    pub external_source: Option<Option<Uuid>>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -66,6 +68,9 @@ pub struct OrganisationFilter {
     pub municipality: Vec<String>,
     pub enterprise_number: Option<String>,
     pub external_id: Option<String>,
+    /// The source system `external_id` is looked up in: `None` any,
+    /// `Some(None)` the service's own.
+    pub external_source: Option<Option<Uuid>>,
 }
 
 pub async fn get(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<OrganisationRow> {
@@ -76,16 +81,24 @@ pub async fn get(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<Organi
         .await?)
 }
 
-/// The organisation with this external id, else the one with this
-/// enterprise number (10 digits), if any.
+/// The organisation with this external id in `source` (`None`: the one people
+/// set), else the one with this enterprise number (10 digits),
+/// if any.
 pub async fn by_key(
     conn: &mut AsyncPgConnection,
     external_id: Option<&str>,
+    source: Option<Uuid>,
     enterprise_number: Option<&str>,
 ) -> StorageResult<Option<OrganisationRow>> {
     if let Some(external) = external_id {
-        let found = organisations::table
+        let q = organisations::table
             .filter(organisations::external_id.eq(external))
+            .into_boxed();
+        let q = match source {
+            Some(source) => q.filter(organisations::external_source.eq(source)),
+            None => q.filter(organisations::external_source.is_null()),
+        };
+        let found = q
             .select(OrganisationRow::as_select())
             .first(conn)
             .await
@@ -237,6 +250,11 @@ pub async fn list(
         }
         if let Some(external) = &filter.external_id {
             q = q.filter(organisations::external_id.eq(external.clone()));
+            q = match filter.external_source {
+                Some(Some(source)) => q.filter(organisations::external_source.eq(source)),
+                Some(None) => q.filter(organisations::external_source.is_null()),
+                None => q,
+            };
         }
         q
     };

@@ -16,6 +16,7 @@ mod chromium;
 mod cli;
 mod conferences;
 mod errors;
+mod external_sources;
 mod fixtures;
 mod gbo_projects;
 mod gbo_results;

@@ -231,6 +231,7 @@ async fn find_or_create(
         start_date: project.start,
         external_id: Some(project.external_id()),
         example: true,
+        source: None,
     };
     added.gbo_projects += 1;
     Ok(gbo_projects::create(conn, writer, input).await?.id)
@@ -311,6 +312,7 @@ async fn add_indicators(
             standard: Some((*code).to_owned()),
             external_id: Some(external_id),
             example: true,
+            source: None,
         };
         // Set up when the project began.
         crate::seed::recorded_on(conn, Quarter(project.first).start()).await?;

@@ -313,6 +313,7 @@ pub(super) async fn add(
             standard: None,
             external_id: Some(external_id),
             example: true,
+            source: None,
         };
         crate::seed::recorded_on(conn, crate::seed::PLAN_RECORDED).await?;
         let indicator = indicators::create(conn, writer, input).await?;

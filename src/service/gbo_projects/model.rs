@@ -181,13 +181,17 @@ pub struct GboProjectCreate {
     pub status: Option<GboStatus>,
     /// When it started.
     pub start_date: Option<NaiveDate>,
-    /// Identifier in the source system; unique.
+    /// Identifier in the caller's source system (a service account's own; for
+    /// people, the service's): unique there.
     #[schema(min_length = 1, max_length = 200)]
     pub external_id: Option<String>,
     /// Demo data: set by the command line for example projects, never by a
     /// request (the API refuses `example` as read-only).
     #[serde(skip)]
     pub example: bool,
+    /// The source system of `external_id`: the writer's, never sent.
+    #[serde(skip)]
+    pub source: Option<Uuid>,
 }
 
 /// Changes to a GBO project (JSON merge patch): absent fields stay as they
@@ -228,8 +232,12 @@ pub struct GboProjectPatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<NaiveDate>)]
     pub start_date: Option<Option<NaiveDate>>,
-    /// Identifier in the source system.
+    /// Identifier in the caller's source system; another one moves the
+    /// record's to it.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub external_id: Option<Option<String>>,
+    /// The source system of a new `external_id`: the writer's, never sent.
+    #[serde(skip)]
+    pub source: Option<Uuid>,
 }

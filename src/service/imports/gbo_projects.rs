@@ -6,12 +6,9 @@
 use serde_json::{Map, Value, json};
 
 use super::each::{Found, Kind, Row, by_id, root_column, text};
-use crate::domain::Page;
 use crate::domain::Principal;
 use crate::domain::records::{Columns, RowIssue};
-use crate::service::gbo_projects::{
-    self, GboProject, GboProjectCreate, GboProjectPatch, GboProjectSelection,
-};
+use crate::service::gbo_projects::{self, GboProject, GboProjectCreate, GboProjectPatch};
 use crate::service::{Conn, ServiceResult, Writer};
 
 /// The columns of a GBO project file: those of the projects' CSV export.
@@ -124,16 +121,8 @@ impl Kind for GboProjects {
         let Some(external) = text(row, "externalId") else {
             return Ok(Found::New);
         };
-        let selection = GboProjectSelection {
-            external_id: Some(external.to_owned()),
-            ..GboProjectSelection::default()
-        };
-        let first = Page {
-            offset: 0,
-            limit: 1,
-        };
-        let (found, _) = gbo_projects::list(conn, principal, selection, "name", first).await?;
-        Ok(found.into_iter().next().map_or(Found::New, Found::Existing))
+        let found = gbo_projects::find_by_key(conn, principal, external).await?;
+        Ok(found.map_or(Found::New, Found::Existing))
     }
 
     async fn create(

@@ -77,7 +77,11 @@ impl Kind for Initiatives {
         Ok(())
     }
 
-    async fn find(conn: &mut Conn, _: &Principal, row: &Row) -> ServiceResult<Found<Initiative>> {
+    async fn find(
+        conn: &mut Conn,
+        principal: &Principal,
+        row: &Row,
+    ) -> ServiceResult<Found<Initiative>> {
         if let Some(found) = by_id(row, Self::NAME, async |id| {
             initiatives::read(conn, id, PlanAudience::SignedIn).await
         })
@@ -87,7 +91,8 @@ impl Kind for Initiatives {
         }
         let action = text(row, "actionId").and_then(|a| Uuid::parse_str(a).ok());
         let code = action.zip(text(row, "code"));
-        let found = initiatives::find_by_key(conn, text(row, "externalId"), code).await?;
+        let found =
+            initiatives::find_by_key(conn, principal, text(row, "externalId"), code).await?;
         Ok(found.map_or(Found::New, Found::Existing))
     }
 

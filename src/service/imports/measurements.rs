@@ -153,8 +153,14 @@ impl<'a> Import<'a> {
         let wanted = judge::lookups(&sent, |s| {
             self.indicator_of(s).ok().map(|k| (k.row.id, k.granularity))
         });
-        let current =
-            bulk::measurements(conn, &wanted.ids, &wanted.external_ids, &wanted.keys).await?;
+        let source = self.principal.source_system();
+        let current = bulk::measurements(
+            conn,
+            &wanted.ids,
+            (&wanted.external_ids, source),
+            &wanted.keys,
+        )
+        .await?;
         let current = judge::Current::new(current);
         let mut judged = Vec::with_capacity(records.len());
         for (record, sent) in records.iter().zip(sent) {

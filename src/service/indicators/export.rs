@@ -70,7 +70,7 @@ fn row(i: Indicator) -> Vec<Cell> {
 pub async fn export<F, Fut>(
     conn: &mut Conn,
     principal: &Principal,
-    filter: IndicatorSelection,
+    mut filter: IndicatorSelection,
     each: F,
 ) -> ServiceResult<String>
 where
@@ -78,6 +78,7 @@ where
     Fut: Future<Output = bool> + Send,
 {
     require(principal, Operation::Read)?;
+    filter.external_source = principal.source_system().map(Some);
     let batch = batches(move |conn, page| {
         let filter = filter.clone();
         Box::pin(async move {

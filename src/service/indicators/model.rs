@@ -242,12 +242,16 @@ pub struct IndicatorCreate {
     /// The code of a standard indicator to follow.
     #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
     pub standard: Option<String>,
-    /// Identifier in the source system; unique.
+    /// Identifier in the caller's source system (a service account's own; for
+    /// people, the service's): unique there.
     #[schema(min_length = 1, max_length = 200)]
     pub external_id: Option<String>,
     /// Example data (the demo data set); not part of the API.
     #[serde(skip)]
     pub example: bool,
+    /// The source system of `external_id`: the writer's, never sent.
+    #[serde(skip)]
+    pub source: Option<Uuid>,
 }
 
 /// Changes to an indicator (JSON merge patch). Its subject is fixed. Changing
@@ -314,8 +318,12 @@ pub struct IndicatorPatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub standard: Option<Option<String>>,
-    /// Identifier in the source system.
+    /// Identifier in the caller's source system; another one moves the
+    /// record's to it.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub external_id: Option<Option<String>>,
+    /// The source system of a new `external_id`: the writer's, never sent.
+    #[serde(skip)]
+    pub source: Option<Uuid>,
 }

@@ -67,7 +67,7 @@ fn row(m: Measurement, code: &str) -> Vec<Cell> {
 pub async fn export<F, Fut>(
     conn: &mut Conn,
     principal: &Principal,
-    filter: MeasurementFilter,
+    mut filter: MeasurementFilter,
     mut each: F,
 ) -> ServiceResult<String>
 where
@@ -75,6 +75,7 @@ where
     Fut: Future<Output = bool> + Send,
 {
     require(principal, Operation::Read)?;
+    filter.external_source = principal.source_system().map(Some);
     conn.build_transaction()
         .read_only()
         .repeatable_read()

@@ -235,7 +235,8 @@ pub struct MeasurementCreate {
     /// A note; default empty.
     #[schema(max_length = 10000)]
     pub note: Option<String>,
-    /// Identifier in the source system; unique among current measurements.
+    /// Identifier in the caller's source system (a service account's own; for
+    /// people, the service's): unique there among current measurements.
     #[schema(min_length = 1, max_length = 200)]
     pub external_id: Option<String>,
     /// Example data (the demo data set); not part of the API.
@@ -272,7 +273,8 @@ pub struct MeasurementPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false)]
     pub note: Option<String>,
-    /// Identifier in the source system.
+    /// Identifier in the caller's source system; another one moves the
+    /// record's to it.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub external_id: Option<Option<String>>,

@@ -55,7 +55,7 @@ fn row(o: Organisation) -> Vec<Cell> {
 pub async fn export<F, Fut>(
     conn: &mut Conn,
     principal: &Principal,
-    filter: OrganisationFilter,
+    mut filter: OrganisationFilter,
     each: F,
 ) -> ServiceResult<String>
 where
@@ -63,6 +63,7 @@ where
     Fut: Future<Output = bool> + Send,
 {
     require(principal, Operation::Read)?;
+    filter.external_source = principal.source_system().map(Some);
     let batch = batches(move |conn, page| {
         let filter = filter.clone();
         Box::pin(async move {

@@ -274,6 +274,10 @@ fn create(ctx: &Context<'_>, sent: &Sent) -> Judged {
             note: input.note.unwrap_or_default(),
             reporter_id: ctx.reporter.0,
             reporter_kind: ctx.reporter.1.to_owned(),
+            external_source: input
+                .external_id
+                .as_ref()
+                .and(ctx.principal.source_system()),
             external_id: input.external_id,
             example: false,
         },
@@ -416,6 +420,11 @@ fn correct(ctx: &Context<'_>, sent: &Sent, row: &MeasurementRow, current: &Curre
             note,
             reporter_id,
             reporter_kind,
+            external_source: if external_id == row.external_id {
+                row.external_source
+            } else {
+                external_id.as_ref().and(ctx.principal.source_system())
+            },
             external_id,
             recorded_at,
         },
