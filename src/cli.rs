@@ -189,6 +189,13 @@ fn seed(settings: &DatabaseSettings) -> Result<(), String> {
             results.corrections,
             results.conferences
         );
+        match crate::seed::imports::check_example(&pool).await.map_err(problem)? {
+            Some(job) => println!(
+                "Example import {} (a check of a spreadsheet of measurements, mode=validate): {} rows read, {} rejected.",
+                job.id, job.counts.read, job.counts.rejected
+            ),
+            None => println!("No example import: the example data holds no indicator with two values."),
+        }
         Ok(())
     })
 }

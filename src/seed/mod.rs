@@ -10,6 +10,7 @@
 //! ([`results`]: GBO projects, indicators, measurements) follows the plan in
 //! [`run`] and attaches to the records [`ExamplePlan`] names.
 
+pub mod imports;
 mod initiatives;
 mod organisations;
 mod plan;

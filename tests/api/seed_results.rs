@@ -300,3 +300,34 @@ async fn the_example_measurements_have_gaps_and_one_correction() {
     let conferences = app.get_json("/api/v1/conferences", &token).await;
     assert_eq!(conferences["total"], 2);
 }
+
+#[actix_web::test]
+async fn seed_files_one_example_import_check_with_every_outcome() {
+    let app = TestApp::spawn().await;
+    let first = stdout(&run(&app, &["seed"]));
+    assert!(first.contains("4 rows read, 2 rejected"), "{first}");
+    let again = stdout(&run(&app, &["seed"]));
+    let (token, _) = seeded(&app).await;
+    let jobs = app.get_json("/api/v1/imports", &token).await;
+    assert_eq!(jobs["total"], 1, "seeding again gives the same job: {again}");
+    let job = app
+        .get_json(items(&jobs)[0]["self"].as_str().unwrap(), &token)
+        .await;
+    assert_eq!(job["mode"], "validate");
+    assert_eq!(
+        job["counts"],
+        json!({"read": 4, "created": 0, "updated": 1, "unchanged": 1, "rejected": 2})
+    );
+    let rejected = job["rejectedRows"].as_array().unwrap();
+    assert_eq!(rejected[0]["line"], 4);
+    assert_eq!(rejected[0]["issues"][0]["column"], "value");
+    assert_eq!(rejected[0]["issues"][0]["value"], "veel");
+    assert_eq!(rejected[1]["line"], 5);
+    assert!(
+        rejected[1]["issues"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("line 2"),
+        "{job}"
+    );
+}
