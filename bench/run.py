@@ -246,7 +246,7 @@ def main():
             rows += more
     finally:
         server.stop()
-    imported = imports.scenarios(Server, login, psql, url, WORK, BASE) if SCENARIOS in ("all", "imports") else None
+    imported = imports.scenarios(Server, login, psql, db_url, WORK, BASE) if SCENARIOS in ("all", "imports") else None
     if SCENARIOS != "imports":
         rows += afresh_scenarios(url, plan, limits[REPORT_CONNECTIONS]["rps"])
     write_results(rows, limits, counts, server.peak_rss_kb / 1024, (results, load_seconds, imported), notes)
