@@ -309,7 +309,10 @@ async fn seed_files_one_example_import_check_with_every_outcome() {
     let again = stdout(&run(&app, &["seed"]));
     let (token, _) = seeded(&app).await;
     let jobs = app.get_json("/api/v1/imports", &token).await;
-    assert_eq!(jobs["total"], 1, "seeding again gives the same job: {again}");
+    assert_eq!(
+        jobs["total"], 1,
+        "seeding again gives the same job: {again}"
+    );
     let job = app
         .get_json(items(&jobs)[0]["self"].as_str().unwrap(), &token)
         .await;
