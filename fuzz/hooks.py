@@ -113,6 +113,9 @@ BUSINESS_RULES = [
     r"^a file holds every [\w ]+ the filters select",
     # the change feed's cursor is opaque: only the feed makes one
     r"^is not a cursor of this feed",
+    # practices: their life cycle, and a review after the publication
+    r"^an? (draft|published|archived) practice cannot become (draft|published|archived)$",
+    r"^must not be before the publication date$",
 ]
 
 # Statuses that depend on the state of the data, not on the request's form. An
@@ -199,6 +202,10 @@ _BODY_REFERENCES = {
     "leadOrganisationId": "organisations",
     "leadOrganisationIds": "organisations",
     "partnerOrganisationIds": "organisations",
+    "organisationIds": "organisations",
+    "initiativeIds": "initiatives",
+    "gboProjectIds": "gboProjects",
+    "actionIds": "actions",
     "primaryCareZoneId": "primaryCareZones",
     "regionId": "regions",
     "proposedByRegionId": "regions",

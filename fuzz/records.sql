@@ -21,5 +21,6 @@ SELECT json_build_object(
     'indicators', (SELECT json_agg(id) FROM (SELECT id FROM indicators WHERE example ORDER BY code LIMIT 40) s),
     'measurements', (SELECT json_agg(id) FROM (SELECT id FROM measurements WHERE example AND deleted_at IS NULL LIMIT 40) s),
     'standardIndicators', (SELECT json_agg(code) FROM standard_indicators),
-    'conferences', (SELECT json_agg(id) FROM conferences)
+    'conferences', (SELECT json_agg(id) FROM conferences),
+    'practices', (SELECT json_agg(id) FROM practices WHERE example AND status <> 'draft')
 );

@@ -189,6 +189,10 @@ fn seed(settings: &DatabaseSettings) -> Result<(), String> {
             results.corrections,
             results.conferences
         );
+        println!(
+            "Practices: {} example good practices added.",
+            seeded.practices
+        );
         match crate::seed::imports::check_example(&pool).await.map_err(problem)? {
             Some(job) => println!(
                 "Example import {} (a check of a spreadsheet of measurements, mode=validate): {} rows read, {} rejected.",

@@ -36,6 +36,7 @@ pub const API_KEY: &str = "apiKeyAuth";
         (name = "municipalities", description = "Municipalities by NIS code, with validity dates (reference data)"),
         (name = "primaryCareZones", description = "Primary care zones (eerstelijnszones) and their municipalities (reference data)"),
         (name = "gboProjects", description = "GBO projects: local integrated-intake partnerships (geïntegreerd breed onthaal) of local government, CAW and health insurance funds"),
+        (name = "practices", description = "Good practices (goede praktijken) to share between the platform and the GBO partnerships: described as practice libraries do, with their evidence, Markdown served as safe HTML"),
         (name = "conferences", description = "The Sociaalwerkconferenties, the plan's evaluation moments"),
         (name = "indicators", description = "What is counted for the plan, its actions and initiatives, and GBO projects; the standard set GBO projects report"),
         (name = "measurements", description = "Values of indicators per period and place; corrections keep every earlier value"),
@@ -105,6 +106,12 @@ const UNIQUE_LISTS: &[&str] = &[
     "partnerOrganisationIds",
     "challengeIds",
     "leadOrganisationIds",
+    "organisationIds",
+    "initiativeIds",
+    "gboProjectIds",
+    "actionIds",
+    "themes",
+    "targetGroups",
 ];
 const REGION_ID: &str = "^[a-z][a-z0-9-]{1,39}$";
 const NIS_CODE: &str = "^[0-9]{5}$";
@@ -133,6 +140,12 @@ fn named_form(name: &str) -> Option<serde_json::Value> {
             json!({"type": "string", "minLength": 1, "maxLength": 200, "pattern": NON_BLANK_LINE})
         }
         "email" => json!({"type": "string", "maxLength": 254, "pattern": EMAIL}),
+        "tags" | "tag" => {
+            json!({"type": "string", "minLength": 1, "maxLength": 40, "pattern": NON_BLANK_LINE})
+        }
+        "targetGroups" => {
+            json!({"type": "string", "minLength": 1, "maxLength": 200, "pattern": NON_BLANK_LINE})
+        }
         // Any character but NUL.
         "password" | "currentPassword" | "newPassword" => {
             json!({"type": "string", "pattern": "^[^\\u0000]*$"})

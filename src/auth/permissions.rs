@@ -3,7 +3,9 @@
 
 use crate::domain::{InputIssue, Principal, Role};
 
+mod practices;
 mod results;
+pub use practices::{Owner, practice_publish, practice_visible, practice_write};
 pub use results::{Partnership, Work, gbo_project_write, indicator_write, measurement_write};
 
 /// Why a principal may not do what it asked.
@@ -46,6 +48,8 @@ pub enum Resource {
     GboProjects,
     /// Sociaalwerkconferenties: reference data steering keeps.
     Conferences,
+    /// Good practices.
+    Practices,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +78,9 @@ pub fn role_allows(role: Role, resource: Resource, operation: Operation) -> bool
         (Conferences, Write) => plan_editor(role),
         // Scoped further by `indicator_write`, `measurement_write` and `gbo_project_write`.
         (Indicators | Measurements | GboProjects, Write) => role != Role::Reader,
+        // Drafts hidden by `practice_visible`; writes scoped by `practice_write`.
+        (Practices, Read) => true,
+        (Practices, Write) => role != Role::Reader,
     }
 }
 

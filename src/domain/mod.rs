@@ -4,8 +4,10 @@
 pub mod combine;
 mod email;
 mod issue;
+pub mod markdown;
 mod password;
 pub mod plan;
+pub mod practices;
 pub mod records;
 pub mod results;
 mod role;

@@ -32,7 +32,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(gbo_project_history)
         .service(conference_history)
         .service(indicator_history)
-        .service(measurement_history);
+        .service(measurement_history)
+        .service(practice_history);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -221,6 +222,14 @@ macro_rules! history_route {
     };
 }
 
+history_route!(
+    practice_history,
+    "/practices/{id}/history",
+    "practice",
+    "practices",
+    Uuid,
+    "Practice id"
+);
 history_route!(
     plan_history,
     "/plans/{id}/history",

@@ -22,6 +22,7 @@ pub mod measurements;
 pub mod organisations;
 pub mod pagination;
 pub mod plans;
+pub mod practices;
 pub mod problems;
 pub mod progress;
 pub mod regions;
@@ -56,6 +57,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(regions::routes)
             .configure(geography::routes)
             .configure(gbo_projects::routes)
+            .configure(practices::routes)
             .configure(conferences::routes)
             .configure(reports::routes)
             .configure(docs::routes),

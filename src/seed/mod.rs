@@ -14,6 +14,7 @@ pub mod imports;
 mod initiatives;
 mod organisations;
 mod plan;
+mod practices;
 pub mod results;
 
 use std::collections::BTreeMap;
@@ -85,6 +86,8 @@ pub struct Seeded {
     pub plan: ExamplePlan,
     /// What the results part added.
     pub results: results::Added,
+    /// Example practices this run added.
+    pub practices: usize,
 }
 
 /// Loads the demo data set in one transaction, as the command-line writer.
@@ -93,7 +96,12 @@ pub async fn run(conn: &mut Conn) -> ServiceResult<Seeded> {
         let plan = example_plan(conn).await?;
         let results = results::add(conn, &Writer::command_line(), &plan).await?;
         crate::service::record::recorded_at(conn, None).await?;
-        Ok(Seeded { plan, results })
+        let practices = practices::add(conn, &Writer::command_line(), &plan).await?;
+        Ok(Seeded {
+            plan,
+            results,
+            practices,
+        })
     })
     .await
 }

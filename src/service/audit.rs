@@ -31,6 +31,7 @@ pub const RESOURCES: &[&str] = &[
     "apiKey",
     "indicator",
     "measurement",
+    "practice",
 ];
 
 /// What a write did.

@@ -26,6 +26,7 @@ pub mod municipalities;
 pub mod organisations;
 pub mod patch;
 pub mod plans;
+pub mod practices;
 pub mod primary_care_zones;
 pub mod progress;
 pub mod record;

@@ -16,6 +16,8 @@ pub mod keys;
 pub mod measurements;
 pub mod organisations;
 pub mod plan;
+pub mod practice_schema;
+pub mod practices;
 pub mod principals;
 pub mod reference;
 pub mod report_results;

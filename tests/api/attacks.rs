@@ -163,6 +163,19 @@ const TABLE: &[(&str, Rule)] = &[
     ("PATCH /api/v1/primaryCareZones/{id}", Rule::Admin),
     ("DELETE /api/v1/primaryCareZones/{id}", Rule::Admin),
     ("GET /api/v1/primaryCareZones/{id}/history", Rule::Steering),
+    // Good practices: a practice's own region (coordinators) or organisation (contributors).
+    ("GET /api/v1/practices", Rule::SignedIn),
+    ("POST /api/v1/practices", Rule::RegionalOrOwnOrganisation),
+    ("GET /api/v1/practices/{id}", Rule::SignedIn),
+    (
+        "PATCH /api/v1/practices/{id}",
+        Rule::RegionalOrOwnOrganisation,
+    ),
+    (
+        "DELETE /api/v1/practices/{id}",
+        Rule::RegionalOrOwnOrganisation,
+    ),
+    ("GET /api/v1/practices/{id}/history", Rule::Steering),
     // GBO projects and conferences. A GBO project's contributor is a partner's.
     ("GET /api/v1/gboProjects", Rule::SignedIn),
     ("POST /api/v1/gboProjects", Rule::Regional),

@@ -273,6 +273,15 @@ impl Matrix {
             }
             "serviceAccounts" => self.service_account().await,
             "gboProjects" => self.gbo_project(scope).await,
+            "practices" => {
+                self.create(
+                    "/api/v1/practices",
+                    json!({"title": "Praktijk", "status": "published",
+                           "regionId": Self::region(scope),
+                           "organisationId": self.organisation(scope)}),
+                )
+                .await
+            }
             "conferences" => {
                 self.create(
                     "/api/v1/conferences",
@@ -379,6 +388,9 @@ impl Matrix {
                 Some(json!({"year": 2000 + n % 100, "title": "Conferentie"}))
             }
             "PATCH /api/v1/gboProjects/{id}" => Some(json!({"name": format!("GBO {n}")})),
+            "POST /api/v1/practices" => Some(json!({
+                "title": format!("Praktijk {n}"), "regionId": Self::region(scope),
+                "organisationId": self.organisation(scope)})),
             "POST /api/v1/indicators" => {
                 let initiative = self.initiative(scope).await;
                 Some(

@@ -1,0 +1,9 @@
+DROP VIEW practice_details;
+DROP TABLE practice_actions;
+DROP TABLE practice_gbo_projects;
+DROP TABLE practice_initiatives;
+DROP TABLE practice_organisations;
+DROP TABLE practice_municipalities;
+DROP TABLE practice_regions;
+DROP TABLE practice_challenges;
+DROP TABLE practices;
