@@ -305,3 +305,45 @@ async fn the_seed_adds_example_practices_in_dutch_in_every_state_once() {
         .await;
     assert_eq!(hidden["total"], 0, "a reader sees no draft");
 }
+
+#[actix_web::test]
+async fn with_public_read_anyone_reads_published_practices_but_no_draft() {
+    let app = crate::helpers::TestApp::spawn_with(|s| s.public_read = true).await;
+    let (_, steering) = app.token_for(Role::Steering).await;
+    let published = app
+        .create(
+            "/api/v1/practices",
+            &steering,
+            json!({"title": "Gedeeld", "status": "published"}),
+        )
+        .await;
+    let draft = app
+        .create("/api/v1/practices", &steering, json!({"title": "Klad"}))
+        .await;
+    let page: Value = app
+        .get("/api/v1/practices")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(titles(&page), ["Gedeeld"]);
+    let read = |p: &Value| app.get(p["self"].as_str().unwrap()).send();
+    assert_eq!(read(&published).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(read(&draft).await.unwrap().status(), StatusCode::NOT_FOUND);
+    let res = app
+        .post_json("/api/v1/practices", &json!({"title": "Anoniem"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    let closed = crate::helpers::TestApp::spawn().await;
+    let res = closed.get("/api/v1/practices").send().await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "public read is off by default"
+    );
+}
