@@ -104,6 +104,8 @@ pub async fn list(
 pub struct Admitted {
     author: Option<Uuid>,
     source: Option<Uuid>,
+    /// A change's practice as it leaves it, judged.
+    after: Option<PracticeCreate>,
 }
 
 /// The values and links a judged practice is written with.
@@ -186,6 +188,7 @@ impl Creation for PracticeCreate {
         Ok(Admitted {
             author: Some(principal.id),
             source: principal.source_system(),
+            after: None,
         })
     }
     async fn insert(mut self, conn: &mut Conn, admitted: Admitted) -> ServiceResult<Practice> {
@@ -288,7 +291,7 @@ fn patched(mut p: PracticeCreate, c: PracticePatch) -> PracticeCreate {
 
 /// A change judged against the practice it changes.
 pub struct Revision {
-    after: PracticeCreate,
+    patch: PracticePatch,
 }
 
 impl Change<PracticeRow> for Revision {
@@ -302,13 +305,20 @@ impl Change<PracticeRow> for Revision {
         if !visible(Some(principal), current)? {
             return Err(ServiceError::NotFound);
         }
-        let after = Owner {
-            region: self.after.region_id.as_deref(),
-            organisation: self.after.organisation_id,
+        let mut after = patched(as_sent(current)?, self.patch.clone());
+        ensure_valid(rules::check_values(&mut after, today()))?;
+        let owner_after = Owner {
+            region: after.region_id.as_deref(),
+            organisation: after.organisation_id,
         };
-        practice_write(principal, Write::Update, Some(owner(current)), Some(after))?;
+        practice_write(
+            principal,
+            Write::Update,
+            Some(owner(current)),
+            Some(owner_after),
+        )?;
         let from = status_of(current)?;
-        let to = self.after.status.unwrap_or(from);
+        let to = after.status.unwrap_or(from);
         if to != from {
             practice_publish(principal, current.region_id.as_deref())?;
             if !may_move(from, to) {
@@ -324,13 +334,14 @@ impl Change<PracticeRow> for Revision {
                     ),
                 )));
             }
-        } else if current.region_id != self.after.region_id && from != PracticeStatus::Draft {
-            practice_publish(principal, self.after.region_id.as_deref())?;
+        } else if current.region_id != after.region_id && from != PracticeStatus::Draft {
+            practice_publish(principal, after.region_id.as_deref())?;
         }
-        rules::check_references(conn, &self.after).await?;
+        rules::check_references(conn, &after).await?;
         Ok(Admitted {
             author: Some(principal.id),
             source: principal.source_system(),
+            after: Some(after),
         })
     }
     async fn apply(
@@ -339,7 +350,9 @@ impl Change<PracticeRow> for Revision {
         current: PracticeRow,
         admitted: Admitted,
     ) -> ServiceResult<Option<Practice>> {
-        let mut after = self.after;
+        let mut after = admitted
+            .after
+            .ok_or_else(|| super::corrupt("practice changed without admission"))?;
         let status = after.status.unwrap_or(status_of(&current)?);
         after.published_on =
             publication_date(status, after.published_on, current.published_on, today());
@@ -371,13 +384,7 @@ pub async fn update(
 ) -> ServiceResult<Practice> {
     require(Some(writer.principal), Operation::Write)?;
     let expected = record::expected(expected)?;
-    let current = store::get(conn, id).await?;
-    if !visible(Some(writer.principal), &current)? {
-        return Err(ServiceError::NotFound);
-    }
-    let mut after = patched(as_sent(&current)?, patch);
-    ensure_valid(rules::check_values(&mut after, today()))?;
-    record::update::<PracticeRow, _>(conn, writer, &id, expected, Revision { after }).await
+    record::update::<PracticeRow, _>(conn, writer, &id, expected, Revision { patch }).await
 }
 
 impl Change<PracticeRow> for Removal {

@@ -257,7 +257,7 @@ pub struct PracticeCreate {
 
 /// Changes to a practice (JSON merge patch): absent members stay as they
 /// are, `null` clears an optional one, a list given replaces the list.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PracticePatch {
     #[serde(default, deserialize_with = "present")]
