@@ -116,6 +116,11 @@ BUSINESS_RULES = [
     # practices: their life cycle, and a review after the publication
     r"^an? (draft|published|archived) practice cannot become (draft|published|archived)$",
     r"^must not be before the publication date$",
+    # practices: a search needs a word to search for; relevance orders a search
+    r"^holds only words too common to search for",
+    r"^holds no word to search for",
+    r"^is empty: give at least one word to search for",
+    r"^relevance orders a search: give q as well$",
 ]
 
 # Statuses that depend on the state of the data, not on the request's form. An

@@ -65,6 +65,11 @@ psql_do() { "$BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U p
 running() { as_owner "$BINDIR/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
 
 start() {
+  # Practice search needs the Dutch dictionary on the server (see scripts/dutch-dictionary.sh).
+  local sharedir
+  sharedir=$("$BINDIR/pg_config" --sharedir 2>/dev/null || pg_config --sharedir)
+  "$ROOT/scripts/dutch-dictionary.sh" "$sharedir" \
+    || log "practice search will not split compound words until the Dutch dictionary is installed"
   if [ ! -s "$PGDATA/PG_VERSION" ]; then
     log "creating a cluster in $PGDATA"
     as_owner mkdir -p "$PGDATA"

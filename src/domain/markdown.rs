@@ -82,6 +82,37 @@ pub fn to_html(source: &str) -> String {
     SANITISER.clean(&html).to_string()
 }
 
+/// Plain text with marked stretches (`start` … `end`, as a search
+/// highlighter puts them) as HTML: every character of the text escaped, each
+/// stretch in `<mark>`. Unbalanced markers are dropped.
+pub fn marked_html(text: &str, start: char, end: char) -> String {
+    let mut html = String::with_capacity(text.len() + 16);
+    let mut open = false;
+    for c in text.chars() {
+        match c {
+            _ if c == start && !open => {
+                html.push_str("<mark>");
+                open = true;
+            }
+            _ if c == end && open => {
+                html.push_str("</mark>");
+                open = false;
+            }
+            _ if c == start || c == end => {}
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            _ => html.push(c),
+        }
+    }
+    if open {
+        html.push_str("</mark>");
+    }
+    html
+}
+
 /// The text a reader sees, blocks separated by a newline: what search reads.
 pub fn visible_text(source: &str) -> String {
     let mut text = String::with_capacity(source.len());
@@ -107,6 +138,16 @@ pub fn visible_text(source: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn marked_text_is_escaped_and_only_the_marks_are_markup() {
+        let text =
+            "a <script>alert(1)</script> \u{E000}armoede\u{E001} & \"x\" 'y' \u{E001}\u{E000}open";
+        assert_eq!(
+            super::marked_html(text, '\u{E000}', '\u{E001}'),
+            "a &lt;script&gt;alert(1)&lt;/script&gt; <mark>armoede</mark> &amp; &quot;x&quot; &#39;y&#39; <mark>open</mark>"
+        );
+    }
+
     use super::*;
 
     const HOSTILE: &[&str] = &[

@@ -22,6 +22,7 @@ pub mod measurements;
 pub mod organisations;
 pub mod pagination;
 pub mod plans;
+pub mod practice_list;
 pub mod practices;
 pub mod problems;
 pub mod progress;

@@ -149,9 +149,17 @@ pub(super) async fn add(
             offset: 0,
             limit: 1,
         };
-        let (found, _) =
-            practices::list(conn, Some(writer.principal), filter, "title", one).await?;
-        if !found.is_empty() {
+        let found = practices::list(
+            conn,
+            Some(writer.principal),
+            filter,
+            None,
+            "title",
+            one,
+            false,
+        )
+        .await?;
+        if !found.items.is_empty() {
             continue;
         }
         let lookup = |codes: &[&str], map: &std::collections::BTreeMap<String, uuid::Uuid>| {

@@ -3,6 +3,7 @@
 
 pub mod model;
 pub mod rules;
+pub mod search;
 
 use uuid::Uuid;
 
@@ -12,15 +13,17 @@ use super::{Change, Conn, Creation, ServiceError, ServiceResult, Writer, ensure_
 use crate::auth::permissions::{
     self, Operation, Owner, Resource, Write, practice_publish, practice_visible, practice_write,
 };
+use crate::domain::markdown;
 use crate::domain::practices::{PracticeStatus, may_move, publication_date};
 use crate::domain::results::today;
-use crate::domain::{InputIssue, Page, Principal, Role};
+use crate::domain::{InputIssue, Principal, Role};
 use crate::storage::practices::{
     self as store, Drafts, PracticeLinks, PracticeRow, PracticeValues,
 };
 
 pub use crate::storage::practices::PracticeFilter;
-pub use model::{Practice, PracticeCreate, PracticePatch};
+pub use model::{Practice, PracticeCreate, PracticePatch, SearchMatch};
+pub use search::{Facets, Found, list};
 
 record::uuid_record!(PracticeRow => Practice, "practice", lock = store::lock, view = Practice::from_row);
 
@@ -80,25 +83,6 @@ pub async fn read(
     Practice::from_row(row)
 }
 
-/// A page of the practices `filter` selects that the caller may see.
-pub async fn list(
-    conn: &mut Conn,
-    principal: Option<&Principal>,
-    mut filter: PracticeFilter,
-    sort: &str,
-    page: Page,
-) -> ServiceResult<(Vec<Practice>, i64)> {
-    require(principal, Operation::Read)?;
-    filter.drafts = drafts_of(principal);
-    filter.external_source = principal.and_then(Principal::source_system).map(Some);
-    let (rows, total) = store::list(conn, &filter, sort, &page).await?;
-    let items = rows
-        .into_iter()
-        .map(Practice::from_row)
-        .collect::<ServiceResult<_>>()?;
-    Ok((items, total))
-}
-
 /// What admission found out that the write needs too.
 #[derive(Default)]
 pub struct Admitted {
@@ -120,6 +104,7 @@ fn values(
         title: input.title.trim().to_owned(),
         summary: input.summary.clone(),
         body: input.body.clone(),
+        body_text: Some(markdown::visible_text(&input.body)),
         problem: input.problem.clone(),
         aim: input.aim.clone(),
         target_groups: input

@@ -17,6 +17,7 @@ pub mod measurements;
 pub mod organisations;
 pub mod plan;
 pub mod practice_schema;
+pub mod practice_search;
 pub mod practices;
 pub mod principals;
 pub mod reference;
@@ -73,6 +74,9 @@ pub type StorageResult<T> = Result<T, StorageError>;
 pub fn build_pool(settings: &DatabaseSettings) -> DbPool {
     let mut config = ManagerConfig::default();
     config.recycling_method = RecyclingMethod::Fast;
+    if settings.db_warm_search {
+        config.custom_setup = Box::new(|url| Box::pin(warmed(url)));
+    }
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(
         &settings.database_url,
         config,
@@ -86,6 +90,20 @@ pub fn build_pool(settings: &DatabaseSettings) -> DbPool {
         .recycle_timeout(Some(Duration::from_secs(1)))
         .build()
         .unwrap_or_else(|e| panic!("connection pool configuration is invalid: {e}"))
+}
+
+/// A new connection with the search dictionary loaded: PostgreSQL reads a
+/// text search dictionary into each backend on its first use.
+async fn warmed(url: &str) -> diesel::ConnectionResult<AsyncPgConnection> {
+    use diesel_async::{AsyncConnection, RunQueryDsl};
+    let mut conn = AsyncPgConnection::establish(url).await?;
+    if let Err(e) = diesel::sql_query("SELECT to_tsvector('ssw_dutch', 'armoedebestrijding')")
+        .execute(&mut conn)
+        .await
+    {
+        log::debug!("search dictionary not loaded into a new connection: {e}");
+    }
+    Ok(conn)
 }
 
 /// Takes a connection from the pool; failing to get one means the database is unreachable.
@@ -102,10 +120,33 @@ pub fn run_migrations(database_url: &str) -> Result<Vec<String>, String> {
     use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
     let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(database_url)
         .map_err(|e| format!("cannot connect to the database: {e}"))?;
-    let applied = conn
+    let applied: Vec<String> = conn
         .run_pending_migrations(MIGRATIONS)
-        .map_err(|e| format!("migration failed: {e}"))?;
-    Ok(applied.iter().map(ToString::to_string).collect())
+        .map_err(|e| format!("migration failed: {e}"))?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    fill_body_text(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
+    Ok(applied)
+}
+
+/// Computes the text search reads of practices stored before it was kept
+/// (migration 18): what a reader sees of the Markdown body.
+fn fill_body_text(
+    conn: &mut diesel_async::async_connection_wrapper::AsyncConnectionWrapper<AsyncPgConnection>,
+) -> Result<(), DieselError> {
+    use diesel::prelude::*;
+    use practice_schema::practices as t;
+    let rows: Vec<(uuid::Uuid, String)> = t::table
+        .filter(t::body_text.is_null())
+        .select((t::id, t::body))
+        .load(conn)?;
+    for (id, body) in rows {
+        diesel::update(t::table.find(id))
+            .set(t::body_text.eq(crate::domain::markdown::visible_text(&body)))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 impl From<DieselError> for StorageError {

@@ -6,6 +6,7 @@ diesel::table! {
         title -> Text,
         summary -> Text,
         body -> Text,
+        body_text -> Nullable<Text>,
         problem -> Text,
         aim -> Text,
         target_groups -> Array<Text>,

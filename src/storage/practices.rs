@@ -5,12 +5,13 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use super::StorageResult;
 use super::practice_schema::{
     practice_actions, practice_challenges, practice_details, practice_gbo_projects,
     practice_initiatives, practice_municipalities, practice_organisations, practice_regions,
     practices,
 };
-use super::{StorageResult, escape_like};
+use super::practice_search::{self, Terms};
 use crate::domain::Page;
 
 /// A practice with the ids of what it relates to.
@@ -64,6 +65,8 @@ pub struct PracticeValues {
     pub title: String,
     pub summary: String,
     pub body: String,
+    /// The text a reader sees of `body`, which search reads.
+    pub body_text: Option<String>,
     pub problem: String,
     pub aim: String,
     pub target_groups: Vec<String>,
@@ -120,7 +123,8 @@ pub struct PracticeFilter {
     pub drafts: Drafts,
     /// Statuses; empty: drafts (as far as seen) and published, not archived.
     pub status: Vec<String>,
-    pub q: Option<String>,
+    /// A full-text search.
+    pub search: Option<Terms>,
     pub challenge: Vec<Uuid>,
     pub region: Vec<String>,
     pub municipality: Vec<String>,
@@ -227,7 +231,9 @@ pub async fn set_links(
     Ok(())
 }
 
-fn filtered(filter: &PracticeFilter) -> practice_details::BoxedQuery<'_, diesel::pg::Pg> {
+pub(super) fn filtered(
+    filter: &PracticeFilter,
+) -> practice_details::BoxedQuery<'_, diesel::pg::Pg> {
     use practice_details as p;
     let mut q = p::table.into_boxed();
     q = match &filter.drafts {
@@ -251,9 +257,8 @@ fn filtered(filter: &PracticeFilter) -> practice_details::BoxedQuery<'_, diesel:
     } else {
         q.filter(p::status.eq_any(filter.status.clone()))
     };
-    if let Some(text) = &filter.q {
-        let like = escape_like(text);
-        q = q.filter(p::title.ilike(like.clone()).or(p::summary.ilike(like)));
+    if let Some(terms) = &filter.search {
+        q = q.filter(practice_search::matches(terms));
     }
     if !filter.challenge.is_empty() {
         q = q.filter(p::challenge_ids.overlaps_with(filter.challenge.clone()));
@@ -298,6 +303,23 @@ fn filtered(filter: &PracticeFilter) -> practice_details::BoxedQuery<'_, diesel:
         };
     }
     q
+}
+
+/// How many practices `filter` selects.
+pub async fn count(conn: &mut AsyncPgConnection, filter: &PracticeFilter) -> StorageResult<i64> {
+    Ok(filtered(filter).count().get_result(conn).await?)
+}
+
+/// The practices with these ids, in no order.
+pub async fn get_many(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> StorageResult<Vec<PracticeRow>> {
+    Ok(practice_details::table
+        .filter(practice_details::id.eq_any(ids))
+        .select(PracticeRow::as_select())
+        .load(conn)
+        .await?)
 }
 
 /// A page of the practices `filter` selects, in `sort` order, and how many

@@ -53,6 +53,7 @@ pub fn settings(database_url: &str) -> ServerSettings {
             database_url: database_url.to_owned(),
             db_pool_size: 4,
             db_timeout_seconds: 2,
+            db_warm_search: false,
         },
         bind: "127.0.0.1:0".parse().expect("address"),
         workers: 1,
@@ -116,6 +117,7 @@ impl TestApp {
             database_url: database_url.clone(),
             db_pool_size: 2,
             db_timeout_seconds: 2,
+            db_warm_search: false,
         });
         let app = Application::build(settings, app_pool, false).expect("build application");
         let address = format!("http://127.0.0.1:{}", app.port());

@@ -35,6 +35,7 @@ mod measurements;
 mod openapi;
 mod organisations;
 mod plans;
+mod practice_search;
 mod practices;
 mod progress;
 mod report_formats;

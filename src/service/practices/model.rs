@@ -94,6 +94,24 @@ pub struct Practice {
     pub created_at: DateTime<Utc>,
     /// Time of the last change.
     pub updated_at: DateTime<Utc>,
+    /// In a search (`q`): how and where the practice matched.
+    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
+    pub search_match: Option<SearchMatch>,
+}
+
+/// How a practice matched a search. The HTML is escaped text in which only
+/// the matched words are markup (`<mark>`), safe to show as it is.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchMatch {
+    /// Relevance: higher is better; a word in the title weighs most, then
+    /// the summary, then the rest of the text.
+    pub rank: f32,
+    /// The title with the matched words marked.
+    pub title_html: String,
+    /// One or two passages of the summary and description around the matched
+    /// words, joined by ` … `.
+    pub snippet_html: String,
 }
 
 impl Practice {
@@ -153,6 +171,7 @@ impl Practice {
             version: row.version,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            search_match: None,
         })
     }
 }
