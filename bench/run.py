@@ -25,6 +25,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import imports
+import search
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = [str(ROOT / "scripts" / "db.sh")]
@@ -32,8 +33,8 @@ BIN = os.environ.get("BIN", str(ROOT / "target" / "release" / "ssw-api"))
 PORT = int(os.environ.get("SSW_BENCH_PORT", "18080"))
 DURATION = int(os.environ.get("SSW_BENCH_SECONDS", "15"))
 CONNECTIONS = [int(c) for c in os.environ.get("SSW_BENCH_CONNECTIONS", "32,64,256").split(",")]
-# "all", "reports" for the report scenarios alone (e.g. while the reports are built), or
-# "imports" for the import scenarios alone.
+# "all", "reports" for the report scenarios alone (e.g. while the reports are built),
+# "imports" for the import scenarios alone, or "search" for the practice search alone.
 SCENARIOS = os.environ.get("SSW_BENCH_SCENARIOS", "all")
 REPORT_CONNECTIONS = 32
 PASSWORD = "bench password " + secrets.token_hex(8)
@@ -241,15 +242,17 @@ def main():
             rows.append(r)
             print(format_row(r), f"(logins: {box['r']['rps']:.0f}/s, errors {box['r']['errors']})", flush=True)
         notes = []
-        if SCENARIOS != "imports":
+        if SCENARIOS not in ("imports", "search"):
             more, notes = report_scenarios(server, steering, plan, limits[REPORT_CONNECTIONS]["rps"])
             rows += more
     finally:
         server.stop()
     imported = imports.scenarios(Server, login, psql, db_url, WORK, BASE) if SCENARIOS in ("all", "imports") else None
-    if SCENARIOS != "imports":
+    searched = search.scenarios(Server, login, psql, db_url, WORK, wrk) if SCENARIOS in ("all", "search") else None
+    if SCENARIOS not in ("imports", "search"):
         rows += afresh_scenarios(url, plan, limits[REPORT_CONNECTIONS]["rps"])
-    write_results(rows, limits, counts, server.peak_rss_kb / 1024, (results, load_seconds, imported), notes)
+    write_results(rows, limits, counts, server.peak_rss_kb / 1024, (results, load_seconds, imported, searched),
+                  notes)
 
 # The reports of issue 12, each at REPORT_CONNECTIONS connections as a
 # steering member: (name, path, p50 target ms, p99 target ms or None).
@@ -516,12 +519,17 @@ def write_results(rows, limits, counts, peak_mb, data, skipped):
     for label, name in targets:
         if name not in ran:
             checks.append(f"| {label} | — | not run: the endpoint answers 404 |")
-    results, load_seconds, imported = data
+    results, load_seconds, imported, searched = data
     if imported:
         for label, ok, figure in imports.checks(imported):
             check(label, ok, figure)
     else:
         checks.append("| imports of 100,000 measurement rows | — | not run |")
+    if searched:
+        for label, ok, figure in search.checks(searched):
+            check(label, ok, figure)
+    else:
+        checks.append("| search in 100,000 practices | — | not run |")
     errors = sum(r["errors"] for r in rows)
     check("zero errors, 256 connections included", errors == 0, str(errors))
     check("server RSS < 100 MB under load", peak_mb < 100, f"{peak_mb:.0f} MB")
@@ -598,6 +606,8 @@ kept results of every indicator the write did not touch. Measurement writes:
 {chr(10).join(n + '.' for n in skipped)}
 
 {imports.text(imported) if imported else 'Imports: not run.'}
+
+{search.text(searched) if searched else 'Search: not run.'}
 
 Peak server RSS over the whole run: {peak_mb:.0f} MB.
 

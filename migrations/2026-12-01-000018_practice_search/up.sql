@@ -154,13 +154,14 @@ AS $$
           FROM regexp_split_to_table(btrim(q), '\s+') WITH ORDINALITY AS t(w, n)
     ), fixed AS (
         SELECT words.n, words.w,
-               CASE WHEN words.plain ~ '^[a-z]{4,}$'
-                     AND NOT EXISTS (SELECT 1 FROM practice_words p WHERE p.word = words.plain)
-                     AND NOT EXISTS (SELECT 1 FROM practices p
-                                      WHERE p.status <> 'draft'
-                                        AND (p.search @@ plainto_tsquery('ssw_dutch', words.plain)
-                                             OR p.search_snow @@ plainto_tsquery('ssw_dutch_snow', words.plain)))
-                    THEN (SELECT p.word FROM practice_words p
+               CASE WHEN words.plain !~ '^[a-z]{4,}$' THEN NULL
+                    WHEN EXISTS (SELECT 1 FROM practice_words p WHERE p.word = words.plain) THEN NULL
+                    WHEN EXISTS (SELECT 1 FROM practices p
+                                  WHERE p.status <> 'draft'
+                                    AND (p.search @@ plainto_tsquery('ssw_dutch', words.plain)
+                                         OR p.search_snow @@ plainto_tsquery('ssw_dutch_snow', words.plain)))
+                    THEN NULL
+                    ELSE (SELECT p.word FROM practice_words p
                            WHERE p.word % words.plain AND similarity(p.word, words.plain) >= 0.4
                            ORDER BY similarity(p.word, words.plain) + word_similarity(words.plain, p.word) DESC,
                                     p.documents DESC, p.word

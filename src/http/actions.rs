@@ -35,6 +35,7 @@ impl RequestBody for ActionCreate {
         "progressSource",
         "lastProgressOn",
         "example",
+        "practices",
     ];
 }
 
@@ -49,6 +50,7 @@ impl RequestBody for ActionPatch {
         "progressSource",
         "lastProgressOn",
         "example",
+        "practices",
     ];
     const REFUSED: &'static [(&'static str, &'static str)] = &[
         (

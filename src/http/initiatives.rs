@@ -40,6 +40,7 @@ impl RequestBody for InitiativeCreate {
         "progressSource",
         "lastProgressOn",
         "example",
+        "practices",
     ];
 }
 
@@ -54,6 +55,7 @@ impl RequestBody for InitiativePatch {
         "progressSource",
         "lastProgressOn",
         "example",
+        "practices",
     ];
     const REFUSED: &'static [(&'static str, &'static str)] = &[
         (

@@ -79,8 +79,8 @@ pub struct PracticeQuery {
     pub external_id: Option<String>,
     /// Sort key: `title`, `publishedOn`, `updatedAt`, prefix `-` for
     /// descending; or `relevance` (best match first; only with `q`, and its
-    /// default). At most the first 1,000 matches found are ranked; any
-    /// further ones follow them, oldest first.
+    /// default): the first 1,000 matches found, ranked (see
+    /// `search.limited`). Another key orders and counts every match.
     #[param(pattern = "^(-?(title|publishedOn|updatedAt)|relevance)$")]
     pub sort: Option<String>,
     /// `true`: also count the practices found per challenge, region, theme
@@ -198,6 +198,7 @@ pub async fn list_practices(
     let search = q.map(|q| SearchInfo {
         q,
         suggestion: found.suggestion,
+        limited: found.limited,
     });
     let facets = found.facets.map(PracticeFacets::from);
     Ok(HttpResponse::Ok().json(PracticePage {
@@ -253,6 +254,11 @@ pub struct SearchInfo {
     /// are then in the result as well.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
+    /// `true` when more than 1,000 practices match and the results are in
+    /// relevance order: the 1,000 first found are ranked and listed (and
+    /// counted in `total` and `facets`). Narrow the search with a word or a
+    /// filter, or sort by another key to page through every match.
+    pub limited: bool,
 }
 
 /// How many of the practices found (all pages; drafts never) have each

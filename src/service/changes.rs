@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use super::{API_BASE, Conn, ServiceError, ServiceResult};
 use crate::domain::{InputIssue, Principal};
 use crate::storage::changes::{self as store, Position};
+use crate::storage::practices::Drafts;
 
 /// The kinds of record in the feed, and the collection each is read from.
 pub const RESOURCES: &[(&str, &str)] = &[
@@ -28,6 +29,7 @@ pub const RESOURCES: &[(&str, &str)] = &[
     ("conference", "conferences"),
     ("indicator", "indicators"),
     ("measurement", "measurements"),
+    ("practice", "practices"),
 ];
 
 /// Changes per page unless asked otherwise, and at most.
@@ -117,6 +119,8 @@ pub struct Checked {
     after: Position,
     resources: Vec<&'static str>,
     limit: i64,
+    /// The drafts of practices the caller sees.
+    drafts: Drafts,
 }
 
 /// Checks the parameters before anything is read.
@@ -167,12 +171,20 @@ pub fn check(principal: Option<&Principal>, q: &ChangesQuery) -> ServiceResult<C
         after,
         resources,
         limit,
+        drafts: super::practices::drafts_of(principal),
     })
 }
 
 /// One page of the feed after the checked cursor.
 pub async fn page(conn: &mut Conn, checked: &Checked) -> ServiceResult<ChangesPage> {
-    let page = store::page(conn, &checked.resources, &checked.after, checked.limit).await?;
+    let page = store::page(
+        conn,
+        &checked.resources,
+        &checked.after,
+        checked.limit,
+        &checked.drafts,
+    )
+    .await?;
     let full = i64::try_from(page.rows.len()).unwrap_or(i64::MAX) >= checked.limit;
     let items: Vec<Change> = page.rows.into_iter().map(change).collect();
     // A page that is not full holds every final change after the cursor:
@@ -205,6 +217,7 @@ impl Checked {
             after: decode(next)?,
             resources: self.resources.clone(),
             limit: self.limit,
+            drafts: self.drafts.clone(),
         })
     }
 }

@@ -48,7 +48,8 @@ fn visible(principal: Option<&Principal>, row: &PracticeRow) -> ServiceResult<bo
 }
 
 /// The drafts a caller sees in lists beside the published practices.
-fn drafts_of(principal: Option<&Principal>) -> Drafts {
+/// The drafts `principal` sees beside published and archived practices.
+pub(crate) fn drafts_of(principal: Option<&Principal>) -> Drafts {
     match principal {
         None => Drafts::None,
         Some(p) if matches!(p.role, Role::Admin | Role::Steering) => Drafts::All,

@@ -6,6 +6,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::practices::Drafts;
 use super::{StorageError, StorageResult};
 
 /// A place in the feed: after the entry `id` of the transaction `xid` (the
@@ -64,24 +65,49 @@ struct Read {
 /// horizon, read in one statement: a transaction that commits later, even
 /// with a lower entry id than one read now, is at or above the horizon and
 /// so still ahead of the next page's start.
+///
+/// Practices are given as far as `drafts` lets the reader see them: an entry
+/// of a practice the reader may see now; a removal of one the reader could
+/// see when it was removed; and a practice taken back to draft out of the
+/// reader's sight, as a removal (it left the reader's view).
 pub async fn page(
     conn: &mut AsyncPgConnection,
     resources: &[&str],
     after: &Position,
     limit: i64,
+    drafts: &Drafts,
 ) -> StorageResult<ChangePage> {
+    let (all, author, region) = match drafts {
+        Drafts::All => (true, None, None),
+        Drafts::None => (false, None, None),
+        Drafts::Of { author, region } => (false, Some(*author), region.clone()),
+    };
     let read: Vec<Read> = diesel::sql_query(
         "WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
          SELECT h.horizon::text AS horizon, a.id, a.xid::text AS xid, a.resource, a.resource_id,
-                a.operation, a.version, a.at
+                CASE WHEN a.hidden_now AND a.operation = 'update' THEN 'delete' ELSE a.operation END
+                    AS operation,
+                a.version, a.at
            FROM h
            LEFT JOIN LATERAL (
-                SELECT id, xid, resource, resource_id, operation, version, at
+                SELECT id, xid, resource, resource_id, operation, version, at, v.hidden_now
                   FROM audit_log
+                  CROSS JOIN LATERAL (
+                       SELECT resource = 'practice' AND NOT $5 AND NOT EXISTS (
+                                  SELECT 1 FROM practices p
+                                   WHERE p.id = (CASE WHEN resource = 'practice' THEN resource_id::uuid END)
+                                     AND (p.status <> 'draft' OR p.author_ids @> ARRAY[$6::uuid]
+                                          OR p.region_id = $7)) AS hidden_now) v
                  WHERE xid IS NOT NULL
                    AND xid < h.horizon
                    AND (xid, id) > ($1::text::xid8, $2)
                    AND resource = ANY ($3)
+                   AND (NOT v.hidden_now
+                        OR (operation = 'delete'
+                            AND (coalesce(changes -> 'status' ->> 'before', '') <> 'draft'
+                                 OR changes -> 'authorIds' -> 'before' ? $6::text
+                                 OR changes -> 'regionId' ->> 'before' = $7))
+                        OR (operation = 'update' AND changes -> 'status' ->> 'after' = 'draft'))
                  ORDER BY xid, id
                  LIMIT $4) a ON true
           ORDER BY a.xid, a.id",
@@ -90,6 +116,9 @@ pub async fn page(
     .bind::<BigInt, _>(after.id)
     .bind::<Array<Text>, _>(resources)
     .bind::<BigInt, _>(limit)
+    .bind::<diesel::sql_types::Bool, _>(all)
+    .bind::<Nullable<diesel::sql_types::Uuid>, _>(author)
+    .bind::<Nullable<Text>, _>(region)
     .load(conn)
     .await?;
     let horizon = read

@@ -10,9 +10,8 @@ use uuid::Uuid;
 use super::StorageResult;
 use super::practice_schema::{practice_challenges, practice_details as p, practice_regions};
 use super::practices::{PracticeFilter, filtered};
-use crate::domain::Page;
 
-/// At most this many matches are ranked; more matches follow them in id order.
+/// At most this many matches are ranked and listed, the first found.
 pub const RANKED: i64 = 1000;
 
 /// Marks around a matched word in a snippet, before it is made HTML: private
@@ -141,41 +140,22 @@ fn rank(terms: &Terms) -> Box<dyn BoxableExpression<p::table, diesel::pg::Pg, Sq
     }
 }
 
-/// The ids and ranks of a page of matches, best first: the first
-/// [`RANKED`] matches found are ranked, any further ones follow by id.
-pub async fn ranked_page(
+/// The ids and ranks of the first [`RANKED`] practices `filter` selects
+/// (with its search), best first, and whether it selects more.
+pub async fn ranked(
     conn: &mut AsyncPgConnection,
     filter: &PracticeFilter,
-    terms: &Terms,
-    page: &Page,
-) -> StorageResult<Vec<(Uuid, f32)>> {
+) -> StorageResult<(Vec<(Uuid, f32)>, bool)> {
+    let terms = filter.search.clone().unwrap_or_default();
     let mut ranked: Vec<(Uuid, f32)> = filtered(filter)
-        .filter(matches(terms))
-        .select((p::id, rank(terms)))
-        .limit(RANKED)
+        .select((p::id, rank(&terms)))
+        .limit(RANKED + 1)
         .load(conn)
         .await?;
+    let more = ranked.len() as i64 > RANKED;
+    ranked.truncate(RANKED as usize);
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let start = usize::try_from(page.offset).unwrap_or(usize::MAX);
-    let end = start.saturating_add(usize::try_from(page.limit).unwrap_or(0));
-    if end <= ranked.len() || (ranked.len() as i64) < RANKED {
-        let end = end.min(ranked.len());
-        return Ok(ranked.get(start.min(end)..end).unwrap_or_default().to_vec());
-    }
-    let seen: Vec<Uuid> = ranked.iter().map(|r| r.0).collect();
-    let mut page_items: Vec<(Uuid, f32)> = ranked.get(start..).unwrap_or_default().to_vec();
-    let rest_offset = page.offset.saturating_sub(seen.len() as i64);
-    let rest: Vec<(Uuid, f32)> = filtered(filter)
-        .filter(matches(terms))
-        .filter(p::id.ne_all(seen))
-        .select((p::id, rank(terms)))
-        .order(p::id.asc())
-        .offset(rest_offset)
-        .limit(page.limit - page_items.len() as i64)
-        .load(conn)
-        .await?;
-    page_items.extend(rest);
-    Ok(page_items)
+    Ok((ranked, more))
 }
 
 /// How a practice matched: its rank, and its title and a snippet with the

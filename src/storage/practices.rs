@@ -121,6 +121,8 @@ pub enum Drafts {
 #[derive(Debug, Clone, Default)]
 pub struct PracticeFilter {
     pub drafts: Drafts,
+    /// Only these practices (the ranked results of a search).
+    pub ids: Option<Vec<Uuid>>,
     /// Statuses; empty: drafts (as far as seen) and published, not archived.
     pub status: Vec<String>,
     /// A full-text search.
@@ -257,7 +259,9 @@ pub(super) fn filtered(
     } else {
         q.filter(p::status.eq_any(filter.status.clone()))
     };
-    if let Some(terms) = &filter.search {
+    if let Some(ids) = &filter.ids {
+        q = q.filter(p::id.eq_any(ids.clone()));
+    } else if let Some(terms) = &filter.search {
         q = q.filter(practice_search::matches(terms));
     }
     if !filter.challenge.is_empty() {

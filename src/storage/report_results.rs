@@ -221,6 +221,33 @@ pub async fn projects_per_region(conn: &mut AsyncPgConnection) -> StorageResult<
     .await?)
 }
 
+/// Published good practices per region: those of the region's platform and
+/// those practised in it, each once. Drafts and archived ones are left out.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct PracticeCount {
+    #[diesel(sql_type = Text)]
+    pub region_id: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub practices: i64,
+}
+
+pub async fn practices_per_region(
+    conn: &mut AsyncPgConnection,
+) -> StorageResult<Vec<PracticeCount>> {
+    Ok(diesel::sql_query(
+        "SELECT region_id, count(DISTINCT id) AS practices
+           FROM (SELECT p.id, p.region_id FROM practices p
+                  WHERE p.status = 'published' AND p.region_id IS NOT NULL
+                 UNION ALL
+                 SELECT p.id, r.region_id FROM practices p
+                   JOIN practice_regions r ON r.practice_id = p.id
+                  WHERE p.status = 'published') x
+          GROUP BY region_id",
+    )
+    .load(conn)
+    .await?)
+}
+
 /// What was committed that the snapshot `seen` (the text of a `pg_snapshot`)
 /// did not see, as far as indicator results go, in the transaction's own
 /// snapshot.

@@ -35,6 +35,8 @@ mod measurements;
 mod openapi;
 mod organisations;
 mod plans;
+mod practice_changes;
+mod practice_links;
 mod practice_search;
 mod practices;
 mod progress;

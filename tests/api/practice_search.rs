@@ -246,7 +246,7 @@ async fn a_typing_error_finds_the_practice_and_says_what_it_searched() {
     assert_eq!(titles(&page), [VRIJWILLIGERS]);
     assert_eq!(
         page["search"],
-        json!({"q": "vrijwiligers", "suggestion": "vrijwilligers"})
+        json!({"q": "vrijwiligers", "suggestion": "vrijwilligers", "limited": false})
     );
     assert!(
         page["items"][0]["match"]["titleHtml"]
@@ -422,7 +422,7 @@ async fn a_query_with_nothing_to_search_for_gets_a_clear_answer() {
 }
 
 #[actix_web::test]
-async fn past_the_ranked_matches_every_further_match_is_on_a_page_once() {
+async fn a_ranked_search_lists_the_first_thousand_matches_and_says_there_are_more() {
     let w = World::new().await;
     let mut conn = ssw_api::storage::connection(&w.app.pool).await.unwrap();
     // 1,005 matches: one in its title, the rest in their summaries.
@@ -437,37 +437,47 @@ async fn past_the_ranked_matches_every_further_match_is_on_a_page_once() {
     )
     .await
     .unwrap();
-    let mut seen = std::collections::HashSet::new();
-    for page in 1..=6 {
-        let res = w
-            .app
-            .request(
-                Method::GET,
-                &format!("/api/v1/practices?q=mantelzorg&pageSize=200&page={page}"),
-            )
-            .bearer_auth(&w.reader)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        let body: Value = res.json().await.unwrap();
-        assert_eq!(body["total"], 1005);
-        let items = body["items"].as_array().unwrap();
-        assert_eq!(items.len(), if page < 6 { 200 } else { 5 }, "page {page}");
-        if page == 1 && items[0]["title"] != "Mantelzorg in de buurt" {
-            // The title match ranks first whenever it is among those ranked.
-            let ranked: Vec<f64> = items
-                .iter()
-                .map(|p| p["match"]["rank"].as_f64().unwrap())
-                .collect();
-            assert!(ranked.windows(2).all(|r| r[0] >= r[1]));
+    let get = |query: String| {
+        let w = &w;
+        async move {
+            let res = w
+                .app
+                .request(Method::GET, &format!("/api/v1/practices?{query}"))
+                .bearer_auth(&w.reader)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            res.json::<Value>().await.unwrap()
         }
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut last = f64::INFINITY;
+    for page in 1..=6 {
+        let body = get(format!("q=mantelzorg&pageSize=200&page={page}&facets=true")).await;
+        assert_eq!(body["total"], 1000);
+        assert_eq!(body["search"]["limited"], true);
+        assert_eq!(body["facets"]["themes"], json!([]));
+        let items = body["items"].as_array().unwrap();
+        assert_eq!(items.len(), if page < 6 { 200 } else { 0 }, "page {page}");
         for item in items {
+            let rank = item["match"]["rank"].as_f64().unwrap();
+            assert!(rank <= last, "best first");
+            last = rank;
             assert!(
                 seen.insert(item["id"].as_str().unwrap().to_owned()),
                 "twice: {item}"
             );
         }
     }
-    assert_eq!(seen.len(), 1005);
+    assert_eq!(seen.len(), 1000);
+    // Another order pages through every match.
+    let by_title = get("q=mantelzorg&sort=title&pageSize=200&page=6".into()).await;
+    assert_eq!(by_title["total"], 1005);
+    assert_eq!(by_title["search"]["limited"], false);
+    assert_eq!(by_title["items"].as_array().unwrap().len(), 5);
+    // A narrower search is not limited.
+    let narrow = get("q=%22mantelzorg%20in%20de%20buurt%22".into()).await;
+    assert_eq!(narrow["total"], 1);
+    assert_eq!(narrow["search"]["limited"], false);
 }

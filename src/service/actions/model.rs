@@ -19,6 +19,8 @@ pub struct Action {
     /// URL of this resource.
     #[serde(rename = "self")]
     pub self_link: String,
+    /// URL of the good practices related to it.
+    pub practices: String,
     /// The plan.
     pub plan_id: Uuid,
     /// Code, unique in the plan (`A07`).
@@ -74,6 +76,7 @@ impl Action {
         let row = record.row;
         Ok(Self {
             self_link: format!("{API_BASE}/actions/{}", row.id),
+            practices: format!("{API_BASE}/practices?action={}", row.id),
             id: row.id,
             plan_id: row.plan_id,
             code: row.code,

@@ -19,6 +19,8 @@ pub struct Initiative {
     /// URL of this resource.
     #[serde(rename = "self")]
     pub self_link: String,
+    /// URL of the good practices related to it.
+    pub practices: String,
     /// The plan (the action's plan).
     pub plan_id: Uuid,
     /// The action it serves.
@@ -79,6 +81,7 @@ impl Initiative {
         let row = record.row;
         Ok(Self {
             self_link: format!("{API_BASE}/initiatives/{}", row.id),
+            practices: format!("{API_BASE}/practices?initiative={}", row.id),
             id: row.id,
             plan_id: row.plan_id,
             action_id: row.action_id,

@@ -28,6 +28,8 @@ pub struct Found {
     /// The query with typing errors corrected, when the query found fewer
     /// than three practices and the correction was searched as well.
     pub suggestion: Option<String>,
+    /// More practices match than a ranked search lists ([`search::RANKED`]).
+    pub limited: bool,
     pub facets: Option<Facets>,
 }
 
@@ -66,39 +68,55 @@ pub async fn list(
     filter.drafts = drafts_of(principal);
     filter.external_source = principal.and_then(Principal::source_system).map(Some);
     let mut suggestion = None;
-    if let Some(q) = q {
-        let terms = terms_of(conn, q).await?;
-        filter.search = Some(terms.clone());
-        if store::count(conn, &filter).await? < FEW
-            && let Some(better) = search::suggestion(conn, q).await?
-        {
-            let corrected = search::terms(conn, &better).await?;
-            if !corrected.is_empty() {
-                filter.search = Some(terms.or(corrected));
-                suggestion = Some(better);
-            }
-        }
-    } else if sort == RELEVANCE {
+    let mut limited = false;
+    let relevance = sort == RELEVANCE;
+    if relevance && q.is_none() {
         return Err(ServiceError::Invalid(vec![InputIssue::query(
             "sort",
             "relevance orders a search: give q as well",
         )]));
     }
-    let (rows, total) = match (&filter.search, sort) {
-        (Some(terms), RELEVANCE) => {
-            let total = store::count(conn, &filter).await?;
-            let ids: Vec<Uuid> = search::ranked_page(conn, &filter, terms, &page)
-                .await?
-                .into_iter()
-                .map(|(id, _)| id)
-                .collect();
-            let mut rows = store::get_many(conn, &ids).await?;
-            let order: HashMap<Uuid, usize> =
-                ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-            rows.sort_by_key(|r| order.get(&r.id).copied().unwrap_or(usize::MAX));
-            (rows, total)
+    let mut ranked = Vec::new();
+    if let Some(q) = q {
+        let terms = terms_of(conn, q).await?;
+        filter.search = Some(terms.clone());
+        let found = if relevance {
+            let (first, more) = search::ranked(conn, &filter).await?;
+            (ranked, limited) = (first, more);
+            ranked.len() as i64
+        } else {
+            store::count(conn, &filter).await?
+        };
+        if found < FEW
+            && let Some(better) = search::suggestion(conn, q).await?
+        {
+            let corrected = search::terms(conn, &better).await?;
+            if !corrected.is_empty() {
+                let either = terms.or(corrected);
+                filter.search = Some(either);
+                if relevance {
+                    (ranked, limited) = search::ranked(conn, &filter).await?;
+                }
+                suggestion = Some(better);
+            }
         }
-        _ => store::list(conn, &filter, sort, &page).await?,
+    }
+    let (rows, total) = if relevance {
+        let start = usize::try_from(page.offset)
+            .unwrap_or(usize::MAX)
+            .min(ranked.len());
+        let end = start
+            .saturating_add(usize::try_from(page.limit).unwrap_or(0))
+            .min(ranked.len());
+        let ids: Vec<Uuid> = ranked[start..end].iter().map(|(id, _)| *id).collect();
+        let mut rows = store::get_many(conn, &ids).await?;
+        let order: HashMap<Uuid, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        rows.sort_by_key(|r| order.get(&r.id).copied().unwrap_or(usize::MAX));
+        // What is listed is what facets count.
+        filter.ids = Some(ranked.iter().map(|(id, _)| *id).collect());
+        (rows, ranked.len() as i64)
+    } else {
+        store::list(conn, &filter, sort, &page).await?
     };
     let mut items = rows
         .into_iter()
@@ -132,6 +150,7 @@ pub async fn list(
         items,
         total,
         suggestion,
+        limited,
         facets,
     })
 }

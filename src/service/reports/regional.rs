@@ -58,6 +58,9 @@ pub struct RegionOverview {
     pub stale: i64,
     /// GBO projects with a municipality in the region, per status.
     pub gbo_projects: ProjectCounts,
+    /// Published good practices of the region's platform or practised in
+    /// the region (`GET /api/v1/practices?region=` lists those practised in it).
+    pub practices: i64,
     /// The standard indicators' totals over the region for `year`.
     pub indicators: Vec<StandardTotal>,
 }
@@ -125,6 +128,11 @@ pub async fn regional_overview(
                 }
                 counts.total += row.projects;
             }
+            let mut practices: BTreeMap<String, i64> = store::practices_per_region(conn)
+                .await?
+                .into_iter()
+                .map(|row| (row.region_id, row.practices))
+                .collect();
             let names: BTreeMap<String, String> = indicator_store::standards(conn)
                 .await?
                 .into_iter()
@@ -183,6 +191,7 @@ pub async fn regional_overview(
                         .collect();
                     RegionOverview {
                         gbo_projects: projects.remove(&r.region_id).unwrap_or_default(),
+                        practices: practices.remove(&r.region_id).unwrap_or_default(),
                         region_id: r.region_id,
                         name: r.name,
                         progress: r.part.progress,
@@ -230,6 +239,7 @@ impl Tabular for RegionalOverviewReport {
             Column::new("stale", "Stale", Integer),
             Column::new("gboProjects", "GBO projects", Integer),
             Column::new("gboActive", "Active GBO projects", Integer),
+            Column::new("practices", "Good practices", Integer),
             Column::new("standard", "Standard indicator", Text),
             Column::new("value", "Value", Number),
             Column::new("numerator", "Numerator", Number),
@@ -259,6 +269,7 @@ impl Tabular for RegionalOverviewReport {
                 Cell::Integer(r.stale),
                 Cell::Integer(r.gbo_projects.total),
                 Cell::Integer(r.gbo_projects.active),
+                Cell::Integer(r.practices),
             ]);
             row.extend(std::iter::repeat_n(Cell::Empty, 5));
             let _ = table.push(row);
@@ -274,7 +285,7 @@ impl Tabular for RegionalOverviewReport {
                     Cell::text(&r.region_id),
                     Cell::text(&s.name),
                 ];
-                row.extend(std::iter::repeat_n(Cell::Empty, 10));
+                row.extend(std::iter::repeat_n(Cell::Empty, 11));
                 row.extend([
                     Cell::text(&s.standard),
                     Cell::maybe(value),
