@@ -181,11 +181,7 @@ pub async fn highlights(
         #[diesel(sql_type = Text)]
         title: String,
         #[diesel(sql_type = Text)]
-        title_snow: String,
-        #[diesel(sql_type = Text)]
         snippet: String,
-        #[diesel(sql_type = Text)]
-        snippet_snow: String,
     }
     if ids.is_empty() || terms.is_empty() {
         return Ok(Vec::new());
@@ -200,18 +196,35 @@ pub async fn highlights(
     } else {
         &terms.snow
     };
+    // Each headline is made only when the one before it marked nothing
+    // (`OFFSET 0` keeps each step from being inlined, and so repeated):
+    // the title and a passage of the summary in the ispell configuration,
+    // else in snowball; else a passage of the description in snowball, else
+    // in the ispell configuration (slower: it splits compounds). Parsing is
+    // what a headline costs, so a description is read only for a practice
+    // whose summary holds no match.
     let statement = format!(
         "SELECT p.id, \
            greatest(ts_rank_cd('{{0.1,0.2,0.4,1.0}}', p.search, $1::tsquery), \
                     ts_rank_cd('{{0.1,0.2,0.4,1.0}}', p.search_snow, $2::tsquery)) AS rank, \
-           ts_headline('ssw_dutch', t.title, $1::tsquery, '{whole}') AS title, \
-           ts_headline('ssw_dutch_snow', t.title, $2::tsquery, '{whole}') AS title_snow, \
-           ts_headline('ssw_dutch', t.text, $1::tsquery, '{part}') AS snippet, \
-           ts_headline('ssw_dutch_snow', t.text, $2::tsquery, '{part}') AS snippet_snow \
-         FROM practices p, LATERAL (SELECT translate(p.title, '{MARK_START}{MARK_END}', '') AS title, \
-             translate(left(p.summary || E'\\n' || coalesce(p.body_text, ''), 4000), \
-                       '{MARK_START}{MARK_END}', '') AS text) t \
+           t2.a AS title, \
+           CASE WHEN strpos(s4.a, '{MARK_START}') > 0 OR s1.a = '' THEN s4.a ELSE s1.a END AS snippet \
+         FROM practices p \
+         CROSS JOIN LATERAL (SELECT translate(p.title, '{marks}', '') AS title, \
+             translate(p.summary, '{marks}', '') AS summary, \
+             translate(left(coalesce(p.body_text, ''), 3000), '{marks}', '') AS body OFFSET 0) t \
+         CROSS JOIN LATERAL (SELECT ts_headline('ssw_dutch', t.title, $1::tsquery, '{whole}') AS a OFFSET 0) t1 \
+         CROSS JOIN LATERAL (SELECT CASE WHEN strpos(t1.a, '{MARK_START}') > 0 THEN t1.a \
+             ELSE ts_headline('ssw_dutch_snow', t.title, $2::tsquery, '{whole}') END AS a OFFSET 0) t2 \
+         CROSS JOIN LATERAL (SELECT ts_headline('ssw_dutch', t.summary, $1::tsquery, '{part}') AS a OFFSET 0) s1 \
+         CROSS JOIN LATERAL (SELECT CASE WHEN strpos(s1.a, '{MARK_START}') > 0 THEN s1.a \
+             ELSE ts_headline('ssw_dutch_snow', t.summary, $2::tsquery, '{part}') END AS a OFFSET 0) s2 \
+         CROSS JOIN LATERAL (SELECT CASE WHEN strpos(s2.a, '{MARK_START}') > 0 THEN s2.a \
+             ELSE ts_headline('ssw_dutch_snow', t.body, $2::tsquery, '{part}') END AS a OFFSET 0) s3 \
+         CROSS JOIN LATERAL (SELECT CASE WHEN strpos(s3.a, '{MARK_START}') > 0 THEN s3.a \
+             ELSE ts_headline('ssw_dutch', t.body, $1::tsquery, '{part}') END AS a OFFSET 0) s4 \
          WHERE p.id = ANY($3)",
+        marks = format_args!("{MARK_START}{MARK_END}"),
         whole = format_args!("StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"),
         part = format_args!(
             "StartSel={MARK_START}, StopSel={MARK_END}, MaxFragments=2, MinWords=8, MaxWords=30, FragmentDelimiter=\" … \""
@@ -223,20 +236,13 @@ pub async fn highlights(
         .bind::<Array<diesel::sql_types::Uuid>, _>(ids)
         .load(conn)
         .await?;
-    let marked = |a: String, b: String| {
-        if a.contains(MARK_START) || !b.contains(MARK_START) {
-            a
-        } else {
-            b
-        }
-    };
     Ok(rows
         .into_iter()
         .map(|r| Highlight {
             id: r.id,
             rank: r.rank,
-            title: marked(r.title, r.title_snow),
-            snippet: marked(r.snippet, r.snippet_snow),
+            title: r.title,
+            snippet: r.snippet,
         })
         .collect())
 }

@@ -109,8 +109,8 @@ pub struct SearchMatch {
     pub rank: f32,
     /// The title with the matched words marked.
     pub title_html: String,
-    /// One or two passages of the summary and description around the matched
-    /// words, joined by ` … `.
+    /// One or two passages around the matched words, joined by ` … `: of
+    /// the summary, or of the description when the summary holds none.
     pub snippet_html: String,
 }
 
