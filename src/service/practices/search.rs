@@ -12,7 +12,7 @@ use crate::domain::practices::{EvidenceLevel, Theme};
 use crate::domain::{InputIssue, Page, Principal};
 use crate::service::{Conn, ServiceError, ServiceResult};
 use crate::storage::practice_search::{self as search, MARK_END, MARK_START, Terms};
-use crate::storage::practices::{self as store, PracticeFilter};
+use crate::storage::practices::{self as store, PracticeFilter, PracticeRow};
 
 /// Fewer matches than this, and the query is also tried with its typing
 /// errors corrected.
@@ -37,6 +37,49 @@ pub use crate::storage::practice_search::Facets;
 
 fn query_issue(detail: &str) -> ServiceError {
     ServiceError::Invalid(vec![InputIssue::query("q", detail)])
+}
+
+/// A page of what `filter` selects, with `total`; in relevance order, of the
+/// first ranked matches only (`limited`: more match), whose ids `ranked` holds.
+struct Listed {
+    rows: Vec<PracticeRow>,
+    total: i64,
+    limited: bool,
+    ranked: Option<Vec<Uuid>>,
+}
+
+async fn page_of(
+    conn: &mut Conn,
+    filter: &PracticeFilter,
+    sort: &str,
+    page: &Page,
+) -> ServiceResult<Listed> {
+    if sort != RELEVANCE {
+        let (rows, total) = store::list(conn, filter, sort, page).await?;
+        return Ok(Listed {
+            rows,
+            total,
+            limited: false,
+            ranked: None,
+        });
+    }
+    let (ranked, limited) = search::ranked(conn, filter).await?;
+    let start = usize::try_from(page.offset)
+        .unwrap_or(usize::MAX)
+        .min(ranked.len());
+    let end = start
+        .saturating_add(usize::try_from(page.limit).unwrap_or(0))
+        .min(ranked.len());
+    let ids: Vec<Uuid> = ranked[start..end].iter().map(|(id, _)| *id).collect();
+    let mut rows = store::get_many(conn, &ids).await?;
+    let order: HashMap<Uuid, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    rows.sort_by_key(|r| order.get(&r.id).copied().unwrap_or(usize::MAX));
+    Ok(Listed {
+        rows,
+        total: ranked.len() as i64,
+        limited,
+        ranked: Some(ranked.into_iter().map(|(id, _)| id).collect()),
+    })
 }
 
 /// The tsqueries of `q`; a 400 when it holds no word to search for.
@@ -67,8 +110,6 @@ pub async fn list(
     require(principal, Operation::Read)?;
     filter.drafts = drafts_of(principal);
     filter.external_source = principal.and_then(Principal::source_system).map(Some);
-    let mut suggestion = None;
-    let mut limited = false;
     let relevance = sort == RELEVANCE;
     if relevance && q.is_none() {
         return Err(ServiceError::Invalid(vec![InputIssue::query(
@@ -76,48 +117,32 @@ pub async fn list(
             "relevance orders a search: give q as well",
         )]));
     }
-    let mut ranked = Vec::new();
+    let mut suggestion = None;
     if let Some(q) = q {
-        let terms = terms_of(conn, q).await?;
-        filter.search = Some(terms.clone());
-        let found = if relevance {
-            let (first, more) = search::ranked(conn, &filter).await?;
-            (ranked, limited) = (first, more);
-            ranked.len() as i64
-        } else {
-            store::count(conn, &filter).await?
-        };
-        if found < FEW
-            && let Some(better) = search::suggestion(conn, q).await?
-        {
-            let corrected = search::terms(conn, &better).await?;
-            if !corrected.is_empty() {
-                let either = terms.or(corrected);
-                filter.search = Some(either);
-                if relevance {
-                    (ranked, limited) = search::ranked(conn, &filter).await?;
-                }
-                suggestion = Some(better);
-            }
+        filter.search = Some(terms_of(conn, q).await?);
+    }
+    let mut listed = page_of(conn, &filter, sort, &page).await?;
+    if let Some(q) = q
+        && listed.total < FEW
+        && let Some(better) = search::suggestion(conn, q).await?
+    {
+        let corrected = search::terms(conn, &better).await?;
+        if !corrected.is_empty() {
+            filter.search = filter.search.take().map(|terms| terms.or(corrected));
+            listed = page_of(conn, &filter, sort, &page).await?;
+            suggestion = Some(better);
         }
     }
-    let (rows, total) = if relevance {
-        let start = usize::try_from(page.offset)
-            .unwrap_or(usize::MAX)
-            .min(ranked.len());
-        let end = start
-            .saturating_add(usize::try_from(page.limit).unwrap_or(0))
-            .min(ranked.len());
-        let ids: Vec<Uuid> = ranked[start..end].iter().map(|(id, _)| *id).collect();
-        let mut rows = store::get_many(conn, &ids).await?;
-        let order: HashMap<Uuid, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-        rows.sort_by_key(|r| order.get(&r.id).copied().unwrap_or(usize::MAX));
+    let Listed {
+        rows,
+        total,
+        limited,
+        ranked,
+    } = listed;
+    if ranked.is_some() {
         // What is listed is what facets count.
-        filter.ids = Some(ranked.iter().map(|(id, _)| *id).collect());
-        (rows, ranked.len() as i64)
-    } else {
-        store::list(conn, &filter, sort, &page).await?
-    };
+        filter.ids = ranked;
+    }
     let mut items = rows
         .into_iter()
         .map(Practice::from_row)
