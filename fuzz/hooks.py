@@ -24,7 +24,7 @@ BUSINESS_RULES = [
     # references to records that must exist
     r"^no such [a-z ]+$",
     r"^no known municipality has this NIS code$",
-    r"^is not a challenge of the action's plan$",
+    r"^is not a challenge of the (action|proposal)'s plan$",
     r"^lies outside the initiative's regions$",
     r"^must be the NIS code of a province",
     # an import lists each municipality once (uniqueItems cannot say "by NIS code")
@@ -121,6 +121,11 @@ BUSINESS_RULES = [
     r"^holds no word to search for",
     r"^is empty: give at least one word to search for",
     r"^relevance orders a search: give q as well$",
+    # proposals: a proposing region, reasons for a refusal and a reconsideration,
+    # and an accepted proposal's action keeps where it came from
+    r"^is required: name the proposing regional platform$",
+    r"^is required to (reject or return a proposal|reconsider a decision)$",
+    r"^an action accepted from a proposal stays a regionalProposal of its region$",
 ]
 
 # Statuses that depend on the state of the data, not on the request's form. An
@@ -211,6 +216,7 @@ _BODY_REFERENCES = {
     "initiativeIds": "initiatives",
     "gboProjectIds": "gboProjects",
     "actionIds": "actions",
+    "practiceIds": "practices",
     "primaryCareZoneId": "primaryCareZones",
     "regionId": "regions",
     "proposedByRegionId": "regions",

@@ -22,5 +22,8 @@ SELECT json_build_object(
     'measurements', (SELECT json_agg(id) FROM (SELECT id FROM measurements WHERE example AND deleted_at IS NULL LIMIT 40) s),
     'standardIndicators', (SELECT json_agg(code) FROM standard_indicators),
     'conferences', (SELECT json_agg(id) FROM conferences),
-    'practices', (SELECT json_agg(id) FROM practices WHERE example AND status <> 'draft')
+    'practices', (SELECT json_agg(id) FROM practices WHERE example AND status <> 'draft'),
+    'proposals', (SELECT json_agg(id) FROM proposals WHERE example),
+    'decisions', (SELECT json_agg(id) FROM proposal_transitions WHERE decision),
+    'comments', (SELECT json_agg(id) FROM proposal_comments)
 );

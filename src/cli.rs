@@ -193,6 +193,10 @@ fn seed(settings: &DatabaseSettings) -> Result<(), String> {
             "Practices: {} example good practices added.",
             seeded.practices
         );
+        println!(
+            "Proposals: {} example proposals for new actions added, in every state.",
+            seeded.proposals
+        );
         match crate::seed::imports::check_example(&pool).await.map_err(problem)? {
             Some(job) => println!(
                 "Example import {} (a check of a spreadsheet of measurements, mode=validate): {} rows read, {} rejected.",

@@ -37,6 +37,7 @@ pub const API_KEY: &str = "apiKeyAuth";
         (name = "primaryCareZones", description = "Primary care zones (eerstelijnszones) and their municipalities (reference data)"),
         (name = "gboProjects", description = "GBO projects: local integrated-intake partnerships (geïntegreerd breed onthaal) of local government, CAW and health insurance funds"),
         (name = "practices", description = "Good practices (goede praktijken) to share between the platform and the GBO partnerships: described as practice libraries do, with their evidence, Markdown served as safe HTML"),
+        (name = "proposals", description = "Proposals for new actions (initiatieven van onderuit): put forward for a regional platform, decided by the steering group in decisions that are never edited; accepting creates the action"),
         (name = "conferences", description = "The Sociaalwerkconferenties, the plan's evaluation moments"),
         (name = "indicators", description = "What is counted for the plan, its actions and initiatives, and GBO projects; the standard set GBO projects report"),
         (name = "measurements", description = "Values of indicators per period and place; corrections keep every earlier value"),

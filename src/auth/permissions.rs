@@ -4,8 +4,10 @@
 use crate::domain::{InputIssue, Principal, Role};
 
 mod practices;
+mod proposals;
 mod results;
 pub use practices::{Owner, practice_publish, practice_visible, practice_write};
+pub use proposals::{proposal_comment, proposal_decide, proposal_visible, proposal_write};
 pub use results::{Partnership, Work, gbo_project_write, indicator_write, measurement_write};
 
 /// Why a principal may not do what it asked.
@@ -50,6 +52,8 @@ pub enum Resource {
     Conferences,
     /// Good practices.
     Practices,
+    /// Proposals for new actions and steering's decisions on them.
+    Proposals,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +85,10 @@ pub fn role_allows(role: Role, resource: Resource, operation: Operation) -> bool
         // Drafts hidden by `practice_visible`; writes scoped by `practice_write`.
         (Practices, Read) => true,
         (Practices, Write) => role != Role::Reader,
+        // Drafts hidden by `proposal_visible`; writes scoped by `proposal_write`,
+        // decisions by `proposal_decide`.
+        (Proposals, Read) => true,
+        (Proposals, Write) => matches!(role, Role::Steering | Role::Coordinator),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod markdown;
 mod password;
 pub mod plan;
 pub mod practices;
+pub mod proposals;
 pub mod records;
 pub mod results;
 mod role;

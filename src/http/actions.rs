@@ -36,6 +36,7 @@ impl RequestBody for ActionCreate {
         "lastProgressOn",
         "example",
         "practices",
+        "proposalId",
     ];
 }
 
@@ -51,6 +52,7 @@ impl RequestBody for ActionPatch {
         "lastProgressOn",
         "example",
         "practices",
+        "proposalId",
     ];
     const REFUSED: &'static [(&'static str, &'static str)] = &[
         (

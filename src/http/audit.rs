@@ -33,7 +33,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(conference_history)
         .service(indicator_history)
         .service(measurement_history)
-        .service(practice_history);
+        .service(practice_history)
+        .service(proposal_history);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -222,6 +223,14 @@ macro_rules! history_route {
     };
 }
 
+history_route!(
+    proposal_history,
+    "/proposals/{id}/history",
+    "proposal",
+    "proposals",
+    Uuid,
+    "Proposal id"
+);
 history_route!(
     practice_history,
     "/practices/{id}/history",

@@ -26,6 +26,8 @@ pub mod practice_list;
 pub mod practices;
 pub mod problems;
 pub mod progress;
+pub mod proposal_steps;
+pub mod proposals;
 pub mod regions;
 pub mod reports;
 pub mod service_accounts;
@@ -59,6 +61,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(geography::routes)
             .configure(gbo_projects::routes)
             .configure(practices::routes)
+            .configure(proposals::routes)
             .configure(conferences::routes)
             .configure(reports::routes)
             .configure(docs::routes),

@@ -15,6 +15,7 @@ mod initiatives;
 mod organisations;
 mod plan;
 mod practices;
+mod proposals;
 pub mod results;
 
 use std::collections::BTreeMap;
@@ -88,6 +89,8 @@ pub struct Seeded {
     pub results: results::Added,
     /// Example practices this run added.
     pub practices: usize,
+    /// Example proposals this run added.
+    pub proposals: usize,
 }
 
 /// Loads the demo data set in one transaction, as the command-line writer.
@@ -97,10 +100,12 @@ pub async fn run(conn: &mut Conn) -> ServiceResult<Seeded> {
         let results = results::add(conn, &Writer::command_line(), &plan).await?;
         crate::service::record::recorded_at(conn, None).await?;
         let practices = practices::add(conn, &Writer::command_line(), &plan).await?;
+        let proposals = proposals::add(conn, &plan).await?;
         Ok(Seeded {
             plan,
             results,
             practices,
+            proposals,
         })
     })
     .await

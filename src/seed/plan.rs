@@ -194,6 +194,7 @@ pub(super) async fn create(
                 start_date: Some(a.start),
                 end_date: Some(a.end),
                 example: true,
+                proposal_id: None,
             },
         )
         .await?;

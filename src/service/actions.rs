@@ -242,6 +242,7 @@ impl Creation for ActionCreate {
                 start_date: self.start_date,
                 end_date: self.end_date,
                 example: self.example,
+                proposal_id: self.proposal_id,
             },
         )
         .await?;
@@ -308,6 +309,15 @@ impl Change<ActionRecord> for ActionPatch {
             Some(p) => p.clone(),
             None => current.row.proposed_by_region_id.clone(),
         };
+        if current.row.proposal_id.is_some()
+            && (origin != ActionOrigin::RegionalProposal
+                || proposed_by != current.row.proposed_by_region_id)
+        {
+            return Err(ServiceError::invalid(InputIssue::body(
+                "origin",
+                "an action accepted from a proposal stays a regionalProposal of its region",
+            )));
+        }
         check_references(
             conn,
             current.row.plan_id,

@@ -29,6 +29,7 @@ pub mod plans;
 pub mod practices;
 pub mod primary_care_zones;
 pub mod progress;
+pub mod proposals;
 pub mod record;
 pub mod regions;
 pub mod reports;
@@ -173,6 +174,19 @@ impl<'a> Writer<'a> {
             principal: &OPERATOR,
             actor: Actor {
                 id: Uuid::nil(),
+                kind: SYSTEM,
+                request_id: None,
+            },
+        }
+    }
+
+    /// The operator at the command line acting with `principal`'s rights
+    /// (the seed's steering decisions); the audit log names `system`.
+    pub fn command_line_as(principal: &'a Principal) -> Writer<'a> {
+        Writer {
+            principal,
+            actor: Actor {
+                id: principal.id,
                 kind: SYSTEM,
                 request_id: None,
             },

@@ -98,11 +98,25 @@ pub async fn change<R: Record, C: Change<R>>(
     expected: i32,
     change: C,
 ) -> ServiceResult<Option<R::View>> {
+    change_at(conn, writer, key, Some(expected), change).await
+}
+
+/// Runs `change` on the record `key` if its version is `expected`, or
+/// whatever its version when `expected` is `None`: for a step whose rules
+/// (the record's state, checked under its lock) already keep two writers
+/// apart.
+pub async fn change_at<R: Record, C: Change<R>>(
+    conn: &mut Conn,
+    writer: &Writer<'_>,
+    key: &R::Key,
+    expected: Option<i32>,
+    change: C,
+) -> ServiceResult<Option<R::View>> {
     conn.transaction::<_, ServiceError, _>(async |conn| {
         let current = R::lock(conn, key).await?;
         let admission = change.admit(conn, writer.principal, &current).await?;
         let before = current.view()?;
-        if before.version() != expected {
+        if expected.is_some_and(|v| v != before.version()) {
             return Err(ServiceError::Stale);
         }
         let note = change.audit_note();

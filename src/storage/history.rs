@@ -18,14 +18,14 @@ const CHALLENGE: &str = "
 
 const ACTION: &str = "
     INSERT INTO action_versions (action_id, plan_id, code, number, title, status, effective_progress,
-                                 weight, challenge_ids, last_progress_on, deleted)
+                                 weight, challenge_ids, last_progress_on, deleted, origin, proposal_id)
     SELECT a.id, a.plan_id, a.code, a.number, a.title, a.status, a.effective_progress, a.weight,
            ARRAY(SELECT c.challenge_id FROM action_challenges c WHERE c.action_id = a.id ORDER BY 1),
-           a.last_progress_on, $2
+           a.last_progress_on, $2, a.origin, a.proposal_id
       FROM actions a WHERE a.id = $1::uuid
     UNION ALL
     (SELECT action_id, plan_id, code, number, title, status, effective_progress, weight,
-            challenge_ids, last_progress_on, true FROM action_versions
+            challenge_ids, last_progress_on, true, origin, proposal_id FROM action_versions
       WHERE action_id = $1::uuid AND $2 AND NOT EXISTS (SELECT 1 FROM actions WHERE id = $1::uuid)
       ORDER BY seq DESC LIMIT 1)";
 

@@ -20,6 +20,8 @@ pub mod practice_schema;
 pub mod practice_search;
 pub mod practices;
 pub mod principals;
+pub mod proposal_schema;
+pub mod proposals;
 pub mod reference;
 pub mod report_results;
 pub mod reports;

@@ -108,6 +108,8 @@ pub struct ActionRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub example: bool,
+    /// The proposal accepting created it from.
+    pub proposal_id: Option<Uuid>,
 }
 
 /// An action with the challenges it serves and the organisations that lead it.
@@ -134,6 +136,7 @@ pub struct NewAction {
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     pub example: bool,
+    pub proposal_id: Option<Uuid>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -438,6 +441,7 @@ struct DetailRow {
     example: bool,
     challenge_ids: Vec<Uuid>,
     lead_ids: Vec<Uuid>,
+    proposal_id: Option<Uuid>,
 }
 
 impl From<DetailRow> for ActionRecord {
@@ -463,6 +467,7 @@ impl From<DetailRow> for ActionRecord {
                 created_at: d.created_at,
                 updated_at: d.updated_at,
                 example: d.example,
+                proposal_id: d.proposal_id,
             },
             challenge_ids: d.challenge_ids,
             lead_organisation_ids: d.lead_ids,
@@ -675,11 +680,17 @@ pub async fn action_references(
         .count()
         .get_result(conn)
         .await?;
+    let from_proposal: i64 = actions::table
+        .filter(actions::id.eq(id).and(actions::proposal_id.is_not_null()))
+        .count()
+        .get_result(conn)
+        .await?;
     Ok(describe(&[
         (initiative_count, "initiatives"),
         (
             update_count,
             "progress updates (set its status to dropped instead)",
         ),
+        (from_proposal, "proposal it was accepted from"),
     ]))
 }

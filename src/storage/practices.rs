@@ -355,7 +355,7 @@ pub async fn list(
     Ok((rows, total))
 }
 
-/// The tables a practice refers to by id.
+/// The tables a practice or a proposal refers to by id.
 #[derive(Debug, Clone, Copy)]
 pub enum Referenced {
     Challenges,
@@ -363,6 +363,20 @@ pub enum Referenced {
     Initiatives,
     GboProjects,
     Actions,
+    Practices,
+}
+
+impl Referenced {
+    fn table(self) -> &'static str {
+        match self {
+            Referenced::Challenges => "challenges",
+            Referenced::Organisations => "organisations",
+            Referenced::Initiatives => "initiatives",
+            Referenced::GboProjects => "gbo_projects",
+            Referenced::Actions => "actions",
+            Referenced::Practices => "practices",
+        }
+    }
 }
 
 /// The ids of `ids` that the table lacks.
@@ -379,23 +393,11 @@ pub async fn missing_ids(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let statement = match table {
-        Referenced::Challenges => {
-            "SELECT x AS id FROM unnest($1::uuid[]) x WHERE NOT EXISTS (SELECT 1 FROM challenges t WHERE t.id = x)"
-        }
-        Referenced::Organisations => {
-            "SELECT x AS id FROM unnest($1::uuid[]) x WHERE NOT EXISTS (SELECT 1 FROM organisations t WHERE t.id = x)"
-        }
-        Referenced::Initiatives => {
-            "SELECT x AS id FROM unnest($1::uuid[]) x WHERE NOT EXISTS (SELECT 1 FROM initiatives t WHERE t.id = x)"
-        }
-        Referenced::GboProjects => {
-            "SELECT x AS id FROM unnest($1::uuid[]) x WHERE NOT EXISTS (SELECT 1 FROM gbo_projects t WHERE t.id = x)"
-        }
-        Referenced::Actions => {
-            "SELECT x AS id FROM unnest($1::uuid[]) x WHERE NOT EXISTS (SELECT 1 FROM actions t WHERE t.id = x)"
-        }
-    };
+    // The table name is one of the fixed names above, never input.
+    let statement = format!(
+        "SELECT x AS id FROM unnest($1::uuid[]) x WHERE NOT EXISTS (SELECT 1 FROM {} t WHERE t.id = x)",
+        table.table()
+    );
     let found: Vec<Missing> = diesel::sql_query(statement)
         .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(ids)
         .load(conn)

@@ -65,6 +65,12 @@ pub struct ActionState {
     pub weight: f64,
     #[diesel(sql_type = Array<SqlUuid>)]
     pub challenge_ids: Vec<Uuid>,
+    /// `plan` or `regionalProposal`.
+    #[diesel(sql_type = Text)]
+    pub origin: String,
+    /// The proposal whose acceptance created it.
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub proposal_id: Option<Uuid>,
 }
 
 /// The initiatives of one action (and one region, or all regions) in one
@@ -137,12 +143,13 @@ const CHALLENGES_BEFORE: &str = "
 const ACTIONS_NOW: &str = "
     SELECT a.id, a.code, a.number, a.title, a.status, a.effective_progress, a.weight,
            ARRAY(SELECT c.challenge_id FROM action_challenges c WHERE c.action_id = a.id ORDER BY 1)
-             AS challenge_ids
+             AS challenge_ids, a.origin, a.proposal_id
       FROM actions a WHERE a.plan_id = $1 ORDER BY a.number, a.id";
 const ACTIONS_BEFORE: &str = "
-    SELECT id, code, number, title, status, effective_progress, weight, challenge_ids FROM (
+    SELECT id, code, number, title, status, effective_progress, weight, challenge_ids, origin,
+           proposal_id FROM (
         SELECT DISTINCT ON (action_id) action_id AS id, code, number, title, status,
-               effective_progress, weight, challenge_ids, deleted
+               effective_progress, weight, challenge_ids, deleted, origin, proposal_id
           FROM action_versions WHERE plan_id = $1 AND recorded_at < $2
          ORDER BY action_id, seq DESC) v
      WHERE NOT deleted ORDER BY number, id";

@@ -206,6 +206,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         example -> Bool,
+        proposal_id -> Nullable<Uuid>,
     }
 }
 
@@ -354,6 +355,7 @@ diesel::table! {
         example -> Bool,
         challenge_ids -> Array<Uuid>,
         lead_ids -> Array<Uuid>,
+        proposal_id -> Nullable<Uuid>,
     }
 }
 

@@ -47,6 +47,13 @@ enum Rule {
     RegionalWriter,
     /// The import's owner, steering and administrators (another's is a 404).
     OwnImport,
+    /// Steering any; coordinators in their own region (administrators not).
+    Proposer,
+    /// As `Proposer`, on a draft: another region's coordinator, who may
+    /// write proposals but not see this one, finds none (404).
+    ProposerDraft,
+    /// Steering only.
+    SteeringOnly,
 }
 
 /// Whether the operation's target can be the caller's own or another's.
@@ -58,6 +65,8 @@ fn scoped(rule: Rule) -> bool {
             | Rule::RegionalOrLead
             | Rule::RegionalOrOwnOrganisation
             | Rule::OwnImport
+            | Rule::Proposer
+            | Rule::ProposerDraft
     )
 }
 
@@ -176,6 +185,30 @@ const TABLE: &[(&str, Rule)] = &[
         Rule::RegionalOrOwnOrganisation,
     ),
     ("GET /api/v1/practices/{id}/history", Rule::Steering),
+    // Proposals: the proposing region's coordinator and steering; decisions by steering only.
+    ("GET /api/v1/proposals", Rule::SignedIn),
+    ("POST /api/v1/proposals", Rule::Proposer),
+    ("GET /api/v1/proposals/{id}", Rule::SignedIn),
+    ("PATCH /api/v1/proposals/{id}", Rule::Proposer),
+    ("DELETE /api/v1/proposals/{id}", Rule::ProposerDraft),
+    ("GET /api/v1/proposals/{id}/history", Rule::Steering),
+    ("POST /api/v1/proposals/{id}/submit", Rule::Proposer),
+    ("POST /api/v1/proposals/{id}/review", Rule::SteeringOnly),
+    ("POST /api/v1/proposals/{id}/withdraw", Rule::Proposer),
+    ("GET /api/v1/proposals/{id}/transitions", Rule::SignedIn),
+    ("GET /api/v1/proposals/{id}/decisions", Rule::SignedIn),
+    ("POST /api/v1/proposals/{id}/decisions", Rule::SteeringOnly),
+    (
+        "GET /api/v1/proposals/{id}/decisions/{decisionId}",
+        Rule::SignedIn,
+    ),
+    ("GET /api/v1/proposals/{id}/comments", Rule::SignedIn),
+    ("POST /api/v1/proposals/{id}/comments", Rule::Proposer),
+    (
+        "GET /api/v1/proposals/{id}/comments/{commentId}",
+        Rule::SignedIn,
+    ),
+    ("GET /api/v1/proposals/{id}/similar", Rule::SignedIn),
     // GBO projects and conferences. A GBO project's contributor is a partner's.
     ("GET /api/v1/gboProjects", Rule::SignedIn),
     ("POST /api/v1/gboProjects", Rule::Regional),
@@ -271,6 +304,17 @@ fn expected(rule: Rule, caller: Caller, scope: Scope) -> Option<u16> {
             }
         }
         Rule::Regional => matches!(caller, Steering | Admin) || (caller == Coordinator && own),
+        Rule::Proposer => caller == Steering || (caller == Coordinator && own),
+        Rule::ProposerDraft => {
+            if caller == Steering || (caller == Coordinator && own) {
+                true
+            } else if caller == Coordinator {
+                return Some(404);
+            } else {
+                false
+            }
+        }
+        Rule::SteeringOnly => caller == Steering,
         Rule::RegionalOrLead | Rule::RegionalOrOwnOrganisation => {
             matches!(caller, Steering | Admin)
                 || (matches!(caller, Coordinator | Contributor) && own)

@@ -40,6 +40,7 @@ mod practice_links;
 mod practice_search;
 mod practices;
 mod progress;
+mod proposals;
 mod report_formats;
 mod report_kept;
 mod report_pages;

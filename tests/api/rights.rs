@@ -1,6 +1,7 @@
 //! The role × operation matrix of the plan model: every role (and an anonymous
 //! caller) against every kind of write, on its own region or organisation and
-//! on another's. The table states the README's permission table.
+//! on another's. The table states the README's permission table. A draft
+//! proposal is hidden (404) from those who may not see it.
 
 use std::sync::atomic::{AtomicI32, Ordering};
 
@@ -13,6 +14,8 @@ const OK: u16 = 200;
 const CREATED: u16 = 201;
 const GONE: u16 = 204;
 const NO: u16 = 403;
+/// A draft the caller may not see.
+const HIDDEN: u16 = 404;
 
 /// Expected status per caller: admin, steering, coordinator (Limburg),
 /// contributor (a Limburg organisation), reader. Anonymous is always 401.
@@ -75,6 +78,37 @@ const MATRIX: &[(&str, [u16; 5])] = &[
     ("delete organisation", [GONE, GONE, NO, NO, NO]),
     ("read audit log", [OK, OK, NO, NO, NO]),
     ("read initiative history", [OK, OK, NO, NO, NO]),
+    (
+        "create proposal for own region",
+        [NO, CREATED, CREATED, NO, NO],
+    ),
+    (
+        "create proposal for other region",
+        [NO, CREATED, NO, NO, NO],
+    ),
+    (
+        "update returned proposal of own region",
+        [NO, OK, OK, NO, NO],
+    ),
+    (
+        "update returned proposal of other region",
+        [NO, OK, NO, NO, NO],
+    ),
+    (
+        "submit proposal of own region",
+        [NO, OK, OK, HIDDEN, HIDDEN],
+    ),
+    ("review proposal", [NO, OK, NO, NO, NO]),
+    ("decide on proposal", [NO, CREATED, NO, NO, NO]),
+    (
+        "comment on proposal of own region",
+        [NO, CREATED, CREATED, NO, NO],
+    ),
+    (
+        "comment on proposal of other region",
+        [NO, CREATED, NO, NO, NO],
+    ),
+    ("read proposal history", [OK, OK, NO, NO, NO]),
 ];
 
 static COUNTER: AtomicI32 = AtomicI32::new(100);
@@ -184,7 +218,95 @@ async fn attempt(w: &World, operation: &str, token: &str) -> StatusCode {
             delete(path("organisations", &org)).await
         }
         "read audit log" => app.call(Method::GET, "/api/v1/audit", token, None, None).await.status,
+        op if op.contains("proposal") => proposal_attempt(w, op, token).await,
         other => panic!("no scenario for {other}"),
+    }
+}
+
+/// A proposal of `region` written by steering, taken through `steps`
+/// (`submit`, `review`, `return`).
+async fn proposal(w: &World, region: &str, steps: &[&str]) -> String {
+    let created = w
+        .app
+        .create(
+            "/api/v1/proposals",
+            &w.steering,
+            json!({"planId": w.plan_id, "regionId": region, "title": format!("Voorstel {}", next()),
+                   "rationale": "Omdat het nodig is.", "challengeIds": [w.challenge_ids[0]]}),
+        )
+        .await;
+    let p = path("proposals", &created);
+    for step in steps {
+        let (to, body) = match *step {
+            "return" => (
+                format!("{p}/decisions"),
+                json!({"outcome": "returned", "reasonCode": "other", "reason": "Aanvullen."}),
+            ),
+            other => (format!("{p}/{other}"), json!({})),
+        };
+        let done = w
+            .app
+            .call(Method::POST, &to, &w.steering, Some(&body), None)
+            .await;
+        assert!(done.status.is_success(), "{step}: {}", done.body);
+    }
+    p
+}
+
+async fn proposal_attempt(w: &World, operation: &str, token: &str) -> StatusCode {
+    let app = &w.app;
+    let region = if operation.ends_with("other region") {
+        "antwerpen"
+    } else {
+        "limburg"
+    };
+    let post = |p: String, body: Value| async move {
+        app.call(Method::POST, &p, token, Some(&body), None)
+            .await
+            .status
+    };
+    match operation.split(' ').next() {
+        Some("create") => {
+            post(
+                "/api/v1/proposals".into(),
+                json!({"planId": w.plan_id, "regionId": region, "title": "Voorstel"}),
+            )
+            .await
+        }
+        Some("update") => {
+            let p = proposal(w, region, &["submit", "return"]).await;
+            app.patch_current(&p, token, json!({"title": "Aangevuld"}))
+                .await
+                .status
+        }
+        Some("submit") => {
+            post(
+                format!("{}/submit", proposal(w, region, &[]).await),
+                json!({}),
+            )
+            .await
+        }
+        Some("review") => {
+            post(
+                format!("{}/review", proposal(w, region, &["submit"]).await),
+                json!({}),
+            )
+            .await
+        }
+        Some("decide") => {
+            let p = proposal(w, region, &["submit"]).await;
+            post(format!("{p}/decisions"), json!({"outcome": "accepted"})).await
+        }
+        Some("comment") => {
+            let p = proposal(w, region, &["submit"]).await;
+            post(format!("{p}/comments"), json!({"body": "Goed idee."})).await
+        }
+        _ => {
+            let p = proposal(w, region, &[]).await;
+            app.call(Method::GET, &format!("{p}/history"), token, None, None)
+                .await
+                .status
+        }
     }
 }
 

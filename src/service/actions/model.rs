@@ -39,6 +39,9 @@ pub struct Action {
     /// The regional platform that proposed it; present when `origin` is `regionalProposal`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proposed_by_region_id: Option<String>,
+    /// The proposal whose acceptance created it (`/proposals/{id}`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal_id: Option<Uuid>,
     /// Current status, from the latest progress update.
     pub status: WorkStatus,
     /// The action's own progress (0-100): explicit or the status default;
@@ -86,6 +89,7 @@ impl Action {
             challenge_ids: record.challenge_ids,
             origin: row.origin.parse().map_err(corrupt)?,
             proposed_by_region_id: row.proposed_by_region_id,
+            proposal_id: row.proposal_id,
             status: row.status.parse().map_err(corrupt)?,
             progress: row.effective_progress,
             progress_source: progress_source(row.progress, row.effective_progress),
@@ -149,6 +153,10 @@ pub struct ActionCreate {
     /// request (the API refuses `example` as read-only).
     #[serde(skip)]
     pub example: bool,
+    /// The proposal whose acceptance creates it: set by the decision, never
+    /// by a request (the API refuses `proposalId` as read-only).
+    #[serde(skip)]
+    pub proposal_id: Option<Uuid>,
 }
 
 impl ActionCreate {

@@ -11,9 +11,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{About, PlanRef, Reader, Tabular};
-use crate::domain::WorkStatus;
 use crate::domain::rollup::{self, ActionInput, Sums};
 use crate::domain::table::{Cell, CellKind, Column, Table};
+use crate::domain::{ActionOrigin, WorkStatus};
 use crate::service::progress::rollup::{Figure, RollupBasis};
 use crate::service::{Conn, ServiceResult, corrupt};
 use crate::storage::reference;
@@ -96,6 +96,11 @@ pub struct ActionLine {
     pub action_id: Uuid,
     pub code: String,
     pub title: String,
+    /// Part of the plan as written, or an accepted regional proposal.
+    pub origin: ActionOrigin,
+    /// The proposal whose acceptance created it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal_id: Option<Uuid>,
     pub status: WorkStatus,
     /// Its weight in its challenges, its regions and the plan.
     pub weight: f64,
@@ -241,10 +246,12 @@ pub(crate) async fn body(
         .zip(figures.actions)
         .map(|((a, input), f)| {
             let (counts, stale) = action_counts(&a.id);
-            ActionLine {
+            Ok(ActionLine {
                 action_id: a.id,
                 code: a.code.clone(),
                 title: a.title.clone(),
+                origin: a.origin.parse().map_err(corrupt)?,
+                proposal_id: a.proposal_id,
                 status: input.status,
                 weight: a.weight,
                 progress: f.progress,
@@ -252,9 +259,9 @@ pub(crate) async fn body(
                 over_initiatives: f.initiatives.into(),
                 initiatives: counts.clone(),
                 stale: *stale,
-            }
+            })
         })
-        .collect();
+        .collect::<ServiceResult<Vec<_>>>()?;
     let challenge_lines = challenges
         .iter()
         .zip(figures.challenges)
@@ -367,6 +374,7 @@ pub fn columns() -> Vec<Column> {
         Column::new("dropped", "Dropped", Integer),
         Column::new("initiatives", "Initiatives", Integer),
         Column::new("stale", "Stale", Integer),
+        Column::new("origin", "Origin", Text),
     ]
 }
 
@@ -403,6 +411,7 @@ fn part_row(level: &str, id: String, code: &str, title: &str, p: &Part) -> Vec<C
     ];
     row.extend(figure_cells(&p.progress));
     row.extend(counts_cells(&p.initiatives, p.stale));
+    row.push(Cell::Empty);
     row
 }
 
@@ -439,6 +448,7 @@ impl PlanProgressBody {
             ];
             row.extend(figure_cells(&a.over_initiatives));
             row.extend(counts_cells(&a.initiatives, a.stale));
+            row.push(Cell::text(a.origin.as_str()));
             rows.push(row);
         }
         for r in &self.regions {

@@ -176,7 +176,7 @@ async fn null_for_a_member_that_cannot_be_removed_is_refused_by_name() {
                     .call(
                         Method::PATCH,
                         &path,
-                        &m.w.admin,
+                        m.writer_of(template),
                         Some(&json!({ member.as_str(): null })),
                         Some(version),
                     )
@@ -261,7 +261,7 @@ async fn out_of_range_input_is_a_400_even_with_a_stale_version() {
                         .call(
                             Method::PATCH,
                             &path,
-                            &m.w.admin,
+                            m.writer_of(template),
                             Some(&json!({ member.as_str(): value })),
                             Some(999_999),
                         )

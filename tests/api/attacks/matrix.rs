@@ -94,6 +94,16 @@ impl Matrix {
         template.replace("{id}", &id).replace("{nisCode}", &id)
     }
 
+    /// Who writes every record of `template`: administrators, but steering
+    /// for proposals, which administrators do not write.
+    pub(super) fn writer_of(&self, template: &str) -> &str {
+        if template.starts_with("/api/v1/proposals") {
+            &self.w.steering
+        } else {
+            &self.w.admin
+        }
+    }
+
     pub(super) fn token(&self, caller: Caller) -> &str {
         match caller {
             Caller::Anonymous => "",
@@ -305,12 +315,92 @@ impl Matrix {
                     .await;
                 job.body["id"].as_str().expect("import id").to_owned()
             }
+            "proposals" => self.proposal(scope, &["submit", "return"]).await.0,
             other => panic!("no fixture for {other}"),
+        }
+    }
+
+    /// A proposal of the scope's region written by steering and taken
+    /// through `steps` (`submit`, `return`, `comment`): its id, and the id of
+    /// its last decision or comment.
+    pub(super) async fn proposal(&self, scope: Scope, steps: &[&str]) -> (String, String) {
+        let id = self
+            .w
+            .app
+            .create(
+                "/api/v1/proposals",
+                &self.w.steering,
+                json!({"planId": self.w.plan_id, "regionId": Self::region(scope),
+                       "title": format!("Voorstel {}", next()), "rationale": "Nodig.",
+                       "challengeIds": [self.w.challenge_ids[0]]}),
+            )
+            .await["id"]
+            .as_str()
+            .expect("proposal id")
+            .to_owned();
+        let mut last = String::new();
+        for step in steps {
+            let (path, body) = match *step {
+                "return" => (
+                    "decisions",
+                    json!({"outcome": "returned", "reasonCode": "other", "reason": "Aanvullen."}),
+                ),
+                "comment" => ("comments", json!({"body": "Opmerking."})),
+                other => (other, json!({})),
+            };
+            let done = self
+                .w
+                .app
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/proposals/{id}/{path}"),
+                    &self.w.steering,
+                    Some(&body),
+                    None,
+                )
+                .await;
+            assert!(done.status.is_success(), "{step}: {}", done.body);
+            last = done.body["id"].as_str().unwrap_or_default().to_owned();
+        }
+        (id, last)
+    }
+
+    /// A request on one proposal, in the state the operation needs.
+    async fn proposal_request(&self, operation: &str, scope: Scope) -> Request {
+        let (method, template) = operation.split_once(' ').expect("METHOD /path");
+        let steps: &[&str] = match operation {
+            "DELETE /api/v1/proposals/{id}" => &[],
+            "POST /api/v1/proposals/{id}/review"
+            | "POST /api/v1/proposals/{id}/withdraw"
+            | "POST /api/v1/proposals/{id}/decisions"
+            | "POST /api/v1/proposals/{id}/comments" => &["submit"],
+            "GET /api/v1/proposals/{id}/comments/{commentId}" => &["submit", "comment"],
+            _ => &["submit", "return"],
+        };
+        let (id, last) = self.proposal(scope, steps).await;
+        let body = match operation {
+            "PATCH /api/v1/proposals/{id}" => Some(json!({"title": "Aangevuld"})),
+            "POST /api/v1/proposals/{id}/decisions" => Some(json!({"outcome": "accepted"})),
+            "POST /api/v1/proposals/{id}/comments" => Some(json!({"body": "Goed."})),
+            _ if method == "POST" => Some(json!({})),
+            _ => None,
+        };
+        Request {
+            method: method.parse().expect("method"),
+            path: template
+                .replace("{id}", &id)
+                .replace("{decisionId}", &last)
+                .replace("{commentId}", &last),
+            body,
+            token: None,
         }
     }
 
     /// A valid request for `operation`, on the caller's own record or another's.
     pub(super) async fn request(&self, operation: &str, scope: Scope, caller: Caller) -> Request {
+        if operation.contains("/api/v1/proposals/{id}") {
+            return self.proposal_request(operation, scope).await;
+        }
         let (method, template) = operation.split_once(' ').expect("METHOD /path");
         let method: Method = method.parse().expect("method");
         let segments: Vec<&str> = template.split('/').collect();
@@ -388,6 +478,9 @@ impl Matrix {
                 Some(json!({"year": 2000 + n % 100, "title": "Conferentie"}))
             }
             "PATCH /api/v1/gboProjects/{id}" => Some(json!({"name": format!("GBO {n}")})),
+            "POST /api/v1/proposals" => Some(json!({
+                "planId": self.w.plan_id, "title": format!("Voorstel {n}"),
+                "regionId": Self::region(scope)})),
             "POST /api/v1/practices" => Some(json!({
                 "title": format!("Praktijk {n}"), "regionId": Self::region(scope),
                 "organisationId": self.organisation(scope)})),
