@@ -252,8 +252,13 @@ fn refine(doc: OpenApiDoc) -> serde_json::Result<serde_json::Value> {
                     } else {
                         name
                     };
+                    let header = parameter["in"] == "header";
                     if let Some(schema) = parameter.get_mut("schema") {
                         refine_schema(schema, Some(&name));
+                        // A header is text or absent, never JSON null.
+                        if header && schema["type"].is_array() {
+                            schema["type"] = serde_json::json!("string");
+                        }
                     }
                 }
             }

@@ -119,7 +119,7 @@ pub struct Evidence {
     pub level: EvidenceLevel,
     /// Who assessed it (a person, a panel, an institute); absent when not said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(max_length = 300)]
+    #[schema(min_length = 1, max_length = 300)]
     pub assessed_by: Option<String>,
     /// When it was assessed; not after today.
     #[serde(default, skip_serializing_if = "Option::is_none")]

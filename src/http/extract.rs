@@ -175,9 +175,13 @@ pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
 pub const IF_MATCH_PATTERN: &str = r#"^"[1-9][0-9]{0,8}"$"#;
 
 /// The version named in `If-Match`, when there is one; the use case decides
-/// whether it needs one.
+/// whether it needs one. An empty `If-Match` names none, as if it were absent.
 pub fn version(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
-    let Some(value) = req.headers().get(actix_web::http::header::IF_MATCH) else {
+    let Some(value) = req
+        .headers()
+        .get(actix_web::http::header::IF_MATCH)
+        .filter(|v| !v.as_bytes().trim_ascii().is_empty())
+    else {
         return Ok(None);
     };
     // Exactly `IF_MATCH_PATTERN`: a quoted positive number of at most 9 digits.

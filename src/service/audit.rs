@@ -32,6 +32,8 @@ pub const RESOURCES: &[&str] = &[
     "indicator",
     "measurement",
     "practice",
+    "proposal",
+    "proposalComment",
 ];
 
 /// What a write did.

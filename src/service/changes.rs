@@ -30,6 +30,7 @@ pub const RESOURCES: &[(&str, &str)] = &[
     ("indicator", "indicators"),
     ("measurement", "measurements"),
     ("practice", "practices"),
+    ("proposal", "proposals"),
 ];
 
 /// Changes per page unless asked otherwise, and at most.

@@ -2,31 +2,32 @@
 //! their comments. Decisions are in [`decisions`]. Every entry point (a
 //! route, the seed) comes here.
 
+mod comments;
 mod decisions;
 pub mod model;
+mod steps;
 
 use uuid::Uuid;
 
 use super::record::{self, Removal};
 use super::{Change, Conn, Creation, ServiceError, ServiceResult, Writer, check, ensure_valid};
-use crate::auth::permissions::{
-    self, Operation, Resource, proposal_comment, proposal_decide, proposal_visible, proposal_write,
-};
+use crate::auth::permissions::{self, Operation, Resource, proposal_visible, proposal_write};
 use crate::domain::plan::{check_long_text, check_text};
-use crate::domain::proposals::{ProposalStatus, Step, editable, step_refused};
+use crate::domain::proposals::{ProposalStatus, editable};
 use crate::domain::{InputIssue, Page, Principal, Role};
 use crate::storage::practices::{Referenced, missing_ids};
 use crate::storage::proposals::{
-    self as store, NewComment, NewProposal, NewTransition, ProposalFilter, ProposalLinks,
-    ProposalRow, ProposalText,
+    self as store, NewProposal, ProposalFilter, ProposalLinks, ProposalRow, ProposalText,
 };
-use crate::storage::{initiatives, plan, reference};
+use crate::storage::{plan, reference};
 
+pub use comments::{add_comment, comment, comments};
 pub use decisions::{decide, decision, transitions};
 pub use model::{
     Comment, CommentCreate, DecisionCreate, Person, Proposal, ProposalCreate, ProposalPatch,
     Similar, StepNote, Submission, Transition,
 };
+pub use steps::{similar, step, submit};
 
 record::uuid_record!(ProposalRow => Proposal, "proposal", lock = store::lock, view = Proposal::from_row);
 
@@ -359,214 +360,4 @@ pub async fn delete(
         )?)
     };
     record::remove_as::<ProposalRow>(conn, writer, permitted, &id, expected).await
-}
-
-/// Who takes a step, as transitions and comments record them.
-#[derive(Debug, Clone)]
-pub(crate) struct Actor {
-    id: Uuid,
-    kind: &'static str,
-    name: String,
-}
-
-impl Actor {
-    pub(crate) async fn of(conn: &mut Conn, writer: &Writer<'_>) -> ServiceResult<Self> {
-        let kind = writer.actor().kind;
-        let name = if kind == super::SYSTEM {
-            super::SYSTEM.to_owned()
-        } else {
-            initiatives::principal_name(conn, writer.principal.id).await?
-        };
-        Ok(Self {
-            id: writer.principal.id,
-            kind,
-            name,
-        })
-    }
-}
-
-/// The transition that moves `current` to `to`.
-pub(crate) fn transition(
-    current: &ProposalRow,
-    to: ProposalStatus,
-    actor: &Actor,
-    reason: String,
-) -> NewTransition {
-    NewTransition {
-        proposal_id: current.id,
-        seq: current.last_seq.unwrap_or(0) + 1,
-        from_status: current.status.clone(),
-        to_status: to.as_str().to_owned(),
-        decision: false,
-        reason_code: None,
-        reason,
-        meeting: None,
-        meeting_on: None,
-        supersedes: None,
-        actor_id: actor.id,
-        actor_kind: actor.kind.to_owned(),
-        actor_name: actor.name.clone(),
-    }
-}
-
-/// Submitting, taking under review or withdrawing.
-struct Stepping {
-    step: Step,
-    note: String,
-    actor: Actor,
-}
-
-impl Change<ProposalRow> for Stepping {
-    type Admission = ();
-    async fn admit(
-        &self,
-        _: &mut Conn,
-        principal: &Principal,
-        current: &ProposalRow,
-    ) -> ServiceResult<()> {
-        seen(principal, current)?;
-        match self.step {
-            Step::Review => proposal_decide(principal)?,
-            Step::Submit | Step::Withdraw => proposal_write(principal, &current.region_id)?,
-        }
-        if let Some(reason) = step_refused(status_of(current)?, self.step) {
-            return Err(ServiceError::Conflict(reason));
-        }
-        if self.step == Step::Submit
-            && (current.rationale.trim().is_empty() || current.challenge_ids.is_empty())
-        {
-            return Err(ServiceError::Conflict(
-                "a proposal is submitted with its rationale and at least one challenge: add them first"
-                    .into(),
-            ));
-        }
-        Ok(())
-    }
-    async fn apply(
-        self,
-        conn: &mut Conn,
-        current: ProposalRow,
-        _: (),
-    ) -> ServiceResult<Option<Proposal>> {
-        let to = self.step.target();
-        store::insert_transition(conn, transition(&current, to, &self.actor, self.note)).await?;
-        store::set_status(conn, current.id, to.as_str(), self.step == Step::Submit).await?;
-        Proposal::from_row(store::get(conn, current.id).await?).map(Some)
-    }
-}
-
-/// Takes `step` on the proposal, at version `expected` when one is named.
-pub async fn step(
-    conn: &mut Conn,
-    writer: &Writer<'_>,
-    id: Uuid,
-    expected: Option<i32>,
-    step: Step,
-    note: StepNote,
-) -> ServiceResult<Proposal> {
-    let note = note.note.unwrap_or_default();
-    let mut issues = Vec::new();
-    check(&mut issues, "note", check_long_text(&note, 2000), || {
-        serde_json::Value::Null
-    });
-    ensure_valid(issues)?;
-    let actor = Actor::of(conn, writer).await?;
-    record::change_at::<ProposalRow, _>(conn, writer, &id, expected, Stepping { step, note, actor })
-        .await?
-        .ok_or_else(|| ServiceError::Internal("a step removed its proposal".into()))
-}
-
-/// Submits a draft or a returned proposal, and shows what is like it.
-pub async fn submit(
-    conn: &mut Conn,
-    writer: &Writer<'_>,
-    id: Uuid,
-    expected: Option<i32>,
-    note: StepNote,
-) -> ServiceResult<Submission> {
-    let proposal = step(conn, writer, id, expected, Step::Submit, note).await?;
-    let (proposals, actions) = store::similar(conn, proposal.plan_id, id, &proposal.title).await?;
-    Ok(Submission {
-        proposal,
-        similar: Similar::of(proposals, actions),
-    })
-}
-
-/// The submitted proposals and the actions of the plan like this proposal.
-pub async fn similar(conn: &mut Conn, principal: &Principal, id: Uuid) -> ServiceResult<Similar> {
-    let row = visible_row(conn, principal, id).await?;
-    let (proposals, actions) = store::similar(conn, row.plan_id, id, &row.title).await?;
-    Ok(Similar::of(proposals, actions))
-}
-
-/// A page of a proposal's comments, oldest first.
-pub async fn comments(
-    conn: &mut Conn,
-    principal: &Principal,
-    id: Uuid,
-    page: Page,
-) -> ServiceResult<(Vec<Comment>, i64)> {
-    visible_row(conn, principal, id).await?;
-    let (rows, total) = store::comments(conn, id, &page).await?;
-    Ok((rows.into_iter().map(Comment::from).collect(), total))
-}
-
-/// One comment on a proposal.
-pub async fn comment(
-    conn: &mut Conn,
-    principal: &Principal,
-    id: Uuid,
-    comment: Uuid,
-) -> ServiceResult<Comment> {
-    visible_row(conn, principal, id).await?;
-    Ok(store::comment(conn, id, comment).await?.into())
-}
-
-/// Adds a comment: steering and the proposing region's coordinator.
-pub async fn add_comment(
-    conn: &mut Conn,
-    writer: &Writer<'_>,
-    id: Uuid,
-    input: CommentCreate,
-) -> ServiceResult<Comment> {
-    let mut issues = Vec::new();
-    check(
-        &mut issues,
-        "body",
-        check_long_text(&input.body, 5000),
-        || serde_json::Value::Null,
-    );
-    if input.body.trim().is_empty() {
-        issues.push(InputIssue::body("body", "must not be empty"));
-    }
-    ensure_valid(issues)?;
-    use diesel_async::AsyncConnection;
-    conn.transaction::<_, ServiceError, _>(async |conn| {
-        let row = visible_row(conn, writer.principal, id).await?;
-        proposal_comment(writer.principal, &row.region_id)?;
-        let actor = Actor::of(conn, writer).await?;
-        let comment: Comment = store::insert_comment(
-            conn,
-            NewComment {
-                proposal_id: id,
-                body: input.body,
-                author_id: actor.id,
-                author_kind: actor.kind.to_owned(),
-                author_name: actor.name,
-            },
-        )
-        .await?
-        .into();
-        record::log(
-            conn,
-            writer,
-            "proposalComment",
-            &comment.id.to_string(),
-            None,
-            Some(&super::snapshot(&comment)?),
-        )
-        .await?;
-        Ok(comment)
-    })
-    .await
 }

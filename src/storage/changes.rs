@@ -69,7 +69,9 @@ struct Read {
 /// Practices are given as far as `drafts` lets the reader see them: an entry
 /// of a practice the reader may see now; a removal of one the reader could
 /// see when it was removed; and a practice taken back to draft out of the
-/// reader's sight, as a removal (it left the reader's view).
+/// reader's sight, as a removal (it left the reader's view). Proposals alike:
+/// one never submitted only to those who see drafts, its authors and its
+/// region (only such a draft is ever removed).
 pub async fn page(
     conn: &mut AsyncPgConnection,
     resources: &[&str],
@@ -93,11 +95,17 @@ pub async fn page(
                 SELECT id, xid, resource, resource_id, operation, version, at, v.hidden_now
                   FROM audit_log
                   CROSS JOIN LATERAL (
-                       SELECT resource = 'practice' AND NOT $5 AND NOT EXISTS (
+                       SELECT NOT $5 AND (
+                              (resource = 'practice' AND NOT EXISTS (
                                   SELECT 1 FROM practices p
                                    WHERE p.id = (CASE WHEN resource = 'practice' THEN resource_id::uuid END)
                                      AND (p.status <> 'draft' OR p.author_ids @> ARRAY[$6::uuid]
-                                          OR p.region_id = $7)) AS hidden_now) v
+                                          OR p.region_id = $7)))
+                           OR (resource = 'proposal' AND NOT EXISTS (
+                                  SELECT 1 FROM proposals q
+                                   WHERE q.id = (CASE WHEN resource = 'proposal' THEN resource_id::uuid END)
+                                     AND (q.submitted_at IS NOT NULL OR q.author_ids @> ARRAY[$6::uuid]
+                                          OR q.region_id = $7)))) AS hidden_now) v
                  WHERE xid IS NOT NULL
                    AND xid < h.horizon
                    AND (xid, id) > ($1::text::xid8, $2)

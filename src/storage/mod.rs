@@ -21,6 +21,7 @@ pub mod practice_search;
 pub mod practices;
 pub mod principals;
 pub mod proposal_schema;
+pub mod proposal_steps;
 pub mod proposals;
 pub mod reference;
 pub mod report_results;

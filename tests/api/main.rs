@@ -40,6 +40,8 @@ mod practice_links;
 mod practice_search;
 mod practices;
 mod progress;
+mod proposal_changes;
+mod proposal_decisions;
 mod proposals;
 mod report_formats;
 mod report_kept;

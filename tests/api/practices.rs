@@ -124,7 +124,8 @@ async fn a_draft_is_seen_by_its_author_its_coordinator_and_steering_only_until_p
     assert_eq!(status, StatusCode::OK, "{published}");
     assert_eq!(
         published["publishedOn"],
-        chrono::Utc::now().date_naive().to_string()
+        ssw_api::domain::results::today().to_string(),
+        "today in Brussels"
     );
     let (status, _) = call(&w, Method::GET, path, &w.reader, None).await;
     assert_eq!(status, StatusCode::OK);

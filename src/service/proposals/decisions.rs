@@ -8,14 +8,15 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
 use uuid::Uuid;
 
 use super::model::{DecisionCreate, Proposal, Transition};
-use super::{Actor, seen, status_of, transition, visible_row};
+use super::steps::{Actor, transition};
+use super::{seen, status_of, visible_row};
 use crate::auth::permissions::proposal_decide;
 use crate::domain::plan::{check_long_text, check_text};
 use crate::domain::proposals::{Outcome, Reconsidering, decision_allowed};
+use crate::domain::results::today;
 use crate::domain::{ActionOrigin, InputIssue, Page, Principal};
 use crate::service::actions::{self, ActionCreate};
 use crate::service::record;
@@ -149,7 +150,7 @@ fn check_decision(input: &DecisionCreate) -> Vec<InputIssue> {
         });
     }
     if let Some(day) = input.meeting_on
-        && day > Utc::now().date_naive()
+        && day > today()
     {
         issues.push(
             InputIssue::body("meetingOn", "must not be after today")
