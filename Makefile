@@ -19,7 +19,7 @@ help:
 	@echo "make run     set up PostgreSQL, build, migrate, seed and serve on http://127.0.0.1:8080 (SKIP_DEMO=1: no demo data)"
 	@echo "make test    set up PostgreSQL and run the whole test suite"
 	@echo "make fuzz    schemathesis against the running service: all checks and phases, fixed seed"
-	@echo "make fault   stop PostgreSQL under a write load (503s, recovery, no acknowledged write lost); kill -9 the server mid-import (nothing half-applied); two servers on one database"
+	@echo "make fault   stop PostgreSQL under a write load (503s, recovery, no acknowledged write lost); kill -9 the server mid-import (nothing half-applied); two servers on one database; reads from a replica"
 	@echo "make examples examples/sync_measurements.py and a generated Python client against the service"
 	@echo "make lint    cargo fmt --check, clippy -D warnings, OpenAPI lint"
 	@echo "make openapi regenerate openapi/openapi.json"
@@ -58,6 +58,7 @@ fault: build
 	BIN=$(BIN) python3 scripts/fault.py
 	BIN=$(BIN) python3 scripts/fault_import.py
 	BIN=$(BIN) python3 scripts/instances.py
+	BIN=$(BIN) python3 scripts/replica.py
 
 examples: build
 	BIN=$(BIN) python3 scripts/integrators.py

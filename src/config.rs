@@ -109,6 +109,11 @@ pub struct ServerSettings {
     #[arg(long, env = "SSW_PUBLIC_READ", default_value_t = false)]
     pub public_read: bool,
 
+    /// PostgreSQL URL of a streaming replica for the reads that may lag:
+    /// reports, list files (exports) and the change feed. Unset: the primary.
+    #[arg(long, env = "SSW_READ_DATABASE_URL", hide_env_values = true)]
+    pub read_database_url: Option<String>,
+
     /// Megabytes for reports kept in memory: half for rendered reports, each
     /// served again while no write has been committed since it was computed,
     /// half for indicators' results, each taken again while nothing it reads

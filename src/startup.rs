@@ -23,6 +23,9 @@ use crate::telemetry::{self, InFlight, PoolMetrics};
 /// What every handler can reach.
 pub struct AppState {
     pub pool: DbPool,
+    /// The reads that may lag (reports, list files, the change feed): a
+    /// streaming replica's pool when one is configured, else `pool`.
+    pub read_pool: DbPool,
     pub tokens: TokenService,
     pub passwords: PasswordService,
     pub settings: ServerSettings,
@@ -36,6 +39,13 @@ pub struct AppState {
     pub reports: crate::http::reports::kept::KeptReports,
     /// Indicator results, taken again while nothing they read has been written.
     pub report_results: crate::service::reports::indicator_results::KeptResults,
+}
+
+impl AppState {
+    /// The pool a read takes: the replica's for one that may lag (`lagging`).
+    pub fn reads(&self, lagging: bool) -> &DbPool {
+        if lagging { &self.read_pool } else { &self.pool }
+    }
 }
 
 pub struct Application {
@@ -104,8 +114,16 @@ impl Application {
         let kept = settings.report_cache_mb.saturating_mul(1 << 20) / 2;
         let reports = http::reports::kept::KeptReports::new(kept);
         let report_results = crate::service::reports::indicator_results::KeptResults::new(kept);
+        let read_pool = match &settings.read_database_url {
+            Some(url) => crate::storage::build_pool(&crate::config::DatabaseSettings {
+                database_url: url.clone(),
+                ..settings.database.clone()
+            }),
+            None => pool.clone(),
+        };
         let state = web::Data::new(AppState {
             pool,
+            read_pool,
             tokens,
             passwords,
             settings,

@@ -88,7 +88,7 @@ async fn list_changes(
     let deadline = Instant::now() + Duration::from_secs(p.wait.unwrap_or(0));
     loop {
         let page = {
-            let mut conn = service::connect(&state.pool).await?;
+            let mut conn = service::connect(&state.read_pool).await?;
             changes::page(&mut conn, &checked).await?
         };
         if !page.items.is_empty() || Instant::now() + POLL > deadline {

@@ -157,7 +157,7 @@ async fn list_gbo_projects(
         primary_care_zone: query.primary_care_zone,
         external_id: query.external_id.clone(),
     };
-    let mut conn = service::connect(&state.pool).await?;
+    let mut conn = service::connect(state.reads(file.is_some())).await?;
     if let Some(file) = file {
         let principal = &caller.0;
         return super::list_files::serve(

@@ -188,7 +188,7 @@ async fn list_indicators(
         external_source: None,
         q: q.clone(),
     };
-    let mut conn = service::connect(&state.pool).await?;
+    let mut conn = service::connect(state.reads(file.is_some())).await?;
     if let Some(file) = file {
         let principal = &caller.0;
         return super::list_files::serve(

@@ -245,7 +245,7 @@ async fn list_initiatives(
             .map(Some),
         q: q.clone(),
     };
-    let mut conn = service::connect(&state.pool).await?;
+    let mut conn = service::connect(state.reads(file.is_some())).await?;
     if let Some(file) = file {
         return super::list_files::serve(
             "initiatives",

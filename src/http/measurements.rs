@@ -389,7 +389,7 @@ async fn list_measurements(
     filter.gbo_project = across.gbo_project;
     filter.initiative = across.initiative;
     filter.external_id = across.external_id;
-    let mut conn = service::connect(&state.pool).await?;
+    let mut conn = service::connect(state.reads(file.is_some())).await?;
     if let Some(file) = file {
         let principal = &caller.0;
         return super::list_files::serve(

@@ -152,7 +152,7 @@ async fn list_organisations(
         external_id: query.external_id.clone(),
         external_source: None,
     };
-    let mut conn = service::connect(&state.pool).await?;
+    let mut conn = service::connect(state.reads(file.is_some())).await?;
     if let Some(file) = file {
         let principal = &caller.0;
         return super::list_files::serve(

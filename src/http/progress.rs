@@ -88,7 +88,7 @@ async fn timeline(
         page_size: query.page_size,
     }
     .validate()?;
-    let mut conn = service::connect(&state.pool).await?;
+    let mut conn = service::connect(state.reads(file.is_some())).await?;
     if let Some(file) = file {
         return super::list_files::serve(
             "progressUpdates",

@@ -68,7 +68,7 @@ async fn plan_progress_report(
     let rendering = (format, dialect);
     let key = key(&req, "planProgress", &caller, rendering);
     serve((&state, &req), key, rendering, async {
-        let mut conn = service::connect(&state.pool).await?;
+        let mut conn = service::connect(&state.read_pool).await?;
         Ok(progress::plan_progress(
             &mut conn,
             Reader {
@@ -120,7 +120,7 @@ async fn staleness_report(
     let rendering = (format, dialect);
     let key = key(&req, "staleness", &caller, rendering);
     serve((&state, &req), key, rendering, async {
-        let mut conn = service::connect(&state.pool).await?;
+        let mut conn = service::connect(&state.read_pool).await?;
         Ok(staleness::staleness(
             &mut conn,
             Reader {
@@ -225,7 +225,7 @@ async fn indicator_results_report(
         let table = ("indicatorResults", indicator_results::table::columns());
         return serve_rows((&state, &req), key, rendering, table, async |sender| {
             let _turn = service::reports::turn().await;
-            let mut conn = service::connect(&state.pool).await?;
+            let mut conn = service::connect(&state.read_pool).await?;
             let mut sink = Sending(sender);
             let report = indicator_results::indicator_results_to(
                 &mut conn,
@@ -241,7 +241,7 @@ async fn indicator_results_report(
     }
     serve((&state, &req), key, rendering, async {
         let _turn = service::reports::turn().await;
-        let mut conn = service::connect(&state.pool).await?;
+        let mut conn = service::connect(&state.read_pool).await?;
         let kept = Some(&state.report_results);
         Ok(indicator_results::indicator_results(&mut conn, reader, q, kept).await?)
     })
@@ -298,7 +298,7 @@ async fn snapshot_report(
     let key = key(&req, "snapshot", &caller, rendering);
     serve((&state, &req), key, rendering, async {
         let _turn = service::reports::turn().await;
-        let mut conn = service::connect(&state.pool).await?;
+        let mut conn = service::connect(&state.read_pool).await?;
         Ok(snapshot::snapshot(
             &mut conn,
             Reader {
@@ -353,7 +353,7 @@ async fn regional_overview_report(
     let key = key(&req, "regionalOverview", &caller, rendering);
     serve((&state, &req), key, rendering, async {
         let _turn = service::reports::turn().await;
-        let mut conn = service::connect(&state.pool).await?;
+        let mut conn = service::connect(&state.read_pool).await?;
         Ok(regional::regional_overview(
             &mut conn,
             Reader {

@@ -70,6 +70,7 @@ pub fn settings(database_url: &str) -> ServerSettings {
         login_window_seconds: 900,
         trust_proxy: false,
         public_read: false,
+        read_database_url: None,
         shutdown_timeout_seconds: 5,
         password_hashes: 0,
         report_cache_mb: 32,

@@ -126,7 +126,7 @@ pub(super) async fn list_municipalities(
         province: query.province.clone(),
         valid_on: query.valid_on,
     };
-    let mut conn = service::connect(&state.pool).await?;
+    let mut conn = service::connect(state.reads(file.is_some())).await?;
     if let Some(file) = file {
         return list_files::serve(
             "municipalities",

@@ -163,7 +163,7 @@ impl KeptReports {
         let Some(hit) = self.cache.as_ref().and_then(|c| c.get(key)) else {
             return Ok(None);
         };
-        let mut conn = service::connect(&state.pool).await?;
+        let mut conn = service::connect(&state.read_pool).await?;
         if let Some(now) =
             service::reports::unchanged_since(&mut conn, key.report, &hit.read_at()).await?
         {
