@@ -201,6 +201,16 @@ impl<'a> Writer<'a> {
 /// The actor kind (and progress update author) of writes made at the command line.
 pub const SYSTEM: &str = "system";
 
+/// The name a timeline entry or a proposal's step records for `writer`: the
+/// account's, or `system` for the command line, which has none.
+pub(crate) async fn actor_name(conn: &mut Conn, writer: &Writer<'_>) -> ServiceResult<String> {
+    if writer.actor().kind == SYSTEM {
+        Ok(SYSTEM.to_owned())
+    } else {
+        Ok(storage::initiatives::principal_name(conn, writer.principal.id).await?)
+    }
+}
+
 /// The name of a kind of principal, as the API and the audit log spell it.
 pub fn kind_name(kind: PrincipalKind) -> &'static str {
     match kind {

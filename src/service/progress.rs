@@ -15,8 +15,8 @@ use uuid::Uuid;
 
 use super::plans::{PlanAudience, require_plan_editor};
 use super::{
-    API_BASE, Audited, Conn, ProgressSource, Record, SYSTEM, ServiceError, ServiceResult, Writer,
-    actions, check, corrupt, ensure_valid, initiatives, progress_source, snapshot,
+    API_BASE, Audited, Conn, ProgressSource, Record, ServiceError, ServiceResult, Writer, actions,
+    check, corrupt, ensure_valid, initiatives, progress_source, snapshot,
 };
 use crate::auth::permissions::{self, Operation, Resource};
 use crate::domain::plan::check_long_text;
@@ -193,12 +193,7 @@ async fn post<S: Subject>(
         let current = S::lock(conn, &id).await?;
         current.admit(writer.principal)?;
         let author_kind = writer.actor().kind;
-        // The command line has no account to name: its updates are the system's.
-        let author_name = if author_kind == SYSTEM {
-            SYSTEM.to_owned()
-        } else {
-            store::principal_name(conn, writer.principal.id).await?
-        };
+        let author_name = super::actor_name(conn, writer).await?;
         let (initiative_id, action_id) = S::target(id);
         let row = store::insert_progress_update(
             conn,

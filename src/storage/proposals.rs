@@ -174,65 +174,28 @@ pub async fn set_links(
     id: Uuid,
     links: ProposalLinks<'_>,
 ) -> StorageResult<()> {
-    if let Some(ids) = links.challenges {
-        diesel::delete(proposal_challenges::table.filter(proposal_challenges::proposal_id.eq(id)))
-            .execute(conn)
-            .await?;
-        let rows: Vec<_> = ids
-            .iter()
-            .map(|c| {
-                (
-                    proposal_challenges::proposal_id.eq(id),
-                    proposal_challenges::challenge_id.eq(*c),
-                )
-            })
-            .collect();
-        diesel::insert_into(proposal_challenges::table)
-            .values(rows)
-            .on_conflict_do_nothing()
-            .execute(conn)
-            .await?;
+    // One link table: its rows of this proposal replaced by `ids`.
+    macro_rules! replace {
+        ($table:ident, $column:ident, $ids:expr) => {
+            if let Some(ids) = $ids {
+                diesel::delete($table::table.filter($table::proposal_id.eq(id)))
+                    .execute(conn)
+                    .await?;
+                let rows: Vec<_> = ids
+                    .iter()
+                    .map(|x| ($table::proposal_id.eq(id), $table::$column.eq(*x)))
+                    .collect();
+                diesel::insert_into($table::table)
+                    .values(rows)
+                    .on_conflict_do_nothing()
+                    .execute(conn)
+                    .await?;
+            }
+        };
     }
-    if let Some(ids) = links.organisations {
-        diesel::delete(
-            proposal_organisations::table.filter(proposal_organisations::proposal_id.eq(id)),
-        )
-        .execute(conn)
-        .await?;
-        let rows: Vec<_> = ids
-            .iter()
-            .map(|o| {
-                (
-                    proposal_organisations::proposal_id.eq(id),
-                    proposal_organisations::organisation_id.eq(*o),
-                )
-            })
-            .collect();
-        diesel::insert_into(proposal_organisations::table)
-            .values(rows)
-            .on_conflict_do_nothing()
-            .execute(conn)
-            .await?;
-    }
-    if let Some(ids) = links.practices {
-        diesel::delete(proposal_practices::table.filter(proposal_practices::proposal_id.eq(id)))
-            .execute(conn)
-            .await?;
-        let rows: Vec<_> = ids
-            .iter()
-            .map(|p| {
-                (
-                    proposal_practices::proposal_id.eq(id),
-                    proposal_practices::practice_id.eq(*p),
-                )
-            })
-            .collect();
-        diesel::insert_into(proposal_practices::table)
-            .values(rows)
-            .on_conflict_do_nothing()
-            .execute(conn)
-            .await?;
-    }
+    replace!(proposal_challenges, challenge_id, links.challenges);
+    replace!(proposal_organisations, organisation_id, links.organisations);
+    replace!(proposal_practices, practice_id, links.practices);
     Ok(())
 }
 

@@ -11,7 +11,6 @@ use crate::domain::plan::check_long_text;
 use crate::domain::proposals::{ProposalStatus, Step, step_refused};
 use crate::service::record;
 use crate::service::{Change, Conn, ServiceError, ServiceResult, Writer, check, ensure_valid};
-use crate::storage::initiatives;
 use crate::storage::proposals::{self as store, NewTransition, ProposalRow};
 
 /// Who takes a step, as transitions and comments record them.
@@ -24,16 +23,10 @@ pub(crate) struct Actor {
 
 impl Actor {
     pub(crate) async fn of(conn: &mut Conn, writer: &Writer<'_>) -> ServiceResult<Self> {
-        let kind = writer.actor().kind;
-        let name = if kind == crate::service::SYSTEM {
-            crate::service::SYSTEM.to_owned()
-        } else {
-            initiatives::principal_name(conn, writer.principal.id).await?
-        };
         Ok(Self {
             id: writer.principal.id,
-            kind,
-            name,
+            kind: writer.actor().kind,
+            name: crate::service::actor_name(conn, writer).await?,
         })
     }
 }
