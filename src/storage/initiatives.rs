@@ -2,17 +2,16 @@
 //! progress roll-up is built from.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Double, Integer, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Double, Nullable, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use super::StorageResult;
 use super::schema::{
-    action_challenges, actions, initiative_details, initiative_municipalities, initiative_partners,
-    initiative_regions, initiatives, plans, progress_updates, service_accounts, users,
+    actions, initiative_details, initiative_municipalities, initiative_partners,
+    initiative_regions, initiatives, progress_updates, service_accounts, users,
 };
-use super::{StorageResult, escape_like};
 use crate::domain::Page;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -95,9 +94,9 @@ pub struct InitiativeLinks<'a> {
 }
 
 /// A row of the `initiative_details` view: the initiative and its lists.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = initiative_details)]
-struct DetailRow {
+pub(super) struct DetailRow {
     id: Uuid,
     plan_id: Uuid,
     action_id: Uuid,
@@ -175,179 +174,7 @@ pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<Initi
     get(conn, id).await
 }
 
-#[derive(Debug, Default, Clone)]
-pub struct InitiativeFilter {
-    pub plan: Vec<Uuid>,
-    pub action: Vec<Uuid>,
-    pub challenge: Vec<Uuid>,
-    pub region: Vec<String>,
-    pub municipality: Vec<String>,
-    pub organisation: Vec<Uuid>,
-    pub status: Vec<String>,
-    pub progress_min: Option<i16>,
-    pub progress_max: Option<i16>,
-    pub updated_since: Option<DateTime<Utc>>,
-    pub stale_days: Option<i32>,
-    pub external_id: Option<String>,
-    /// The source system `external_id` is looked up in: `None` any,
-    /// `Some(None)` the service's own.
-    pub external_source: Option<Option<Uuid>>,
-    pub q: Option<String>,
-    pub published_only: bool,
-}
-
-fn filtered(filter: &InitiativeFilter) -> initiatives::BoxedQuery<'_, diesel::pg::Pg> {
-    let mut q = initiatives::table.into_boxed();
-    if !filter.plan.is_empty() {
-        q = q.filter(initiatives::plan_id.eq_any(&filter.plan));
-    }
-    if !filter.action.is_empty() {
-        q = q.filter(initiatives::action_id.eq_any(&filter.action));
-    }
-    if !filter.challenge.is_empty() {
-        q = q.filter(
-            initiatives::action_id.eq_any(
-                action_challenges::table
-                    .filter(action_challenges::challenge_id.eq_any(&filter.challenge))
-                    .select(action_challenges::action_id),
-            ),
-        );
-    }
-    if !filter.region.is_empty() {
-        q = q.filter(
-            initiatives::id.eq_any(
-                initiative_regions::table
-                    .filter(initiative_regions::region_id.eq_any(&filter.region))
-                    .select(initiative_regions::initiative_id),
-            ),
-        );
-    }
-    if !filter.municipality.is_empty() {
-        q = q.filter(
-            initiatives::id.eq_any(
-                initiative_municipalities::table
-                    .filter(initiative_municipalities::nis_code.eq_any(&filter.municipality))
-                    .select(initiative_municipalities::initiative_id),
-            ),
-        );
-    }
-    if !filter.organisation.is_empty() {
-        q = q.filter(
-            initiatives::lead_organisation_id
-                .eq_any(&filter.organisation)
-                .or(initiatives::id.eq_any(
-                    initiative_partners::table
-                        .filter(initiative_partners::organisation_id.eq_any(&filter.organisation))
-                        .select(initiative_partners::initiative_id),
-                )),
-        );
-    }
-    if !filter.status.is_empty() {
-        q = q.filter(initiatives::status.eq_any(&filter.status));
-    }
-    if let Some(min) = filter.progress_min {
-        q = q.filter(initiatives::effective_progress.ge(min));
-    }
-    if let Some(max) = filter.progress_max {
-        q = q.filter(initiatives::effective_progress.le(max));
-    }
-    if let Some(since) = filter.updated_since {
-        q = q.filter(initiatives::updated_at.ge(since));
-    }
-    if let Some(days) = filter.stale_days {
-        // Open work with no progress update (or, without any, no creation) in `days` days.
-        q = q
-            .filter(initiatives::status.ne_all(["completed", "dropped"]))
-            .filter(
-                sql::<Bool>(
-                    "COALESCE(initiatives.last_progress_on, initiatives.created_at::date) < CURRENT_DATE - ",
-                )
-                .bind::<Integer, _>(days),
-            );
-    }
-    if let Some(external) = &filter.external_id {
-        q = q.filter(initiatives::external_id.eq(external));
-        q = match filter.external_source {
-            Some(Some(source)) => q.filter(initiatives::external_source.eq(source)),
-            Some(None) => q.filter(initiatives::external_source.is_null()),
-            None => q,
-        };
-    }
-    if let Some(text) = &filter.q {
-        let pattern = escape_like(text);
-        q = q.filter(
-            initiatives::title
-                .ilike(pattern.clone())
-                .or(initiatives::code.ilike(pattern)),
-        );
-    }
-    if filter.published_only {
-        q = q.filter(
-            initiatives::plan_id.eq_any(
-                plans::table
-                    .filter(plans::status.ne("draft"))
-                    .select(plans::id),
-            ),
-        );
-    }
-    q
-}
-
-/// A page of initiatives and the size of the whole filtered set (a window
-/// count), in two round trips; a third counts when the page is past the end.
-pub async fn list(
-    conn: &mut AsyncPgConnection,
-    filter: &InitiativeFilter,
-    sort: &str,
-    page: &Page,
-) -> StorageResult<(Vec<InitiativeRecord>, i64)> {
-    let q = filtered(filter);
-    let q = match sort {
-        "-code" => q.order(initiatives::code.desc()),
-        "title" => q.order(initiatives::title.asc()),
-        "-title" => q.order(initiatives::title.desc()),
-        "updatedAt" => q.order(initiatives::updated_at.asc()),
-        "-updatedAt" => q.order(initiatives::updated_at.desc()),
-        "createdAt" => q.order(initiatives::created_at.asc()),
-        "-createdAt" => q.order(initiatives::created_at.desc()),
-        "progress" => q.order(initiatives::effective_progress.asc().nulls_first()),
-        "-progress" => q.order(initiatives::effective_progress.desc().nulls_last()),
-        "startDate" => q.order(initiatives::start_date.asc().nulls_last()),
-        "-startDate" => q.order(initiatives::start_date.desc().nulls_last()),
-        "endDate" => q.order(initiatives::end_date.asc().nulls_last()),
-        "-endDate" => q.order(initiatives::end_date.desc().nulls_last()),
-        _ => q.order(initiatives::code.asc()),
-    };
-    // The total, then the page's ids, then the details of those ids: the
-    // per-row lists are built for one page only, and the page query can stop
-    // after `limit` matches in sort order.
-    let ids_query = q
-        .then_order_by(initiatives::id.asc())
-        .offset(page.offset)
-        .limit(page.limit)
-        .select(initiatives::id);
-    let count_query = filtered(filter).count();
-    let total: i64 = count_query.get_result(conn).await?;
-    let ids: Vec<Uuid> = if total > page.offset {
-        ids_query.load(conn).await?
-    } else {
-        Vec::new()
-    };
-    let mut records: Vec<InitiativeRecord> = if ids.is_empty() {
-        Vec::new()
-    } else {
-        initiative_details::table
-            .filter(initiative_details::id.eq_any(&ids))
-            .select(DetailRow::as_select())
-            .load(conn)
-            .await?
-            .into_iter()
-            .map(InitiativeRecord::from)
-            .collect()
-    };
-    records.sort_by_key(|r| ids.iter().position(|id| *id == r.row.id));
-    Ok((records, total))
-}
+pub use super::initiative_list::{InitiativeFilter, list};
 
 pub async fn insert(conn: &mut AsyncPgConnection, new: NewInitiative) -> StorageResult<Uuid> {
     Ok(diesel::insert_into(initiatives::table)

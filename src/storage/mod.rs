@@ -11,6 +11,7 @@ pub mod history;
 pub mod idempotency;
 pub mod imports;
 pub mod indicators;
+pub mod initiative_list;
 pub mod initiatives;
 pub mod keys;
 pub mod measurements;
@@ -28,6 +29,7 @@ pub mod report_results;
 pub mod reports;
 pub mod schema;
 pub mod sessions;
+pub mod statement;
 pub mod throttle;
 pub mod work;
 

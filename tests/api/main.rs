@@ -29,6 +29,7 @@ mod import_organisations;
 mod import_projects;
 mod imports;
 mod indicators;
+mod initiative_lists;
 mod initiatives;
 mod layers;
 mod measurements;
