@@ -181,6 +181,48 @@ def pgbench(clients, seconds=DURATION):
     return {"rps": tps, "latency_ms": latency}
 
 
+# The filtered page's own statements (`bench/sql/page_*.sql`, the text the server
+# prepares; a unit test keeps them equal), as pgbench runs them: each transaction
+# takes a region and a filter of `bench/wrk/page.lua` at random (one small SELECT
+# that names them), then runs the page's statement with them as bind parameters.
+PAGE_REGIONS = ["antwerpen", "limburg", "oost-vlaanderen", "vlaams-brabant", "west-vlaanderen", "brussel"]
+PAGE_STATUSES = ["{inProgress}", "{inProgress,delayed}", "{completed}"]
+
+
+def page_script():
+    def bound(name, names):
+        text = (ROOT / "bench" / "sql" / name).read_text().strip()
+        for i in range(len(names), 0, -1):  # $10 before $1
+            text = text.replace(f"${i}", names[i - 1])
+        return text + ";"
+
+    regions = ", ".join(f"'{r}'" for r in PAGE_REGIONS)
+    statuses = ", ".join(f"'{s}'" for s in PAGE_STATUSES + ["{}"])
+    script = f"""\\set r random(1, {len(PAGE_REGIONS)})
+\\set f random(1, {len(PAGE_STATUSES) + 1})
+\\set lim 50
+\\set off 0
+\\set pmin 20
+\\set pmax 80
+SELECT (ARRAY[{regions}])[:r] AS region, (ARRAY[{statuses}])[:f] AS statuses \\gset
+\\if :f <= {len(PAGE_STATUSES)}
+{bound("page_status.sql", [":region", ":statuses", ":lim", ":off", ":region", ":statuses"])}
+\\else
+{bound("page_progress.sql", [":region", ":pmin", ":pmax", ":lim", ":off", ":region", ":pmin", ":pmax"])}
+\\endif
+"""
+    path = WORK / "page.sql"
+    path.write_text(script)
+    return path
+
+
+def page_pgbench(clients, seconds=DURATION):
+    """The page's own statements with pgbench: the database's limit for that work."""
+    out = sh(["pgbench", "-n", "-M", "prepared", "-c", str(clients), "-j", "2", "-T", str(seconds),
+              "-f", str(page_script()), db_url("ssw_bench")])
+    return float(re.search(r"tps = ([0-9.]+) \(without initial connection time\)", out).group(1))
+
+
 def machine():
     cpu = "unknown"
     try:
@@ -204,8 +246,11 @@ def main():
     plan = psql("ssw_bench", "-c", "SELECT id FROM plans WHERE code = 'ssw-2020-2024'").strip()
     ids_file = WORK / "initiative-ids.txt"
     ids_file.write_text(psql("ssw_bench", "-c", "SELECT id FROM initiatives ORDER BY external_id"))
-    connections = CONNECTIONS if SCENARIOS == "all" else []
+    connections = CONNECTIONS if SCENARIOS in ("all", "page") else []
     limits = {c: pgbench(c) for c in sorted(set(connections) | {REPORT_CONNECTIONS})}
+    page_limits = {c: page_pgbench(c) for c in connections}
+    for c, tps in page_limits.items():
+        print(f"limit: the filtered page's own statements with pgbench, {c} clients: {tps:,.0f} tps", flush=True)
     server = Server(url)
     rows, notes = [], []
     try:
@@ -223,12 +268,18 @@ def main():
                 ("90/10 read/write, If-Match", "mix", [str(ids_file), str(run)], dict(base_env, SSW_BENCH_TOKEN=steering)),
             ]
             run += 1
+            if SCENARIOS == "page":
+                scenarios = [s for s in scenarios if s[1] == "page"]
             for name, script, args, env in scenarios:
                 server.reset_window()
                 r = wrk(script, c, args, env)
                 r.update(name=name, connections=c, rss_mb=server.window_peak / 1024, limit=limits[c]["rps"])
+                if script == "page":
+                    r["page_limit"] = page_limits[c]
                 rows.append(r)
                 print(format_row(r), flush=True)
+            if SCENARIOS == "page":
+                continue
             # The read load again, with logins (argon2id) beside it.
             server.reset_window()
             box = {}
@@ -242,11 +293,14 @@ def main():
             rows.append(r)
             print(format_row(r), f"(logins: {box['r']['rps']:.0f}/s, errors {box['r']['errors']})", flush=True)
         notes = []
-        if SCENARIOS not in ("imports", "search"):
+        if SCENARIOS not in ("imports", "search", "page"):
             more, notes = report_scenarios(server, steering, plan, limits[REPORT_CONNECTIONS]["rps"])
             rows += more
     finally:
         server.stop()
+    if SCENARIOS == "page":
+        return write_results(rows, limits, counts, server.peak_rss_kb / 1024, (results, load_seconds, None, None),
+                             notes)
     imported = imports.scenarios(Server, login, psql, db_url, WORK, BASE) if SCENARIOS in ("all", "imports") else None
     searched = search.scenarios(Server, login, psql, db_url, WORK, wrk) if SCENARIOS in ("all", "search") else None
     if SCENARIOS not in ("imports", "search"):
@@ -487,7 +541,10 @@ def write_results(rows, limits, counts, peak_mb, data, skipped):
         if g:
             check(f"GET by id ≥ 0.8 × pgbench -S ({c} connections)", g["rps"] >= 0.8 * g["limit"], f"{g['rps'] / g['limit']:.2f}×")
         if p:
-            check(f"filtered page ≥ 0.5 × pgbench -S ({c} connections)", p["rps"] >= 0.5 * p["limit"], f"{p['rps'] / p['limit']:.2f}×")
+            check(f"filtered page ≥ 0.5 × pgbench of the page's own statements ({c} connections)",
+                  p["rps"] >= 0.5 * p["page_limit"], f"{p['rps'] / p['page_limit']:.2f}× of {p['page_limit']:,.0f}")
+        if p and c == 32:
+            check("filtered page ≥ 2,500 pages/s (32 connections)", p["rps"] >= 2500, f"{p['rps']:,.0f}")
         if g and f:
             check(f"reads during login flood ≥ 50 % ({c} connections)", f["rps"] >= 0.5 * g["rps"], f"{f['rps'] / g['rps'] * 100:.0f} %")
     g64 = by.get(("GET initiative by id", 64))

@@ -11,7 +11,8 @@
 //! initiative's status, progress, last change and plan: the region's index
 //! gives the page in order of last change, and the count, without visiting the
 //! initiatives it skips. The SQL text depends only on which filters are given,
-//! so each shape is prepared once per connection (`super::statement`).
+//! so each shape is prepared once per connection and, its values being opaque
+//! to the planner, planned once (`super::statement`).
 
 use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
@@ -323,6 +324,36 @@ struct Total {
     total: i64,
 }
 
+/// The page's statement: its ids in sort order, their details, and the total.
+fn page_statement(filter: &InitiativeFilter, sort: &str, page: &Page) -> (Statement, Statement) {
+    let order = order(sort);
+    let matches = Matches::of(filter, &order);
+    let key = if matches.keyed && order.keyed {
+        "k"
+    } else {
+        "i"
+    };
+    let (id, column, direction) = (matches.id(), order.column, order.direction);
+    let mut s = Statement::new();
+    s.sql(&format!("WITH p AS (SELECT {id} AS id, {key}.{column} AS o"))
+        .append(&matches.source())
+        .sql(&format!(" ORDER BY {key}.{column} {direction}, {id} LIMIT "))
+        .bind(Bind::Big(page.limit))
+        .sql(" OFFSET ")
+        .bind(Bind::Big(page.offset))
+        .sql(") SELECT ")
+        .append(&total(filter, &matches))
+        .sql(&format!(
+            " AS total, d.* FROM p JOIN initiative_details d ON d.id = p.id ORDER BY p.o {direction}, p.id"
+        ));
+    let mut count = Statement::new();
+    count
+        .sql("SELECT ")
+        .append(&total(filter, &matches))
+        .sql(" AS total");
+    (s, count)
+}
+
 /// A page of initiatives and the size of the whole filtered set, in one round
 /// trip; a second only when the page is empty (to count).
 pub async fn list(
@@ -331,45 +362,105 @@ pub async fn list(
     sort: &str,
     page: &Page,
 ) -> StorageResult<(Vec<InitiativeRecord>, i64)> {
-    let order = order(sort);
-    let matches = Matches::of(filter, &order);
-    let key = if matches.keyed && order.keyed {
-        "k"
-    } else {
-        "i"
-    };
-    let by = format!("{} {}", order.column, order.direction);
-    let mut s = Statement::new();
-    s.sql(&format!(
-        "WITH p AS (SELECT {id} AS id, {key}.{by_col} AS o",
-        id = matches.id(),
-        by_col = order.column
-    ))
-    .append(&matches.source())
-    .sql(&format!(
-        " ORDER BY {key}.{by}, {id} LIMIT ",
-        id = matches.id()
-    ))
-    .bind(Bind::Big(page.limit))
-    .sql(" OFFSET ")
-    .bind(Bind::Big(page.offset))
-    .sql(") SELECT ")
-    .append(&total(filter, &matches))
-    .sql(&format!(
-        " AS total, d.* FROM p JOIN initiative_details d ON d.id = p.id ORDER BY p.o {}, p.id",
-        order.direction
-    ));
-    let rows: Vec<PageRow> = s.load(conn).await?;
+    let (statement, count) = page_statement(filter, sort, page);
+    let rows: Vec<PageRow> = statement.load(conn).await?;
     let total = match rows.as_slice().first() {
         Some(first) => first.total,
-        None => {
-            let mut count = Statement::new();
-            count
-                .sql("SELECT ")
-                .append(&total(filter, &matches))
-                .sql(" AS total");
-            count.get_result::<Total>(conn).await?.total
-        }
+        None => count.get_result::<Total>(conn).await?.total,
     };
     Ok((rows.into_iter().map(|r| r.detail.into()).collect(), total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::debug_query;
+    use diesel::pg::Pg;
+
+    /// The SQL text a statement is prepared from, without its values.
+    fn text(s: &Statement) -> String {
+        let shown = debug_query::<Pg, _>(s).to_string();
+        shown
+            .split(" -- binds:")
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn region_page(status: bool) -> String {
+        let filter = InitiativeFilter {
+            region: vec!["limburg".into()],
+            status: if status {
+                vec!["inProgress".into()]
+            } else {
+                vec![]
+            },
+            progress_min: (!status).then_some(20),
+            progress_max: (!status).then_some(80),
+            published_only: true,
+            ..Default::default()
+        };
+        let page = Page {
+            offset: 0,
+            limit: 50,
+        };
+        text(&page_statement(&filter, "-updatedAt", &page).0)
+    }
+
+    /// `make bench` measures these statements alone with pgbench, as the
+    /// database's limit for the filtered page: they are the page's own.
+    #[test]
+    fn the_benchmark_runs_the_pages_own_statements() {
+        let file = |name: &str| {
+            std::fs::read_to_string(format!("{}/bench/sql/{name}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        };
+        assert_eq!(file("page_status.sql"), region_page(true));
+        assert_eq!(file("page_progress.sql"), region_page(false));
+    }
+
+    #[test]
+    fn one_region_reads_its_link_rows_and_the_sums_count() {
+        let sql = region_page(true);
+        assert!(sql.contains("FROM initiative_regions k WHERE"), "{sql}");
+        assert!(sql.contains("FROM initiative_sums s"), "{sql}");
+        assert!(!sql.contains("JOIN initiatives i"), "{sql}");
+        // A filter the sums do not keep is counted.
+        let sql = region_page(false);
+        assert!(
+            sql.contains("(SELECT count(*) FROM initiative_regions k WHERE"),
+            "{sql}"
+        );
+    }
+
+    #[test]
+    fn filters_on_the_initiative_join_it_and_several_regions_read_it() {
+        let filter = InitiativeFilter {
+            region: vec!["limburg".into()],
+            q: Some("x".into()),
+            ..Default::default()
+        };
+        let page = Page {
+            offset: 0,
+            limit: 10,
+        };
+        let sql = text(&page_statement(&filter, "title", &page).0);
+        assert!(
+            sql.contains("JOIN initiatives i ON i.id = k.initiative_id"),
+            "{sql}"
+        );
+        assert!(
+            sql.contains("ORDER BY i.title ASC, k.initiative_id"),
+            "{sql}"
+        );
+        let filter = InitiativeFilter {
+            region: vec!["limburg".into(), "brussel".into()],
+            ..Default::default()
+        };
+        let sql = text(&page_statement(&filter, "-updatedAt", &page).0);
+        assert!(sql.contains(" FROM initiatives i WHERE "), "{sql}");
+        assert!(sql.contains("(SELECT count(*) FROM initiatives i"), "{sql}");
+    }
 }

@@ -101,19 +101,40 @@ impl Query for Statement {
 impl QueryFragment<Pg> for Statement {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         for part in &self.parts {
-            match part {
-                Part::Sql(s) => out.push_sql(s),
-                Part::Bind(Bind::Uuids(v)) => {
-                    out.push_bind_param::<Array<sql_types::Uuid>, _>(v)?
+            let bind = match part {
+                Part::Sql(s) => {
+                    out.push_sql(s);
+                    continue;
                 }
-                Part::Bind(Bind::Texts(v)) => out.push_bind_param::<Array<Text>, _>(v)?,
-                Part::Bind(Bind::Text(v)) => out.push_bind_param::<Text, _>(v)?,
-                Part::Bind(Bind::Uuid(v)) => out.push_bind_param::<sql_types::Uuid, _>(v)?,
-                Part::Bind(Bind::Small(v)) => out.push_bind_param::<SmallInt, _>(v)?,
-                Part::Bind(Bind::Int(v)) => out.push_bind_param::<Integer, _>(v)?,
-                Part::Bind(Bind::Big(v)) => out.push_bind_param::<BigInt, _>(v)?,
-                Part::Bind(Bind::Time(v)) => out.push_bind_param::<Timestamptz, _>(v)?,
+                Part::Bind(b) => b,
+            };
+            // Each value is a parameter of its own one-row subquery, so that
+            // no plan depends on it: PostgreSQL then keeps one generic plan for
+            // the statement instead of planning it again for every execution.
+            // Arrays are cast again outside, so that `= ANY(…)` takes the array
+            // rather than the subquery's rows.
+            let (open, close) = match bind {
+                Bind::Uuids(_) => ("((SELECT ", "::uuid[])::uuid[])"),
+                Bind::Texts(_) => ("((SELECT ", "::text[])::text[])"),
+                Bind::Text(_) => ("(SELECT ", "::text)"),
+                Bind::Uuid(_) => ("(SELECT ", "::uuid)"),
+                Bind::Small(_) => ("(SELECT ", "::int2)"),
+                Bind::Int(_) => ("(SELECT ", "::int4)"),
+                Bind::Big(_) => ("(SELECT ", "::int8)"),
+                Bind::Time(_) => ("(SELECT ", "::timestamptz)"),
+            };
+            out.push_sql(open);
+            match bind {
+                Bind::Uuids(v) => out.push_bind_param::<Array<sql_types::Uuid>, _>(v)?,
+                Bind::Texts(v) => out.push_bind_param::<Array<Text>, _>(v)?,
+                Bind::Text(v) => out.push_bind_param::<Text, _>(v)?,
+                Bind::Uuid(v) => out.push_bind_param::<sql_types::Uuid, _>(v)?,
+                Bind::Small(v) => out.push_bind_param::<SmallInt, _>(v)?,
+                Bind::Int(v) => out.push_bind_param::<Integer, _>(v)?,
+                Bind::Big(v) => out.push_bind_param::<BigInt, _>(v)?,
+                Bind::Time(v) => out.push_bind_param::<Timestamptz, _>(v)?,
             }
+            out.push_sql(close);
         }
         Ok(())
     }
@@ -137,7 +158,9 @@ mod tests {
                 },
                 {
                     let mut c = Statement::new();
-                    c.sql("b = ANY(").bind(Bind::Small(3)).sql(")");
+                    c.sql("b = ANY(")
+                        .bind(Bind::Texts(vec!["y".into()]))
+                        .sql(")");
                     c
                 },
             ])
@@ -145,7 +168,10 @@ mod tests {
             .bind(Bind::Big(50));
         let text = debug_query::<Pg, _>(&s).to_string();
         assert!(
-            text.starts_with("SELECT 1 WHERE (a = $1) AND (b = ANY($2)) LIMIT $3 -- binds: "),
+            text.starts_with(
+                "SELECT 1 WHERE (a = (SELECT $1::text)) AND \
+                 (b = ANY(((SELECT $2::text[])::text[]))) LIMIT (SELECT $3::int8) -- binds: "
+            ),
             "{text}"
         );
     }
