@@ -397,7 +397,6 @@ mod tests {
             },
             progress_min: (!status).then_some(20),
             progress_max: (!status).then_some(80),
-            published_only: true,
             ..Default::default()
         };
         let page = Page {
@@ -408,7 +407,8 @@ mod tests {
     }
 
     /// `make bench` measures these statements alone with pgbench, as the
-    /// database's limit for the filtered page: they are the page's own.
+    /// database's limit for the filtered page: they are the page's own (a
+    /// signed-in caller sees every plan, so no plan filter).
     #[test]
     fn the_benchmark_runs_the_pages_own_statements() {
         let file = |name: &str| {
