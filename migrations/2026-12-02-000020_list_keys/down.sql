@@ -22,34 +22,11 @@ BEGIN
     RETURN OLD;
 END $$;
 
-CREATE OR REPLACE FUNCTION initiative_sums_regions() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    changes initiative_sum_change[];
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg((1, i.id, i.plan_id, i.action_id, r.region_id, i.status, i.weight,
-                          i.effective_progress)::initiative_sum_change)
-          INTO changes FROM new_rows r JOIN initiatives i ON i.id = r.initiative_id;
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg((-1, i.id, i.plan_id, i.action_id, r.region_id, i.status, i.weight,
-                          i.effective_progress)::initiative_sum_change)
-          INTO changes FROM old_rows r JOIN initiatives i ON i.id = r.initiative_id;
-    ELSE
-        SELECT array_agg(x) INTO changes FROM (
-            SELECT (-1, i.id, i.plan_id, i.action_id, r.region_id, i.status, i.weight,
-                    i.effective_progress)::initiative_sum_change AS x
-              FROM old_rows r JOIN initiatives i ON i.id = r.initiative_id
-            UNION ALL
-            SELECT (1, i.id, i.plan_id, i.action_id, r.region_id, i.status, i.weight,
-                    i.effective_progress)::initiative_sum_change
-              FROM new_rows r JOIN initiatives i ON i.id = r.initiative_id
-        ) t;
-    END IF;
-    IF changes IS NOT NULL THEN
-        PERFORM initiative_sums_apply(changes);
-    END IF;
-    RETURN NULL;
-END $$;
+DROP TRIGGER initiative_region_moved ON initiative_regions;
+DROP FUNCTION initiative_region_moved();
+CREATE TRIGGER initiative_sums_region_update AFTER UPDATE ON initiative_regions
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION initiative_sums_regions();
 
 DROP TRIGGER initiative_region_keys ON initiatives;
 DROP FUNCTION initiative_region_keys_give();
@@ -58,14 +35,12 @@ DROP FUNCTION initiative_region_keys_take();
 
 DROP TRIGGER initiative_lists_insert ON initiative_regions;
 DROP TRIGGER initiative_lists_delete ON initiative_regions;
-DROP TRIGGER initiative_lists_update ON initiative_regions;
 DROP TRIGGER initiative_lists_insert ON initiative_partners;
 DROP TRIGGER initiative_lists_delete ON initiative_partners;
 DROP TRIGGER initiative_lists_update ON initiative_partners;
 DROP TRIGGER initiative_lists_insert ON initiative_municipalities;
 DROP TRIGGER initiative_lists_delete ON initiative_municipalities;
 DROP TRIGGER initiative_lists_update ON initiative_municipalities;
-DROP FUNCTION initiative_region_lists_updated();
 DROP FUNCTION initiative_lists_updated();
 DROP FUNCTION initiative_lists_deleted();
 DROP FUNCTION initiative_lists_inserted();

@@ -51,7 +51,7 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- Rows that changed; a region row whose keys alone changed moved nothing.
+-- Rows that changed.
 CREATE FUNCTION initiative_lists_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM initiative_lists_refresh(ARRAY(
@@ -60,25 +60,11 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION initiative_region_lists_updated() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM initiative_lists_refresh(ARRAY(
-        SELECT initiative_id FROM (
-            (SELECT initiative_id, region_id FROM new_rows
-             EXCEPT SELECT initiative_id, region_id FROM old_rows)
-            UNION ALL
-            (SELECT initiative_id, region_id FROM old_rows
-             EXCEPT SELECT initiative_id, region_id FROM new_rows)) t));
-    RETURN NULL;
-END $$;
 
 CREATE TRIGGER initiative_lists_insert AFTER INSERT ON initiative_regions
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION initiative_lists_inserted();
 CREATE TRIGGER initiative_lists_delete AFTER DELETE ON initiative_regions
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION initiative_lists_deleted();
-CREATE TRIGGER initiative_lists_update AFTER UPDATE ON initiative_regions
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION initiative_region_lists_updated();
 CREATE TRIGGER initiative_lists_insert AFTER INSERT ON initiative_partners
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION initiative_lists_inserted();
 CREATE TRIGGER initiative_lists_delete AFTER DELETE ON initiative_partners
@@ -119,40 +105,34 @@ CREATE TRIGGER initiative_region_keys AFTER UPDATE ON initiatives FOR EACH ROW
           IS DISTINCT FROM (NEW.status, NEW.effective_progress, NEW.updated_at, NEW.plan_id))
     EXECUTE FUNCTION initiative_region_keys_give();
 
--- Copying keys into region rows is no move between regions for the sums: an
--- update counts only the (initiative, region) pairs it took away or added.
-CREATE OR REPLACE FUNCTION initiative_sums_regions() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A region row that moves (to another region or initiative) moves the sums
+-- and the arrays. Row-level, on those two columns only: copying the keys into
+-- region rows, on every write of an initiative, fires no trigger of its own.
+-- (A statement-level trigger with transition tables cannot name columns.)
+DROP TRIGGER initiative_sums_region_update ON initiative_regions;
+CREATE FUNCTION initiative_region_moved() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     changes initiative_sum_change[];
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg((1, i.id, i.plan_id, i.action_id, r.region_id, i.status, i.weight,
-                          i.effective_progress)::initiative_sum_change)
-          INTO changes FROM new_rows r JOIN initiatives i ON i.id = r.initiative_id;
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg((-1, i.id, i.plan_id, i.action_id, r.region_id, i.status, i.weight,
-                          i.effective_progress)::initiative_sum_change)
-          INTO changes FROM old_rows r JOIN initiatives i ON i.id = r.initiative_id;
-    ELSE
-        SELECT array_agg(x) INTO changes FROM (
-            SELECT (-1, i.id, i.plan_id, i.action_id, r.region_id, i.status, i.weight,
-                    i.effective_progress)::initiative_sum_change AS x
-              FROM (SELECT initiative_id, region_id FROM old_rows
-                    EXCEPT ALL SELECT initiative_id, region_id FROM new_rows) r
-              JOIN initiatives i ON i.id = r.initiative_id
-            UNION ALL
-            SELECT (1, i.id, i.plan_id, i.action_id, r.region_id, i.status, i.weight,
-                    i.effective_progress)::initiative_sum_change
-              FROM (SELECT initiative_id, region_id FROM new_rows
-                    EXCEPT ALL SELECT initiative_id, region_id FROM old_rows) r
-              JOIN initiatives i ON i.id = r.initiative_id
-        ) t;
-    END IF;
+    SELECT array_agg(x) INTO changes FROM (
+        SELECT (-1, i.id, i.plan_id, i.action_id, OLD.region_id, i.status, i.weight,
+                i.effective_progress)::initiative_sum_change AS x
+          FROM initiatives i WHERE i.id = OLD.initiative_id
+        UNION ALL
+        SELECT (1, i.id, i.plan_id, i.action_id, NEW.region_id, i.status, i.weight,
+                i.effective_progress)::initiative_sum_change
+          FROM initiatives i WHERE i.id = NEW.initiative_id
+    ) t;
     IF changes IS NOT NULL THEN
         PERFORM initiative_sums_apply(changes);
     END IF;
+    PERFORM initiative_lists_refresh(ARRAY[OLD.initiative_id, NEW.initiative_id]);
     RETURN NULL;
 END $$;
+CREATE TRIGGER initiative_region_moved AFTER UPDATE OF initiative_id, region_id ON initiative_regions
+    FOR EACH ROW
+    WHEN ((OLD.initiative_id, OLD.region_id) IS DISTINCT FROM (NEW.initiative_id, NEW.region_id))
+    EXECUTE FUNCTION initiative_region_moved();
 
 -- An initiative that is removed is taken out of its regions' sums while it
 -- still exists; its region rows then go with it (ON DELETE CASCADE). Deleting
