@@ -16,18 +16,17 @@ background), waits until the job is `running` and its transaction is writing
 Usage: BIN=target/debug/ssw-api python3 scripts/fault_import.py
 """
 
-import json
 import os
 import secrets
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
+import harness
+from harness import DB, Failed, check, sh
+
 ROOT = Path(__file__).resolve().parent.parent
-DB = [str(ROOT / "scripts" / "db.sh")]
 BIN = os.environ.get("BIN", str(ROOT / "target" / "debug" / "ssw-api"))
 PORT = int(os.environ.get("FAULT_PORT", "18093"))
 BASE = f"http://127.0.0.1:{PORT}"
@@ -38,48 +37,16 @@ MONTHS = [f"{y}-{m:02d}" for y in range(2000, 2026) for m in range(1, 13)]
 STALLED = 35  # the service fails a job 30 s after its runner's last beat
 
 
-class Failed(Exception):  # a check that failed; its message says which and what was seen
-    pass
-
-
-def sh(args, **kw):
-    return subprocess.run(args, check=True, text=True, capture_output=True, **kw).stdout.strip()
-
-
 def sql(query):
-    return sh(DB + ["psql", "-d", NAME, "-tAc", query])
+    return harness.sql(NAME, query)
 
 
-def call(method, path, body=None, token=None, timeout=10, raw=None, content_type="application/json"):
-    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-    req = urllib.request.Request(path if path.startswith("http") else BASE + path, data=data, method=method)
-    if data is not None:
-        req.add_header("Content-Type", content_type)
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, {k.lower(): v for k, v in r.headers.items()}, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, {k.lower(): v for k, v in e.headers.items()}, json.loads(e.read() or b"null")
-
-
-def check(ok, message):
-    if not ok:
-        raise Failed(message)
+def call(method, path, body=None, token=None, **kw):
+    return harness.call(BASE, method, path, body, token, **kw)
 
 
 def serve(env, log):
-    server = subprocess.Popen([BIN, "serve"], env=env, stdout=log, stderr=log)
-    for _ in range(100):
-        try:
-            if call("GET", "/health/ready", timeout=1)[0] == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.1)
-    server.kill()
-    raise Failed("the server did not become ready within 10 s")
+    return harness.serve(BIN, BASE, env, log)
 
 
 def csv(codes, places):

@@ -21,19 +21,18 @@ example plan seeded, and fails unless:
 Usage: BIN=target/debug/ssw-api python3 scripts/instances.py
 """
 
-import json
 import os
 import secrets
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from datetime import date
 from pathlib import Path
 
+import harness
+from harness import DB, Failed, check, sh
+
 ROOT = Path(__file__).resolve().parent.parent
-DB = [str(ROOT / "scripts" / "db.sh")]
 BIN = os.environ.get("BIN", str(ROOT / "target" / "debug" / "ssw-api"))
 PORTS = {"A": int(os.environ.get("INSTANCE_A_PORT", "18096")), "B": int(os.environ.get("INSTANCE_B_PORT", "18097"))}
 NAME = "ssw_instances"
@@ -44,51 +43,17 @@ ROLLUP_SHARED = 2.0  # seconds an instance shares a plan's roll-up
 SLACK = 0.5  # for the poll interval and the two processes' clocks
 
 
-class Failed(Exception):  # a check that failed; its message says which and what was seen
-    pass
-
-
-def sh(args, **kw):
-    return subprocess.run(args, check=True, text=True, capture_output=True, **kw).stdout.strip()
-
-
 def sql(query):
-    return sh(DB + ["psql", "-d", NAME, "-tAc", query])
+    return harness.sql(NAME, query)
 
 
 def call(on, method, path, body=None, token=None, headers=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"http://127.0.0.1:{PORTS[on]}{path}", data=data, method=method)
-    if data is not None:
-        req.add_header("Content-Type", "application/merge-patch+json" if method == "PATCH" else "application/json")
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    for name, value in (headers or {}).items():
-        req.add_header(name, value)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, {k.lower(): v for k, v in r.headers.items()}, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, {k.lower(): v for k, v in e.headers.items()}, json.loads(e.read() or b"null")
-
-
-def check(ok, message):
-    if not ok:
-        raise Failed(message)
+    return harness.call(f"http://127.0.0.1:{PORTS[on]}", method, path, body, token=token, headers=headers)
 
 
 def serve(on, env, log):
-    server = subprocess.Popen([BIN, "serve"], env=dict(env, SSW_BIND=f"127.0.0.1:{PORTS[on]}"),
-                              stdout=log, stderr=log)
-    for _ in range(100):
-        try:
-            if call(on, "GET", "/health/ready")[0] == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.1)
-    server.kill()
-    raise Failed(f"instance {on} did not become ready within 10 s")
+    return harness.serve(BIN, f"http://127.0.0.1:{PORTS[on]}", dict(env, SSW_BIND=f"127.0.0.1:{PORTS[on]}"), log,
+                         f"instance {on}")
 
 
 def login(on, email, password=PASSWORD):

@@ -16,34 +16,26 @@ unless:
 Usage: BIN=target/debug/ssw-api python3 scripts/replica.py
 """
 
-import json
 import os
 import secrets
 import shutil
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from datetime import date
 from pathlib import Path
 
+import harness
+from harness import DB, Failed, check, sh
+
 ROOT = Path(__file__).resolve().parent.parent
-DB = [str(ROOT / "scripts" / "db.sh")]
 BIN = os.environ.get("BIN", str(ROOT / "target" / "debug" / "ssw-api"))
 PORT = int(os.environ.get("REPLICA_SERVER_PORT", "18098"))
+BASE = f"http://127.0.0.1:{PORT}"
 REPLICA_PORT = int(os.environ.get("REPLICA_PG_PORT", str(int(os.environ.get("SSW_PG_PORT", "55432")) + 100)))
 NAME = "ssw_replica"
 PASSWORD = "replica password " + secrets.token_hex(8)
 CATCH_UP = 10.0  # seconds the replica may take to replay a write once resumed
-
-
-class Failed(Exception):  # a check that failed; its message says which and what was seen
-    pass
-
-
-def sh(args, **kw):
-    return subprocess.run(args, check=True, text=True, capture_output=True, **kw).stdout.strip()
 
 
 def as_owner(args):
@@ -53,31 +45,14 @@ def as_owner(args):
 
 
 def sql(query, port=None):
-    args = ["psql", "-d", NAME, "-tAc", query]
     if port is None:
-        return sh(DB + args)
-    return sh([BINDIR + "/psql", "-X", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres"] + args)
+        return harness.sql(NAME, query)
+    return sh([BINDIR + "/psql", "-X", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
+               "-d", NAME, "-tAc", query])
 
 
 def call(method, path, body=None, token=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", data=data, method=method)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(req, timeout=15) as r:
-            raw = r.read()
-            headers = {k.lower(): v for k, v in r.headers.items()}
-            return r.status, headers, json.loads(raw) if "json" in headers.get("content-type", "") else raw
-    except urllib.error.HTTPError as e:
-        return e.code, {k.lower(): v for k, v in e.headers.items()}, json.loads(e.read() or b"null")
-
-
-def check(ok, message):
-    if not ok:
-        raise Failed(message)
+    return harness.call(BASE, method, path, body, token=token, timeout=15)
 
 
 def find(value, action):
@@ -127,14 +102,7 @@ def main():
     log = open(ROOT / "target" / "replica-server.log", "w")
     server = None
     try:
-        server = subprocess.Popen([BIN, "serve"], env=server_env, stdout=log, stderr=log)
-        for _ in range(100):
-            try:
-                if call("GET", "/health/ready")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.1)
+        server = harness.serve(BIN, BASE, server_env, log)
         status, _, body = call("POST", "/api/v1/auth/login", {"email": "replica@example.org", "password": PASSWORD})
         check(status == 200, f"login: {status} {body}")
         token = body["accessToken"]

@@ -160,13 +160,7 @@ ALTER TABLE initiative_regions
     ALTER COLUMN status SET NOT NULL,
     ALTER COLUMN updated_at SET NOT NULL,
     ALTER COLUMN plan_id SET NOT NULL;
-UPDATE initiatives i
-   SET region_ids = ARRAY(SELECT r.region_id FROM initiative_regions r
-                           WHERE r.initiative_id = i.id ORDER BY r.region_id),
-       partner_ids = ARRAY(SELECT p.organisation_id FROM initiative_partners p
-                            WHERE p.initiative_id = i.id ORDER BY p.organisation_id),
-       municipality_codes = ARRAY(SELECT m.nis_code FROM initiative_municipalities m
-                                   WHERE m.initiative_id = i.id ORDER BY m.nis_code);
+SELECT initiative_lists_refresh(ARRAY(SELECT id FROM initiatives));
 
 -- A region's initiatives, newest first, with what their filters look at.
 DROP INDEX initiative_regions_region_idx;

@@ -325,7 +325,7 @@ struct Total {
 }
 
 /// The page's statement: its ids in sort order, their details, and the total.
-fn page_statement(filter: &InitiativeFilter, sort: &str, page: &Page) -> (Statement, Statement) {
+fn page_statement(filter: &InitiativeFilter, sort: &str, page: &Page) -> Statement {
     let order = order(sort);
     let matches = Matches::of(filter, &order);
     let key = if matches.keyed && order.keyed {
@@ -346,12 +346,18 @@ fn page_statement(filter: &InitiativeFilter, sort: &str, page: &Page) -> (Statem
         .sql(&format!(
             " AS total, d.* FROM p JOIN initiative_details d ON d.id = p.id ORDER BY p.o {direction}, p.id"
         ));
+    s
+}
+
+/// The total alone, for a page past the end of the matches.
+fn count_statement(filter: &InitiativeFilter, sort: &str) -> Statement {
+    let matches = Matches::of(filter, &order(sort));
     let mut count = Statement::new();
     count
         .sql("SELECT ")
         .append(&total(filter, &matches))
         .sql(" AS total");
-    (s, count)
+    count
 }
 
 /// A page of initiatives and the size of the whole filtered set, in one round
@@ -362,11 +368,15 @@ pub async fn list(
     sort: &str,
     page: &Page,
 ) -> StorageResult<(Vec<InitiativeRecord>, i64)> {
-    let (statement, count) = page_statement(filter, sort, page);
-    let rows: Vec<PageRow> = statement.load(conn).await?;
+    let rows: Vec<PageRow> = page_statement(filter, sort, page).load(conn).await?;
     let total = match rows.as_slice().first() {
         Some(first) => first.total,
-        None => count.get_result::<Total>(conn).await?.total,
+        None => {
+            count_statement(filter, sort)
+                .get_result::<Total>(conn)
+                .await?
+                .total
+        }
     };
     Ok((rows.into_iter().map(|r| r.detail.into()).collect(), total))
 }
@@ -403,7 +413,7 @@ mod tests {
             offset: 0,
             limit: 50,
         };
-        text(&page_statement(&filter, "-updatedAt", &page).0)
+        text(&page_statement(&filter, "-updatedAt", &page))
     }
 
     /// `make bench` measures these statements alone with pgbench, as the
@@ -446,7 +456,7 @@ mod tests {
             offset: 0,
             limit: 10,
         };
-        let sql = text(&page_statement(&filter, "title", &page).0);
+        let sql = text(&page_statement(&filter, "title", &page));
         assert!(
             sql.contains("JOIN initiatives i ON i.id = k.initiative_id"),
             "{sql}"
@@ -459,7 +469,7 @@ mod tests {
             region: vec!["limburg".into(), "brussel".into()],
             ..Default::default()
         };
-        let sql = text(&page_statement(&filter, "-updatedAt", &page).0);
+        let sql = text(&page_statement(&filter, "-updatedAt", &page));
         assert!(sql.contains(" FROM initiatives i WHERE "), "{sql}");
         assert!(sql.contains("(SELECT count(*) FROM initiatives i"), "{sql}");
     }
