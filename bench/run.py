@@ -25,6 +25,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import imports
+import lists
 import search
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +36,8 @@ DURATION = int(os.environ.get("SSW_BENCH_SECONDS", "15"))
 CONNECTIONS = [int(c) for c in os.environ.get("SSW_BENCH_CONNECTIONS", "32,64,256").split(",")]
 # "all", "reports" for the report scenarios alone (e.g. while the reports are built),
 # "imports" for the import scenarios alone, "search" for the practice search alone, or
-# "page" for the filtered page (with its own statements' limit) and the 90/10 mix.
+# "page" for the filtered page (with its own statements' limit) and the 90/10 mix, or "lists" for
+# the other lists (bench/lists.py).
 SCENARIOS = os.environ.get("SSW_BENCH_SCENARIOS", "all")
 REPORT_CONNECTIONS = 32
 PASSWORD = "bench password " + secrets.token_hex(8)
@@ -194,12 +196,6 @@ PAGE_STATUSES = ["{inProgress}", "{inProgress,delayed}", "{completed}"]
 
 
 def page_script():
-    def bound(name, names):
-        text = (ROOT / "bench" / "sql" / name).read_text().strip()
-        for i in range(len(names), 0, -1):  # $10 before $1
-            text = text.replace(f"${i}", names[i - 1])
-        return text + ";"
-
     regions = ", ".join(f"'{r}'" for r in PAGE_REGIONS)
     statuses = ", ".join(f"'{s}'" for s in PAGE_STATUSES + ["{}"])
     script = f"""\\set r random(1, {len(PAGE_REGIONS)})
@@ -210,9 +206,9 @@ def page_script():
 \\set pmax 80
 SELECT (ARRAY[{regions}])[:r] AS region, (ARRAY[{statuses}])[:f] AS statuses \\gset
 \\if :f <= {len(PAGE_STATUSES)}
-{bound("page_status.sql", [":region", ":statuses", ":lim", ":off", ":region", ":statuses"])}
+{lists.bound("page_status.sql", [":region", ":statuses", ":lim", ":off", ":region", ":statuses"])}
 \\else
-{bound("page_progress.sql", [":region", ":pmin", ":pmax", ":lim", ":off", ":region", ":pmin", ":pmax"])}
+{lists.bound("page_progress.sql", [":region", ":pmin", ":pmax", ":lim", ":off", ":region", ":pmin", ":pmax"])}
 \\endif
 """
     path = WORK / "page.sql"
@@ -220,10 +216,10 @@ SELECT (ARRAY[{regions}])[:r] AS region, (ARRAY[{statuses}])[:f] AS statuses \\g
     return path
 
 
-def page_pgbench(clients, seconds=DURATION):
-    """The page's own statements with pgbench: the database's limit for that work."""
+def script_pgbench(path, clients, seconds=DURATION):
+    """A pgbench script of a page's own statements on the data set: the database's limit for that work."""
     out = sh(["pgbench", "-n", "-M", "prepared", "-c", str(clients), "-j", "2", "-T", str(seconds),
-              "-f", str(page_script()), db_url("ssw_bench")])
+              "-f", str(path), db_url("ssw_bench")])
     return float(re.search(r"tps = ([0-9.]+) \(without initial connection time\)", out).group(1))
 
 
@@ -253,7 +249,7 @@ def main():
     connections = CONNECTIONS if SCENARIOS in ("all", "page") else []
     limits = {c: pgbench(c) for c in sorted(set(connections) | {REPORT_CONNECTIONS})}
     server = Server(url)
-    rows, notes = [], []
+    rows, notes, listed = [], [], None
     try:
         reader = login("reader-1@bench.example.org")
         steering = login("steering-1@bench.example.org")
@@ -276,7 +272,7 @@ def main():
             for name, script, args, env in scenarios:
                 if script == "page":
                     # Its own limit just before it, so that both see the machine alike.
-                    page_limit = page_pgbench(c)
+                    page_limit = script_pgbench(page_script(), c)
                     print(f"limit: the filtered page's own statements with pgbench, {c} clients: "
                           f"{page_limit:,.0f} tps", flush=True)
                 server.reset_window()
@@ -301,20 +297,22 @@ def main():
             rows.append(r)
             print(format_row(r), f"(logins: {box['r']['rps']:.0f}/s, errors {box['r']['errors']})", flush=True)
         notes = []
-        if SCENARIOS not in ("imports", "search", "page"):
+        if SCENARIOS in ("all", "lists"):
+            listed = lists.scenarios(server, wrk, script_pgbench, psql, WORK, base_env)
+        if SCENARIOS not in ("imports", "search", "page", "lists"):
             more, notes = report_scenarios(server, steering, plan, limits[REPORT_CONNECTIONS]["rps"])
             rows += more
     finally:
         server.stop()
-    if SCENARIOS == "page":
-        return write_results(rows, limits, counts, server.peak_rss_kb / 1024, (results, load_seconds, None, None),
-                             notes)
+    if SCENARIOS in ("page", "lists"):
+        return write_results(rows, limits, counts, server.peak_rss_kb / 1024,
+                             (results, load_seconds, None, None, listed), notes)
     imported = imports.scenarios(Server, login, psql, db_url, WORK, BASE) if SCENARIOS in ("all", "imports") else None
     searched = search.scenarios(Server, login, psql, db_url, WORK, wrk) if SCENARIOS in ("all", "search") else None
     if SCENARIOS not in ("imports", "search"):
         rows += afresh_scenarios(url, plan, limits[REPORT_CONNECTIONS]["rps"])
-    write_results(rows, limits, counts, server.peak_rss_kb / 1024, (results, load_seconds, imported, searched),
-                  notes)
+    write_results(rows, limits, counts, server.peak_rss_kb / 1024,
+                  (results, load_seconds, imported, searched, listed), notes)
 
 # The reports of issue 12, each at REPORT_CONNECTIONS connections as a
 # steering member: (name, path, p50 target ms, p99 target ms or None).
@@ -584,7 +582,12 @@ def write_results(rows, limits, counts, peak_mb, data, skipped):
     for label, name in targets:
         if name not in ran:
             checks.append(f"| {label} | — | not run: the endpoint answers 404 |")
-    results, load_seconds, imported, searched = data
+    results, load_seconds, imported, searched, listed = data
+    if listed:
+        for label, ok, figure in lists.checks(listed):
+            check(label, ok, figure)
+    else:
+        checks.append("| the other lists | — | not run |")
     if imported:
         for label, ok, figure in imports.checks(imported):
             check(label, ok, figure)
@@ -681,6 +684,8 @@ kept results of every indicator the write did not touch. Measurement writes:
 {imports.text(imported) if imported else 'Imports: not run.'}
 
 {search.text(searched) if searched else 'Search: not run.'}
+
+{lists.text(listed) if listed else 'The other lists: not run.'}
 
 Peak server RSS over the whole run: {peak_mb:.0f} MB.
 

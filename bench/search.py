@@ -17,6 +17,7 @@ import practice_text
 
 PRACTICES = 100_000
 COPY = "ssw_bench_search"
+PATH = "/api/v1/practices"
 P50_MS, P99_MS = 50, 200
 QUERIES = [
     "jongeren", "mantelzorg", "armoede", "gezondheidscentrum", "ondersteunen",
@@ -70,29 +71,29 @@ def scenarios(server_class, login, psql, db_url, work, wrk):
         figures = load(psql, work)
         queries = work / "search-queries.txt"
         queries.write_text("".join(
-            "q=" + urllib.parse.quote(q) + "&pageSize=20\n" for q in QUERIES))
+            f"{PATH}?q={urllib.parse.quote(q)}&pageSize=20\n" for q in QUERIES))
         server = server_class(db_url(COPY), {"SSW_DB_POOL_SIZE": "8"})
         try:
             token = login("reader-1@bench.example.org")
             env = {"SSW_BENCH_TOKEN": token}
-            wrk("search", 8, [str(queries)], env, seconds=5)  # warm-up: every pooled connection
+            wrk("list", 8, [str(queries)], env, seconds=5)  # warm-up: every pooled connection
             figures["each"] = []
             for q in QUERIES:
                 one = work / "search-query.txt"
-                one.write_text("q=" + urllib.parse.quote(q) + "&pageSize=20\n")
-                r = wrk("search", 1, [str(one)], env, seconds=4)
+                one.write_text(f"{PATH}?q={urllib.parse.quote(q)}&pageSize=20\n")
+                r = wrk("list", 1, [str(one)], env, seconds=4)
                 figures["each"].append((q, r))
                 print(f"search {q}: p50 {r['p50_us'] / 1000:.1f} ms, p99 {r['p99_us'] / 1000:.1f} ms, "
                       f"{r['rps']:.0f}/s, errors {r['errors']}", flush=True)
             figures["mix"] = {}
             for c in (1, 8):
-                r = wrk("search", c, [str(queries)], env)
+                r = wrk("list", c, [str(queries)], env)
                 figures["mix"][c] = r
                 print(f"search mix, {c} connections: {r['rps']:.0f}/s, p50 {r['p50_us'] / 1000:.1f} ms, "
                       f"p99 {r['p99_us'] / 1000:.1f} ms, errors {r['errors']}", flush=True)
             faceted = work / "search-faceted.txt"
             faceted.write_text(queries.read_text().replace("&pageSize=20", "&pageSize=20&facets=true"))
-            r = wrk("search", 8, [str(faceted)], env)
+            r = wrk("list", 8, [str(faceted)], env)
             figures["facets"] = r
             print(f"search mix with facets, 8 connections: {r['rps']:.0f}/s, p50 {r['p50_us'] / 1000:.1f} ms, "
                   f"p99 {r['p99_us'] / 1000:.1f} ms", flush=True)

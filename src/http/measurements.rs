@@ -116,7 +116,8 @@ pub struct MeasurementQuery {
     #[serde(default)]
     #[param(max_items = 20)]
     pub region: Vec<String>,
-    /// Sort key: `period` (default) or `recordedAt`; prefix `-` for descending.
+    /// Sort key: `period` (default) or `recordedAt`, then place type, place code and id; prefix `-`
+    /// for descending, which reverses the whole order.
     #[param(pattern = "^-?(period|recordedAt)$")]
     pub sort: Option<String>,
     /// Page number, from 1.
@@ -299,7 +300,8 @@ pub struct AcrossQuery {
     #[serde(default)]
     #[param(max_items = 20)]
     pub region: Vec<String>,
-    /// Sort key: `period` (default) or `recordedAt`; prefix `-` for descending.
+    /// Sort key: `period` (default) or `recordedAt`, then place type, place code and id; prefix `-`
+    /// for descending, which reverses the whole order.
     #[param(pattern = "^-?(period|recordedAt)$")]
     pub sort: Option<String>,
     /// Page number, from 1.

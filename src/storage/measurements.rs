@@ -7,7 +7,8 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::schema::{indicators, measurement_revisions, measurements, municipalities};
+pub use super::measurement_list::{MeasurementFilter, export_batch, list};
+use super::schema::{indicators, measurement_revisions, measurements};
 use super::{StorageError, StorageResult};
 use crate::domain::Page;
 
@@ -237,142 +238,6 @@ pub async fn revisions(
         .load(conn)
         .await?;
     Ok((rows, total))
-}
-
-/// Which current measurements a list holds; every filter given must match,
-/// a list matches any of its values.
-#[derive(Debug, Default)]
-pub struct MeasurementFilter {
-    pub indicator: Vec<Uuid>,
-    pub gbo_project: Vec<Uuid>,
-    pub initiative: Vec<Uuid>,
-    /// Places in these regions: the regions themselves and their municipalities.
-    pub region: Vec<String>,
-    pub place_type: Vec<String>,
-    /// Place codes (region ids, NIS codes).
-    pub place: Vec<String>,
-    /// Periods that start on or after this day.
-    pub from: Option<NaiveDate>,
-    /// Periods that start on or before this day.
-    pub to: Option<NaiveDate>,
-    pub external_id: Option<String>,
-    /// The source system `external_id` is looked up in: `None` any,
-    /// `Some(None)` the service's own.
-    pub external_source: Option<Option<Uuid>>,
-}
-
-fn filtered(filter: &MeasurementFilter) -> measurements::BoxedQuery<'_, diesel::pg::Pg> {
-    let mut q = measurements::table
-        .filter(measurements::deleted_at.is_null())
-        .into_boxed();
-    if !filter.indicator.is_empty() {
-        q = q.filter(measurements::indicator_id.eq_any(&filter.indicator));
-    }
-    if !filter.gbo_project.is_empty() {
-        q = q.filter(
-            measurements::indicator_id.eq_any(
-                indicators::table
-                    .filter(indicators::gbo_project_id.eq_any(&filter.gbo_project))
-                    .select(indicators::id),
-            ),
-        );
-    }
-    if !filter.initiative.is_empty() {
-        q = q.filter(
-            measurements::indicator_id.eq_any(
-                indicators::table
-                    .filter(indicators::initiative_id.eq_any(&filter.initiative))
-                    .select(indicators::id),
-            ),
-        );
-    }
-    if !filter.region.is_empty() {
-        q = q.filter(
-            measurements::place_type
-                .eq("region")
-                .and(measurements::place_code.eq_any(&filter.region))
-                .or(measurements::place_type.eq("municipality").and(
-                    measurements::place_code.eq_any(
-                        municipalities::table
-                            .filter(municipalities::region_id.eq_any(&filter.region))
-                            .select(municipalities::nis_code),
-                    ),
-                )),
-        );
-    }
-    if !filter.place_type.is_empty() {
-        q = q.filter(measurements::place_type.eq_any(&filter.place_type));
-    }
-    if !filter.place.is_empty() {
-        q = q.filter(measurements::place_code.eq_any(&filter.place));
-    }
-    if let Some(from) = filter.from {
-        q = q.filter(measurements::period_start.ge(from));
-    }
-    if let Some(to) = filter.to {
-        q = q.filter(measurements::period_start.le(to));
-    }
-    if let Some(external) = &filter.external_id {
-        q = q.filter(measurements::external_id.eq(external));
-        q = match filter.external_source {
-            Some(Some(source)) => q.filter(measurements::external_source.eq(source)),
-            Some(None) => q.filter(measurements::external_source.is_null()),
-            None => q,
-        };
-    }
-    q
-}
-
-/// A page of current measurements and the size of the whole filtered set.
-pub async fn list(
-    conn: &mut AsyncPgConnection,
-    filter: &MeasurementFilter,
-    sort: &str,
-    page: &Page,
-) -> StorageResult<(Vec<MeasurementRow>, i64)> {
-    let total: i64 = filtered(filter).count().get_result(conn).await?;
-    if total <= page.offset {
-        return Ok((Vec::new(), total));
-    }
-    let q = filtered(filter);
-    let q = match sort {
-        "-period" => q.order(measurements::period_start.desc()),
-        "recordedAt" => q.order(measurements::recorded_at.asc()),
-        "-recordedAt" => q.order(measurements::recorded_at.desc()),
-        _ => q.order(measurements::period_start.asc()),
-    };
-    let rows = q
-        .then_order_by((
-            measurements::place_type.asc(),
-            measurements::place_code.asc(),
-            measurements::id.asc(),
-        ))
-        .offset(page.offset)
-        .limit(page.limit)
-        .select(MeasurementRow::as_select())
-        .load(conn)
-        .await?;
-    Ok((rows, total))
-}
-
-/// The next `limit` current measurements of the filter after the one with id
-/// `after`, in the order of their ids (an export reads the whole collection
-/// this way, a batch at a time).
-pub async fn export_batch(
-    conn: &mut AsyncPgConnection,
-    filter: &MeasurementFilter,
-    after: Option<Uuid>,
-    limit: i64,
-) -> StorageResult<Vec<MeasurementRow>> {
-    let mut q = filtered(filter);
-    if let Some(after) = after {
-        q = q.filter(measurements::id.gt(after));
-    }
-    Ok(q.order(measurements::id.asc())
-        .limit(limit)
-        .select(MeasurementRow::as_select())
-        .load(conn)
-        .await?)
 }
 
 /// The codes of these indicators.

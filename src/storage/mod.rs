@@ -14,6 +14,7 @@ pub mod indicators;
 pub mod initiative_list;
 pub mod initiatives;
 pub mod keys;
+pub mod measurement_list;
 pub mod measurements;
 pub mod organisations;
 pub mod plan;

@@ -7,10 +7,10 @@
 //! planned again. Only text made by the program goes into the SQL; every value
 //! from a request is a bind parameter.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{Array, BigInt, Integer, SmallInt, Text, Timestamptz, Untyped};
+use diesel::sql_types::{Array, BigInt, Date, Integer, SmallInt, Text, Timestamptz, Untyped};
 use diesel::{QueryResult, sql_types};
 use uuid::Uuid;
 
@@ -25,6 +25,7 @@ pub enum Bind {
     Int(i32),
     Big(i64),
     Time(DateTime<Utc>),
+    Date(NaiveDate),
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +123,7 @@ impl QueryFragment<Pg> for Statement {
                 Bind::Int(_) => ("(SELECT ", "::int4)"),
                 Bind::Big(_) => ("(SELECT ", "::int8)"),
                 Bind::Time(_) => ("(SELECT ", "::timestamptz)"),
+                Bind::Date(_) => ("(SELECT ", "::date)"),
             };
             out.push_sql(open);
             match bind {
@@ -133,6 +135,7 @@ impl QueryFragment<Pg> for Statement {
                 Bind::Int(v) => out.push_bind_param::<Integer, _>(v)?,
                 Bind::Big(v) => out.push_bind_param::<BigInt, _>(v)?,
                 Bind::Time(v) => out.push_bind_param::<Timestamptz, _>(v)?,
+                Bind::Date(v) => out.push_bind_param::<Date, _>(v)?,
             }
             out.push_sql(close);
         }

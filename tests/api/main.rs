@@ -32,6 +32,7 @@ mod indicators;
 mod initiative_lists;
 mod initiatives;
 mod layers;
+mod measurement_lists;
 mod measurements;
 mod openapi;
 mod organisations;
