@@ -28,10 +28,11 @@ def bound(name, names):
     return text + ";"
 
 
-def pick(var, values, n):
-    """pgbench lines that set `var` to one of `values` at random."""
-    listed = ", ".join(f"'{v}'" for v in values)
-    return f"\\set {n} random(1, {len(values)})\nSELECT (ARRAY[{listed}])[:{n}] AS {var} \\gset\n"
+def pick(n, **values):
+    """pgbench lines that set each variable to the same entry, at random, of its list."""
+    count = len(next(iter(values.values())))
+    chosen = ", ".join(f"(ARRAY[{', '.join(repr(v) for v in vs)}])[:{n}] AS {var}" for var, vs in values.items())
+    return f"\\set {n} random(1, {count})\nSELECT {chosen} \\gset\n"
 
 
 def shapes(psql):
@@ -45,8 +46,8 @@ def shapes(psql):
          page + pick("ind", ["{" + i + "}" for i in indicators], "i")
          + bound("measurements_indicator.sql", [":ind", ":ind", ":lim", ":off"])),
         ("measurements: one region", [f"{M}&region={r}" for r in REGIONS],
-         page + pick("reg", ["{" + r + "}" for r in REGIONS], "r")
-         + bound("measurements_region.sql", [":reg", ":reg", ":reg", ":reg", ":lim", ":off"])),
+         page + pick("r", regs=["{" + r + "}" for r in REGIONS], reg=REGIONS)
+         + bound("measurements_region.sql", [":regs", ":regs", ":reg", ":lim", ":off"])),
         ("measurements: all, page 100", [f"{M}&page=100"], None),
         ("measurements: one indicator from 2023, counted", [f"{M}&indicator={i}&periodFrom=2023-01-01"
                                                             for i in indicators], None),

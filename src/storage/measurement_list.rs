@@ -57,8 +57,8 @@ impl MeasurementFilter {
         !(self.indicator.is_empty() && self.gbo_project.is_empty() && self.initiative.is_empty())
     }
 
-    /// The conditions on the indicator and the place, on the row `a` (a
-    /// measurement, or a count of them).
+    /// The conditions on the indicator and the place, on the row `a`: a
+    /// measurement `m`, or a count of them.
     fn key_conditions(&self, a: &str) -> Vec<Statement> {
         let mut c = Vec::new();
         // One indicator is an equality, so that its measurements are read in
@@ -91,19 +91,7 @@ impl MeasurementFilter {
             ));
         }
         if !self.region.is_empty() {
-            let regions = Bind::Texts(self.region.clone());
-            let mut s = Statement::new();
-            s.sql(&format!(
-                "{a}.place_type = 'region' AND {a}.place_code = ANY("
-            ))
-            .bind(regions.clone())
-            .sql(&format!(
-                ") OR {a}.place_type = 'municipality' AND {a}.place_code IN \
-                 (SELECT mu.nis_code FROM municipalities mu WHERE mu.region_id = ANY("
-            ))
-            .bind(regions)
-            .sql("))");
-            c.push(s);
+            c.push(self.in_regions(a));
         }
         if !self.place_type.is_empty() {
             c.push(when(
@@ -120,6 +108,30 @@ impl MeasurementFilter {
             ));
         }
         c
+    }
+
+    /// The places in the regions: a measurement carries its place's region
+    /// (migration 000022); a count is of a region or of a municipality in it.
+    fn in_regions(&self, a: &str) -> Statement {
+        if a == "m" {
+            return match self.region.as_slice() {
+                [one] => when("m.region_id = ", Bind::Text(one.clone()), ""),
+                many => when("m.region_id = ANY(", Bind::Texts(many.to_vec()), ")"),
+            };
+        }
+        let regions = Bind::Texts(self.region.clone());
+        let mut s = Statement::new();
+        s.sql(&format!(
+            "{a}.place_type = 'region' AND {a}.place_code = ANY("
+        ))
+        .bind(regions.clone())
+        .sql(&format!(
+            ") OR {a}.place_type = 'municipality' AND {a}.place_code IN \
+             (SELECT mu.nis_code FROM municipalities mu WHERE mu.region_id = ANY("
+        ))
+        .bind(regions)
+        .sql("))");
+        s
     }
 
     /// Every condition on a measurement `m`, current ones only.

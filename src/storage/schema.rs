@@ -517,6 +517,7 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        region_id -> Nullable<Text>,
     }
 }
 

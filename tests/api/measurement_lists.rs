@@ -44,6 +44,15 @@ const DRIFT: &str = "
       USING (indicator_id, place_type, place_code)
      WHERE k.n IS DISTINCT FROM m.n";
 
+/// Measurements whose kept region is not their place's.
+const REGIONS: &str = "
+    SELECT count(*) AS n FROM measurements m
+     WHERE m.region_id IS DISTINCT FROM CASE m.place_type
+           WHEN 'region' THEN m.place_code
+           WHEN 'municipality' THEN (SELECT mu.region_id FROM municipalities mu
+                                      WHERE mu.nis_code = m.place_code)
+           END";
+
 async fn scalar(w: &World, statement: &str) -> i64 {
     let mut conn = ssw_api::storage::connection(&w.app.pool).await.unwrap();
     let rows: Vec<Count> = diesel::sql_query(statement).load(&mut conn).await.unwrap();
@@ -54,16 +63,9 @@ fn s(v: &Value) -> String {
     v.as_str().unwrap_or_default().to_owned()
 }
 
-/// What the reference knows of the indicators: the subject of each.
-struct Subjects(HashMap<String, (String, String)>);
-
-/// The region of each municipality of the test.
-fn region_of(nis: &str) -> &'static str {
-    match nis {
-        "71016" | "71022" => "limburg",
-        _ => "antwerpen",
-    }
-}
+/// What the reference knows: the subject of each indicator, and the region
+/// of each municipality.
+struct Subjects(HashMap<String, (String, String)>, HashMap<String, String>);
 
 /// One filter of the query string, as the reference applies it.
 fn keeps(record: &Value, name: &str, values: &[&str], subjects: &Subjects) -> bool {
@@ -77,7 +79,7 @@ fn keeps(record: &Value, name: &str, values: &[&str], subjects: &Subjects) -> bo
         "initiative" => kind == "initiative" && values.contains(&subject.as_str()),
         "region" => match place_type.as_str() {
             "region" => values.contains(&place_code.as_str()),
-            "municipality" => values.contains(&region_of(&place_code)),
+            "municipality" => values.contains(&subjects.1[&place_code].as_str()),
             _ => false,
         },
         "placeType" => values.contains(&place_type.as_str()),
@@ -159,6 +161,11 @@ async fn records(w: &World, ids: &[String]) -> Vec<Value> {
 
 async fn check_all(w: &World, ids: &[String], queries: &[String], subjects: &Subjects, when: &str) {
     assert_eq!(scalar(w, DRIFT).await, 0, "kept counts {when}");
+    assert_eq!(
+        scalar(w, REGIONS).await,
+        0,
+        "regions of measurements {when}"
+    );
     let records = records(w, ids).await;
     for query in queries {
         let want = expected(&records, query, subjects);
@@ -255,13 +262,19 @@ async fn measured(w: &World) -> (Vec<String>, Subjects, Vec<Value>) {
             }
         }
     }
-    (ids, Subjects(subjects), indicators)
+    let regions = [
+        ("71016", "limburg"),
+        ("71022", "limburg"),
+        ("11002", "antwerpen"),
+    ]
+    .map(|(m, r)| (m.to_owned(), r.to_owned()));
+    (ids, Subjects(subjects, HashMap::from(regions)), indicators)
 }
 
 #[actix_web::test]
 async fn every_filter_and_sort_gives_the_exact_total_and_order() {
     let w = World::new().await;
-    let (mut ids, subjects, indicators) = measured(&w).await;
+    let (mut ids, mut subjects, indicators) = measured(&w).await;
     let id = |n: usize| s(&indicators[n]["id"]);
     let subject = |n: usize| subjects.0[&id(n)].1.clone();
     let mut queries: Vec<String> = [
@@ -357,6 +370,19 @@ async fn every_filter_and_sort_gives_the_exact_total_and_order() {
         .await;
     ids.extend(all["items"].as_array().unwrap().iter().map(|r| s(&r["id"])));
     check_all(&w, &ids, &queries, &subjects, "after set-based writes").await;
+
+    // Hasselt moves to Antwerpen: its measurements are in that region now.
+    let moved = w
+        .app
+        .patch_current(
+            "/api/v1/municipalities/71022",
+            &w.admin,
+            json!({"regionId": "antwerpen"}),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    subjects.1.insert("71022".into(), "antwerpen".into());
+    check_all(&w, &ids, &queries, &subjects, "after a municipality moved").await;
 }
 
 /// A write that waited on another transaction's count of the same indicator
