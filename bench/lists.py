@@ -43,7 +43,7 @@ def shapes(psql):
         ("measurements: all, newest period first", [f"{M}&sort=-period"],
          page + bound("measurements_all.sql", [":lim", ":off"])),
         ("measurements: one indicator", [f"{M}&indicator={i}" for i in indicators],
-         page + pick("ind", ["{" + i + "}" for i in indicators], "i")
+         page + pick("i", ind=indicators)
          + bound("measurements_indicator.sql", [":ind", ":ind", ":lim", ":off"])),
         ("measurements: one region", [f"{M}&region={r}" for r in REGIONS],
          page + pick("r", regs=["{" + r + "}" for r in REGIONS], reg=REGIONS)
