@@ -15,13 +15,11 @@
 //! to the planner, planned once (`super::statement`).
 
 use chrono::{DateTime, Utc};
-use diesel::QueryableByName;
-use diesel::sql_types::BigInt;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::initiatives::{DetailRow, InitiativeRecord};
-use super::statement::{Bind, Statement};
+use super::statement::{Bind, Statement, page_and_total};
 use super::{StorageResult, escape_like};
 use crate::domain::Page;
 
@@ -310,20 +308,6 @@ fn total(filter: &InitiativeFilter, matches: &Matches) -> Statement {
     s
 }
 
-#[derive(QueryableByName)]
-struct PageRow {
-    #[diesel(sql_type = BigInt)]
-    total: i64,
-    #[diesel(embed)]
-    detail: DetailRow,
-}
-
-#[derive(QueryableByName)]
-struct Total {
-    #[diesel(sql_type = BigInt)]
-    total: i64,
-}
-
 /// The page's statement: its ids in sort order, their details, and the total.
 fn page_statement(filter: &InitiativeFilter, sort: &str, page: &Page) -> Statement {
     let order = order(sort);
@@ -349,17 +333,6 @@ fn page_statement(filter: &InitiativeFilter, sort: &str, page: &Page) -> Stateme
     s
 }
 
-/// The total alone, for a page past the end of the matches.
-fn count_statement(filter: &InitiativeFilter, sort: &str) -> Statement {
-    let matches = Matches::of(filter, &order(sort));
-    let mut count = Statement::new();
-    count
-        .sql("SELECT ")
-        .append(&total(filter, &matches))
-        .sql(" AS total");
-    count
-}
-
 /// A page of initiatives and the size of the whole filtered set, in one round
 /// trip; a second only when the page is empty (to count).
 pub async fn list(
@@ -368,17 +341,10 @@ pub async fn list(
     sort: &str,
     page: &Page,
 ) -> StorageResult<(Vec<InitiativeRecord>, i64)> {
-    let rows: Vec<PageRow> = page_statement(filter, sort, page).load(conn).await?;
-    let total = match rows.as_slice().first() {
-        Some(first) => first.total,
-        None => {
-            count_statement(filter, sort)
-                .get_result::<Total>(conn)
-                .await?
-                .total
-        }
-    };
-    Ok((rows.into_iter().map(|r| r.detail.into()).collect(), total))
+    let total = || total(filter, &Matches::of(filter, &order(sort)));
+    let (rows, total) =
+        page_and_total::<DetailRow>(conn, page_statement(filter, sort, page), total).await?;
+    Ok((rows.into_iter().map(Into::into).collect(), total))
 }
 
 #[cfg(test)]

@@ -14,14 +14,12 @@
 //! prepared once per connection and planned once (`super::statement`).
 
 use chrono::NaiveDate;
-use diesel::QueryableByName;
-use diesel::sql_types::BigInt;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::StorageResult;
 use super::measurements::MeasurementRow;
-use super::statement::{Bind, Statement};
+use super::statement::{Bind, Statement, page_and_total};
 use crate::domain::Page;
 
 /// Which current measurements a list holds; every filter given must match,
@@ -225,20 +223,6 @@ const COLUMNS: &str = "m.id, m.indicator_id, m.period_start, m.period_end, m.pla
      m.reporter_kind, m.external_id, m.external_source, m.example, m.recorded_at, m.deleted_at, \
      m.version, m.created_at, m.updated_at";
 
-#[derive(QueryableByName)]
-struct PageRow {
-    #[diesel(sql_type = BigInt)]
-    total: i64,
-    #[diesel(embed)]
-    row: MeasurementRow,
-}
-
-#[derive(QueryableByName)]
-struct Total {
-    #[diesel(sql_type = BigInt)]
-    total: i64,
-}
-
 /// The page's statement: its measurements in sort order, and the total.
 fn page_statement(filter: &MeasurementFilter, sort: &str, page: &Page) -> Statement {
     let mut s = Statement::new();
@@ -261,19 +245,7 @@ pub async fn list(
     sort: &str,
     page: &Page,
 ) -> StorageResult<(Vec<MeasurementRow>, i64)> {
-    let rows: Vec<PageRow> = page_statement(filter, sort, page).load(conn).await?;
-    let total = match rows.as_slice().first() {
-        Some(first) => first.total,
-        None => {
-            let mut count = Statement::new();
-            count
-                .sql("SELECT ")
-                .append(&filter.total())
-                .sql(" AS total");
-            count.get_result::<Total>(conn).await?.total
-        }
-    };
-    Ok((rows.into_iter().map(|r| r.row).collect(), total))
+    Ok(page_and_total(conn, page_statement(filter, sort, page), || filter.total()).await?)
 }
 
 /// The next `limit` current measurements of the filter after the one with id

@@ -11,7 +11,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{Array, BigInt, Date, Integer, SmallInt, Text, Timestamptz, Untyped};
-use diesel::{QueryResult, sql_types};
+use diesel::{QueryResult, QueryableByName, sql_types};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 /// A value bound to a parameter.
@@ -141,6 +142,46 @@ impl QueryFragment<Pg> for Statement {
         }
         Ok(())
     }
+}
+
+/// A row of a page whose statement carries the whole list's total beside
+/// each row.
+#[derive(QueryableByName)]
+pub struct Counted<R> {
+    #[diesel(sql_type = BigInt)]
+    pub total: i64,
+    #[diesel(embed)]
+    pub row: R,
+}
+
+#[derive(QueryableByName)]
+struct Total {
+    #[diesel(sql_type = BigInt)]
+    total: i64,
+}
+
+/// The rows of a page and the list's total: from the first row, or, when the
+/// page is empty (past the end), from `total`, the total's scalar expression,
+/// in a second statement.
+pub async fn page_and_total<R>(
+    conn: &mut AsyncPgConnection,
+    page: Statement,
+    total: impl FnOnce() -> Statement,
+) -> QueryResult<(Vec<R>, i64)>
+where
+    Counted<R>: QueryableByName<Pg> + Send + 'static,
+    R: Send + 'static,
+{
+    let rows: Vec<Counted<R>> = page.load(conn).await?;
+    let total = match rows.as_slice().first() {
+        Some(first) => first.total,
+        None => {
+            let mut count = Statement::new();
+            count.sql("SELECT ").append(&total()).sql(" AS total");
+            count.get_result::<Total>(conn).await?.total
+        }
+    };
+    Ok((rows.into_iter().map(|r| r.row).collect(), total))
 }
 
 #[cfg(test)]

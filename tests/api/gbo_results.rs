@@ -13,7 +13,7 @@ const PROJECTS: &str = "/api/v1/gboProjects";
 const INDICATORS: &str = "/api/v1/indicators";
 
 /// Genk and Hasselt in Limburg, Antwerpen in Antwerpen.
-async fn municipalities(w: &World) {
+pub async fn municipalities(w: &World) {
     for (nis, name, region) in [
         ("71016", "Genk", "limburg"),
         ("71022", "Hasselt", "limburg"),

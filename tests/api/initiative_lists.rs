@@ -133,11 +133,18 @@ fn expected(records: &[Value], query: &str, challenges: &HashMap<String, Value>)
     kept.iter().map(|r| s(&r["id"])).collect()
 }
 
-/// Every page of `query`, three at a time: the total of each and the ids in order.
-async fn walk(w: &World, token: &str, query: &str) -> (Vec<i64>, Vec<String>) {
+/// Every page of a list (`/api/v1/{list}?{query}`), `size` at a time: the
+/// total each page gives and the ids in order.
+pub async fn walk_pages(
+    w: &World,
+    token: &str,
+    list: &str,
+    query: &str,
+    size: u32,
+) -> (Vec<i64>, Vec<String>) {
     let (mut totals, mut ids) = (Vec::new(), Vec::new());
     for page in 1.. {
-        let path = format!("/api/v1/initiatives?{query}&pageSize=3&page={page}");
+        let path = format!("/api/v1/{list}?{query}&pageSize={size}&page={page}");
         let body = w.app.get_json(&path, token).await;
         totals.push(body["total"].as_i64().expect("total"));
         let items = body["items"].as_array().expect("items");
@@ -185,7 +192,7 @@ async fn check_all(w: &World, ids: &[String], queries: &[String], when: &str) {
         }
         for query in queries {
             let want = expected(&records, query, &challenges);
-            let (totals, got) = walk(w, token, query).await;
+            let (totals, got) = walk_pages(w, token, "initiatives", query, 3).await;
             assert!(
                 totals.iter().all(|t| *t == want.len() as i64),
                 "{who} {when} {query}: totals {totals:?}, expected {}",

@@ -16,7 +16,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::fixtures::World;
+use crate::gbo_results::municipalities;
 use crate::indicators::{indicator, on};
+use crate::initiative_lists::walk_pages;
 use crate::report_snapshot::sql;
 
 #[derive(QueryableByName)]
@@ -130,22 +132,6 @@ fn expected(records: &[Value], query: &str, subjects: &Subjects) -> Vec<String> 
     kept.iter().map(|r| s(&r["id"])).collect()
 }
 
-/// Every page of `query`, seven at a time: the total of each and the ids in order.
-async fn walk(w: &World, query: &str) -> (Vec<i64>, Vec<String>) {
-    let (mut totals, mut ids) = (Vec::new(), Vec::new());
-    for page in 1.. {
-        let path = format!("/api/v1/measurements?{query}&pageSize=7&page={page}");
-        let body = w.app.get_json(&path, &w.reader).await;
-        totals.push(body["total"].as_i64().expect("total"));
-        let items = body["items"].as_array().expect("items");
-        ids.extend(items.iter().map(|r| s(&r["id"])));
-        if items.is_empty() {
-            break;
-        }
-    }
-    (totals, ids)
-}
-
 /// The current measurements among `ids`, each read by id.
 async fn records(w: &World, ids: &[String]) -> Vec<Value> {
     let mut found = Vec::new();
@@ -169,30 +155,13 @@ async fn check_all(w: &World, ids: &[String], queries: &[String], subjects: &Sub
     let records = records(w, ids).await;
     for query in queries {
         let want = expected(&records, query, subjects);
-        let (totals, got) = walk(w, query).await;
+        let (totals, got) = walk_pages(w, &w.reader, "measurements", query, 7).await;
         assert!(
             totals.iter().all(|t| *t == want.len() as i64),
             "{when} {query}: totals {totals:?}, expected {}",
             want.len()
         );
         assert_eq!(got, want, "{when} {query}");
-    }
-}
-
-/// Genk and Hasselt in Limburg, Antwerpen in Antwerpen.
-async fn municipalities(w: &World) {
-    for (nis, name, region) in [
-        ("71016", "Genk", "limburg"),
-        ("71022", "Hasselt", "limburg"),
-        ("11002", "Antwerpen", "antwerpen"),
-    ] {
-        w.app
-            .create(
-                "/api/v1/municipalities",
-                &w.admin,
-                json!({"nisCode": nis, "name": name, "regionId": region, "validFrom": "1977-01-01"}),
-            )
-            .await;
     }
 }
 
