@@ -32,7 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = os.environ.get("BIN", str(ROOT / "target" / "debug" / "ssw-api"))
 PORT = int(os.environ.get("REPLICA_SERVER_PORT", "18098"))
 BASE = f"http://127.0.0.1:{PORT}"
-REPLICA_PORT = int(os.environ.get("REPLICA_PG_PORT", str(int(os.environ.get("SSW_PG_PORT", "55432")) + 100)))
+# Below Linux's ephemeral ports (32768-60999), so that no client connection's own
+# end can be holding it when the replica starts listening.
+REPLICA_PORT = int(os.environ.get("REPLICA_PG_PORT", str(int(os.environ.get("SSW_PG_PORT", "55432")) - 30000)))
 NAME = "ssw_replica"
 PASSWORD = "replica password " + secrets.token_hex(8)
 CATCH_UP = 10.0  # seconds the replica may take to replay a write once resumed
