@@ -19,7 +19,7 @@ use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use super::initiatives::{DetailRow, InitiativeRecord};
-use super::statement::{Bind, Statement, page_and_total};
+use super::statement::{Bind, Statement, page_and_total, when};
 use super::{StorageResult, escape_like};
 use crate::domain::Page;
 
@@ -89,12 +89,6 @@ fn order(sort: &str) -> Order {
         keyed,
         direction,
     }
-}
-
-fn when(sql: &str, bind: Bind, rest: &str) -> Statement {
-    let mut s = Statement::new();
-    s.sql(sql).bind(bind).sql(rest);
-    s
 }
 
 /// The matching initiatives: `FROM …` and the conditions, with `id` and the
@@ -350,18 +344,7 @@ pub async fn list(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use diesel::debug_query;
-    use diesel::pg::Pg;
-
-    /// The SQL text a statement is prepared from, without its values.
-    fn text(s: &Statement) -> String {
-        let shown = debug_query::<Pg, _>(s).to_string();
-        shown
-            .split(" -- binds:")
-            .next()
-            .unwrap_or_default()
-            .to_owned()
-    }
+    use crate::storage::statement::text;
 
     fn region_page(status: bool) -> String {
         let filter = InitiativeFilter {

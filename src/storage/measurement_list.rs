@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::StorageResult;
 use super::measurements::MeasurementRow;
-use super::statement::{Bind, Statement, page_and_total};
+use super::statement::{Bind, Statement, page_and_total, when};
 use crate::domain::Page;
 
 /// Which current measurements a list holds; every filter given must match,
@@ -197,12 +197,6 @@ impl MeasurementFilter {
     }
 }
 
-fn when(sql: &str, bind: Bind, rest: &str) -> Statement {
-    let mut s = Statement::new();
-    s.sql(sql).bind(bind).sql(rest);
-    s
-}
-
 /// The order of a sort: its column and direction, the place and id after it
 /// in the same direction (so that an index read backwards gives it).
 fn order(sort: &str) -> String {
@@ -270,17 +264,7 @@ pub async fn export_batch(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use diesel::debug_query;
-    use diesel::pg::Pg;
-
-    fn text(s: &Statement) -> String {
-        let shown = debug_query::<Pg, _>(s).to_string();
-        shown
-            .split(" -- binds:")
-            .next()
-            .unwrap_or_default()
-            .to_owned()
-    }
+    use crate::storage::statement::text;
 
     fn page() -> Page {
         Page {

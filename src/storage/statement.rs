@@ -144,6 +144,24 @@ impl QueryFragment<Pg> for Statement {
     }
 }
 
+/// A condition of one value: `sql`, the value's parameter, then `rest`.
+pub fn when(sql: &str, bind: Bind, rest: &str) -> Statement {
+    let mut s = Statement::new();
+    s.sql(sql).bind(bind).sql(rest);
+    s
+}
+
+/// The SQL text a statement is prepared from, without its values.
+#[cfg(test)]
+pub fn text(s: &Statement) -> String {
+    let shown = diesel::debug_query::<Pg, _>(s).to_string();
+    shown
+        .split(" -- binds:")
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// A row of a page whose statement carries the whole list's total beside
 /// each row.
 #[derive(QueryableByName)]
