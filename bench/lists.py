@@ -2,10 +2,11 @@
 the shapes integrations and the fuzzer ask for, and the lists of indicators,
 GBO projects and organisations, each at 32 connections as a reader.
 
-Three measurement shapes also run their own statement (`bench/sql/
-measurements_*.sql`, the text the server prepares, kept equal to it by a unit
-test) with `pgbench -M prepared` and the same parameters, just before the
-pages, as the database's limit for that work.
+Three measurement shapes and the other three lists also run their own
+statement (`bench/sql/measurements_*.sql`, `indicators_page.sql`,
+`gbo_projects_page.sql`, `organisations_region.sql`: the text the server
+prepares, kept equal to it by unit tests) with `pgbench -M prepared` and the
+same parameters, just before the pages, as the database's limit for that work.
 
 Called by bench/run.py with its helpers; returns the figures, the lines for
 RESULTS.md and the targets checked.
@@ -35,6 +36,11 @@ def pick(n, **values):
     return f"\\set {n} random(1, {count})\nSELECT {chosen} \\gset\n"
 
 
+def pages(n):
+    """pgbench lines that pick one of the first `n` pages of 50 at random."""
+    return f"\\set p random(1, {n})\n\\set lim 50\n\\set off (:p - 1) * 50\n"
+
+
 def shapes(psql):
     """(name, paths, pgbench script or None) of each list."""
     indicators = psql("ssw_bench", "-c", f"SELECT id FROM indicators ORDER BY random() LIMIT {SAMPLE}").split()
@@ -51,9 +57,13 @@ def shapes(psql):
         ("measurements: all, page 100", [f"{M}&page=100"], None),
         ("measurements: one indicator from 2023, counted", [f"{M}&indicator={i}&periodFrom=2023-01-01"
                                                             for i in indicators], None),
-        ("indicators", [f"/api/v1/indicators?pageSize=50&page={n}" for n in range(1, 41)], None),
-        ("GBO projects", [f"/api/v1/gboProjects?pageSize=50&page={n}" for n in range(1, 7)], None),
-        ("organisations of one region", [f"/api/v1/organisations?pageSize=50&region={r}" for r in REGIONS], None),
+        ("indicators", [f"/api/v1/indicators?pageSize=50&page={n}" for n in range(1, 41)],
+         pages(40) + bound("indicators_page.sql", [":lim", ":off"])),
+        ("GBO projects", [f"/api/v1/gboProjects?pageSize=50&page={n}" for n in range(1, 7)],
+         pages(6) + bound("gbo_projects_page.sql", [":lim", ":off"])),
+        ("organisations of one region", [f"/api/v1/organisations?pageSize=50&region={r}" for r in REGIONS],
+         page + pick("r", regs=["{" + r + "}" for r in REGIONS])
+         + bound("organisations_region.sql", [":regs", ":regs", ":lim", ":off"])),
     ]
 
 
@@ -102,8 +112,9 @@ def text(figures):
 of its paths at random (one of {SAMPLE} indicators, one of the six regions, one of the pages of
 indicators and GBO projects). A measurement page's `total` comes from the kept counts when its
 filters are on indicator and place, and is counted otherwise (the row ending in "counted"). The
-last column is the page's own statement (`bench/sql/measurements_*.sql`) run by
-`pgbench -M prepared` with the same parameters just before it.
+last column is the page's own statement (`bench/sql/measurements_*.sql`, `indicators_page.sql`,
+`gbo_projects_page.sql`, `organisations_region.sql`) run by `pgbench -M prepared` with the same
+parameters just before it, in sessions without JIT as the service's are.
 
 | list | pages/s | p50 ms | p99 ms | errors | server RSS MB | own statement, pgbench |
 |---|---|---|---|---|---|---|

@@ -217,9 +217,10 @@ SELECT (ARRAY[{regions}])[:r] AS region, (ARRAY[{statuses}])[:f] AS statuses \\g
 
 
 def script_pgbench(path, clients, seconds=DURATION):
-    """A pgbench script of a page's own statements on the data set: the database's limit for that work."""
+    """A pgbench script of a page's own statements on the data set: the database's limit for that work.
+    Its sessions run without JIT, as the service's do."""
     out = sh(["pgbench", "-n", "-M", "prepared", "-c", str(clients), "-j", "2", "-T", str(seconds),
-              "-f", str(path), db_url("ssw_bench")])
+              "-f", str(path), db_url("ssw_bench")], env=dict(os.environ, PGOPTIONS="-c jit=off"))
     return float(re.search(r"tps = ([0-9.]+) \(without initial connection time\)", out).group(1))
 
 

@@ -121,6 +121,12 @@ impl Application {
             }),
             None => pool.clone(),
         };
+        if settings.database.db_warm_search {
+            actix_web::rt::spawn(crate::storage::fill(pool.clone()));
+            if settings.read_database_url.is_some() {
+                actix_web::rt::spawn(crate::storage::fill(read_pool.clone()));
+            }
+        }
         let state = web::Data::new(AppState {
             pool,
             read_pool,

@@ -257,24 +257,44 @@ impl Period {
         end: NaiveDate,
         granularity: Granularity,
     ) -> Result<Self, String> {
-        let aligned = start.day() == 1
-            && match granularity {
-                Granularity::Year => start.month() == 1,
-                Granularity::Quarter => start.month() % 3 == 1,
-                Granularity::Month => true,
-            };
         if !(FIRST_YEAR..=LAST_YEAR).contains(&start.year()) {
             return Err(format!(
                 "the year must lie between {FIRST_YEAR} and {LAST_YEAR}"
             ));
         }
         let period = Self { start, granularity };
-        if !aligned || period.end() != end {
+        if !period.spans(end) {
             return Err(format!(
                 "the indicator is reported per {granularity}: {start} to {end} is not one calendar {granularity}"
             ));
         }
         Ok(period)
+    }
+
+    /// The calendar period from `start` to `end`, both included, of whichever
+    /// granularity that is; `None` when it is no calendar period of a year
+    /// the plan counts.
+    pub fn spanning(start: NaiveDate, end: NaiveDate) -> Option<Self> {
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&start.year()) {
+            return None;
+        }
+        Granularity::ALL
+            .iter()
+            .map(|&granularity| Self { start, granularity })
+            .find(|period| period.spans(end))
+    }
+
+    /// Whether the period starts on a first day of its granularity and ends
+    /// on `end`.
+    fn spans(&self, end: NaiveDate) -> bool {
+        let start = self.start;
+        start.day() == 1
+            && match self.granularity {
+                Granularity::Year => start.month() == 1,
+                Granularity::Quarter => start.month() % 3 == 1,
+                Granularity::Month => true,
+            }
+            && self.end() == end
     }
 
     pub fn granularity(&self) -> Granularity {
@@ -429,6 +449,35 @@ mod tests {
         assert!(
             Period::from_dates(date(2023, 1, 2), date(2023, 12, 31), Granularity::Year).is_err()
         );
+    }
+
+    #[test]
+    fn dates_name_the_one_calendar_period_they_span() {
+        let id = |s, e| Period::spanning(s, e).map(|p| p.id());
+        assert_eq!(
+            id(date(2023, 1, 1), date(2023, 12, 31)).as_deref(),
+            Some("2023")
+        );
+        assert_eq!(
+            id(date(2023, 1, 1), date(2023, 3, 31)).as_deref(),
+            Some("2023Q1")
+        );
+        assert_eq!(
+            id(date(2023, 10, 1), date(2023, 12, 31)).as_deref(),
+            Some("2023Q4")
+        );
+        assert_eq!(
+            id(date(2024, 2, 1), date(2024, 2, 29)).as_deref(),
+            Some("2024-02")
+        );
+        assert_eq!(
+            id(date(2023, 1, 1), date(2023, 1, 31)).as_deref(),
+            Some("2023-01")
+        );
+        assert_eq!(id(date(2023, 2, 1), date(2023, 4, 30)), None);
+        assert_eq!(id(date(2023, 1, 2), date(2023, 12, 31)), None);
+        assert_eq!(id(date(2023, 1, 1), date(2023, 6, 30)), None);
+        assert_eq!(id(date(1900, 1, 1), date(1900, 12, 31)), None);
     }
 
     #[test]

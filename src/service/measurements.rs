@@ -159,28 +159,19 @@ pub(crate) fn named_place(
     .unwrap_or_else(|| row.place_code.clone())
 }
 
-/// Rows as clients see them, their places' names read in one look.
-pub(crate) async fn shown(
-    conn: &mut Conn,
-    rows: Vec<MeasurementRow>,
-) -> ServiceResult<Vec<Measurement>> {
-    let codes = |kind: &str| -> Vec<String> {
-        rows.iter()
-            .filter(|r| r.place_type == kind)
-            .map(|r| r.place_code.clone())
-            .collect()
-    };
-    let (regions, municipalities) =
-        work::place_names(conn, &codes("region"), &codes("municipality")).await?;
+/// Listed rows as clients see them.
+pub(crate) fn shown(rows: Vec<store::Listed>) -> ServiceResult<Vec<Measurement>> {
     rows.into_iter()
-        .map(|row| {
-            let place_name = named_place(
-                &row,
-                |c| regions.get(c).cloned(),
-                |c| municipalities.get(c).cloned(),
-            );
-            Measurement::from_record(MeasurementRecord { row, place_name })
-        })
+        .map(
+            |store::Listed {
+                 measurement: row,
+                 place_name,
+             }| {
+                let name = |_: &str| place_name.clone();
+                let place_name = named_place(&row, name, name);
+                Measurement::from_record(MeasurementRecord { row, place_name })
+            },
+        )
         .collect()
 }
 
@@ -195,7 +186,7 @@ pub async fn list(
     require(principal, Operation::Read)?;
     filter.external_source = principal.source_system().map(Some);
     let (rows, total) = store::list(conn, &filter, sort, &page).await?;
-    let items = shown(conn, rows).await?;
+    let items = shown(rows)?;
     Ok((items, total))
 }
 

@@ -1,20 +1,18 @@
 //! GBO projects (geïntegreerd breed onthaal): local partnerships, their
 //! municipalities and their partner organisations.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{self, Array, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::schema::{
-    gbo_project_municipalities, gbo_project_partners, gbo_projects, municipalities,
-};
+use super::schema::{gbo_project_municipalities, gbo_project_partners, gbo_projects};
+use super::statement::{Bind, Statement, count_of, counted_page, page_and_total, when};
 use super::{StorageResult, escape_like};
 use crate::domain::Page;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = gbo_projects)]
 pub struct GboProjectRow {
     pub id: Uuid,
@@ -88,84 +86,78 @@ pub struct GboProjectFilter {
     pub external_source: Option<Option<Uuid>>,
 }
 
-/// The municipalities (with their regions) and partners of the projects `ids`.
-async fn with_links(
-    conn: &mut AsyncPgConnection,
-    rows: Vec<GboProjectRow>,
-) -> StorageResult<Vec<GboProjectRecord>> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let places: Vec<(Uuid, String, String)> = gbo_project_municipalities::table
-        .inner_join(municipalities::table)
-        .filter(gbo_project_municipalities::project_id.eq_any(&ids))
-        .select((
-            gbo_project_municipalities::project_id,
-            gbo_project_municipalities::nis_code,
-            municipalities::region_id,
-        ))
-        .order(gbo_project_municipalities::nis_code.asc())
-        .load(conn)
-        .await?;
-    let partners: Vec<(Uuid, Uuid, String)> = gbo_project_partners::table
-        .filter(gbo_project_partners::project_id.eq_any(&ids))
-        .select((
-            gbo_project_partners::project_id,
-            gbo_project_partners::organisation_id,
-            gbo_project_partners::part,
-        ))
-        .order((
-            gbo_project_partners::part.asc(),
-            gbo_project_partners::organisation_id.asc(),
-        ))
-        .load(conn)
-        .await?;
-    let mut records: HashMap<Uuid, GboProjectRecord> = HashMap::new();
-    let order = ids;
-    for row in rows {
-        records.insert(
-            row.id,
-            GboProjectRecord {
-                row,
-                municipalities: Vec::new(),
-                regions: Vec::new(),
-                partners: Vec::new(),
-            },
-        );
-    }
-    for (project, nis_code, region) in places {
-        if let Some(record) = records.get_mut(&project) {
-            record.municipalities.push(nis_code);
-            if !record.regions.contains(&region) {
-                record.regions.push(region);
-            }
+/// A project's row and its links, as one statement reads them.
+#[derive(QueryableByName)]
+struct Linked {
+    #[diesel(embed)]
+    project: GboProjectRow,
+    #[diesel(sql_type = Array<Text>)]
+    municipality_codes: Vec<String>,
+    #[diesel(sql_type = Array<Text>)]
+    region_ids: Vec<String>,
+    #[diesel(sql_type = Array<sql_types::Uuid>)]
+    partner_ids: Vec<Uuid>,
+    #[diesel(sql_type = Array<Text>)]
+    partner_parts: Vec<String>,
+}
+
+impl From<Linked> for GboProjectRecord {
+    fn from(linked: Linked) -> Self {
+        let mut regions = linked.region_ids;
+        regions.sort();
+        Self {
+            row: linked.project,
+            municipalities: linked.municipality_codes,
+            regions,
+            partners: linked
+                .partner_ids
+                .into_iter()
+                .zip(linked.partner_parts)
+                .collect(),
         }
     }
-    for (project, organisation, part) in partners {
-        if let Some(record) = records.get_mut(&project) {
-            record.partners.push((organisation, part));
-        }
-    }
-    Ok(order
-        .iter()
-        .filter_map(|id| records.remove(id))
-        .map(|mut record| {
-            record.regions.sort();
-            record
-        })
-        .collect())
+}
+
+/// The columns of a `GboProjectRow`.
+const COLUMNS: &str = "g.id, g.name, g.primary_care_zone_id, g.contact_name, g.contact_email, \
+     g.contact_phone, g.status, g.start_date, g.external_id, g.example, g.version, g.created_at, \
+     g.updated_at";
+
+/// The projects `rows` reads (on the alias `p`, in `order`) with their
+/// municipalities (by NIS code), their regions and their partners (by part
+/// and organisation), in the same order. The links are read for these rows
+/// only, after any offset and limit.
+fn linked(rows: &Statement, order: &str) -> Statement {
+    let mut s = Statement::new();
+    s.sql(
+        "SELECT p.*, \
+         ARRAY(SELECT gm.nis_code FROM gbo_project_municipalities gm \
+         WHERE gm.project_id = p.id ORDER BY gm.nis_code) AS municipality_codes, \
+         ARRAY(SELECT DISTINCT (SELECT mu.region_id FROM municipalities mu \
+         WHERE mu.nis_code = gm.nis_code) FROM gbo_project_municipalities gm \
+         WHERE gm.project_id = p.id) AS region_ids, \
+         ARRAY(SELECT gp.organisation_id FROM gbo_project_partners gp \
+         WHERE gp.project_id = p.id ORDER BY gp.part, gp.organisation_id) AS partner_ids, \
+         ARRAY(SELECT gp.part FROM gbo_project_partners gp \
+         WHERE gp.project_id = p.id ORDER BY gp.part, gp.organisation_id) AS partner_parts \
+         FROM (",
+    )
+    .append(rows)
+    .sql(&format!(") p ORDER BY {order}"));
+    s
 }
 
 pub async fn get(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<GboProjectRecord> {
-    let row = gbo_projects::table
-        .find(id)
-        .select(GboProjectRow::as_select())
-        .first(conn)
-        .await?;
-    with_links(conn, vec![row])
-        .await?
-        .pop()
+    let mut row = Statement::new();
+    row.sql(&format!(
+        "SELECT {COLUMNS} FROM gbo_projects g WHERE g.id = "
+    ))
+    .bind(Bind::Uuid(id));
+    let found: Vec<Linked> = linked(&row, "p.id").load(conn).await?;
+    found
+        .into_iter()
+        .next()
+        .map(Into::into)
         .ok_or(super::StorageError::NotFound)
 }
 
@@ -180,84 +172,99 @@ pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<GboPr
     get(conn, id).await
 }
 
-fn filtered(filter: &GboProjectFilter) -> gbo_projects::BoxedQuery<'_, diesel::pg::Pg> {
-    let mut q = gbo_projects::table.into_boxed();
-    if let Some(text) = &filter.q {
-        q = q.filter(gbo_projects::name.ilike(escape_like(text)));
+impl GboProjectFilter {
+    /// The conditions on a project `g`.
+    fn conditions(&self) -> Vec<Statement> {
+        let mut c = Vec::new();
+        if let Some(text) = &self.q {
+            c.push(when("g.name ILIKE ", Bind::Text(escape_like(text)), ""));
+        }
+        if !self.region.is_empty() {
+            c.push(when(
+                "g.id IN (SELECT gm.project_id FROM gbo_project_municipalities gm \
+                 JOIN municipalities mu ON mu.nis_code = gm.nis_code WHERE mu.region_id = ANY(",
+                Bind::Texts(self.region.clone()),
+                "))",
+            ));
+        }
+        if !self.municipality.is_empty() {
+            c.push(when(
+                "g.id IN (SELECT gm.project_id FROM gbo_project_municipalities gm \
+                 WHERE gm.nis_code = ANY(",
+                Bind::Texts(self.municipality.clone()),
+                "))",
+            ));
+        }
+        if !self.organisation.is_empty() {
+            c.push(when(
+                "g.id IN (SELECT gp.project_id FROM gbo_project_partners gp \
+                 WHERE gp.organisation_id = ANY(",
+                Bind::Uuids(self.organisation.clone()),
+                "))",
+            ));
+        }
+        if !self.status.is_empty() {
+            c.push(when(
+                "g.status = ANY(",
+                Bind::Texts(self.status.clone()),
+                ")",
+            ));
+        }
+        if let Some(zone) = self.primary_care_zone {
+            c.push(when("g.primary_care_zone_id = ", Bind::Uuid(zone), ""));
+        }
+        if let Some(external) = &self.external_id {
+            c.push(when("g.external_id = ", Bind::Text(external.clone()), ""));
+            match self.external_source {
+                Some(Some(source)) => c.push(when("g.external_source = ", Bind::Uuid(source), "")),
+                Some(None) => c.push(Statement::of("g.external_source IS NULL")),
+                None => {}
+            }
+        }
+        c
     }
-    if !filter.region.is_empty() {
-        q = q.filter(
-            gbo_projects::id.eq_any(
-                gbo_project_municipalities::table
-                    .inner_join(municipalities::table)
-                    .filter(municipalities::region_id.eq_any(&filter.region))
-                    .select(gbo_project_municipalities::project_id),
-            ),
-        );
-    }
-    if !filter.municipality.is_empty() {
-        q = q.filter(
-            gbo_projects::id.eq_any(
-                gbo_project_municipalities::table
-                    .filter(gbo_project_municipalities::nis_code.eq_any(&filter.municipality))
-                    .select(gbo_project_municipalities::project_id),
-            ),
-        );
-    }
-    if !filter.organisation.is_empty() {
-        q = q.filter(
-            gbo_projects::id.eq_any(
-                gbo_project_partners::table
-                    .filter(gbo_project_partners::organisation_id.eq_any(&filter.organisation))
-                    .select(gbo_project_partners::project_id),
-            ),
-        );
-    }
-    if !filter.status.is_empty() {
-        q = q.filter(gbo_projects::status.eq_any(&filter.status));
-    }
-    if let Some(zone) = filter.primary_care_zone {
-        q = q.filter(gbo_projects::primary_care_zone_id.eq(zone));
-    }
-    if let Some(external) = &filter.external_id {
-        q = q.filter(gbo_projects::external_id.eq(external));
-        q = match filter.external_source {
-            Some(Some(source)) => q.filter(gbo_projects::external_source.eq(source)),
-            Some(None) => q.filter(gbo_projects::external_source.is_null()),
-            None => q,
-        };
-    }
-    q
 }
 
-/// A page of projects and the size of the whole filtered set.
+/// The order of a sort on the projects `a`, ties by id.
+fn order(sort: &str, a: &str) -> String {
+    let (column, direction) = match sort {
+        "-name" => ("name", "DESC"),
+        "createdAt" => ("created_at", "ASC"),
+        "-createdAt" => ("created_at", "DESC"),
+        "updatedAt" => ("updated_at", "ASC"),
+        "-updatedAt" => ("updated_at", "DESC"),
+        _ => ("name", "ASC"),
+    };
+    format!("{a}.{column} {direction}, {a}.id ASC")
+}
+
+/// The statement of a page of projects with their links, and their total.
+fn page_statement(filter: &GboProjectFilter, sort: &str, page: &Page) -> Statement {
+    let rows = counted_page(
+        "gbo_projects g",
+        COLUMNS,
+        &filter.conditions(),
+        &order(sort, "g"),
+        page,
+    );
+    linked(&rows, &order(sort, "p"))
+}
+
+/// A page of projects and the size of the whole filtered set, in one round
+/// trip (a second only past the last page, to count).
 pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &GboProjectFilter,
     sort: &str,
     page: &Page,
 ) -> StorageResult<(Vec<GboProjectRecord>, i64)> {
-    let total: i64 = filtered(filter).count().get_result(conn).await?;
-    if total <= page.offset {
-        return Ok((Vec::new(), total));
-    }
-    let q = filtered(filter);
-    let q = match sort {
-        "-name" => q.order(gbo_projects::name.desc()),
-        "createdAt" => q.order(gbo_projects::created_at.asc()),
-        "-createdAt" => q.order(gbo_projects::created_at.desc()),
-        "updatedAt" => q.order(gbo_projects::updated_at.asc()),
-        "-updatedAt" => q.order(gbo_projects::updated_at.desc()),
-        _ => q.order(gbo_projects::name.asc()),
-    };
-    let rows = q
-        .then_order_by(gbo_projects::id.asc())
-        .offset(page.offset)
-        .limit(page.limit)
-        .select(GboProjectRow::as_select())
-        .load(conn)
+    let conditions = filter.conditions();
+    let (rows, total): (Vec<Linked>, i64) =
+        page_and_total(conn, page_statement(filter, sort, page), || {
+            count_of("gbo_projects g", &conditions)
+        })
         .await?;
-    Ok((with_links(conn, rows).await?, total))
+    Ok((rows.into_iter().map(Into::into).collect(), total))
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, new: NewGboProject) -> StorageResult<Uuid> {
@@ -365,4 +372,22 @@ pub async fn touch_naming(
     ))
     .execute(conn)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::statement::assert_bench_sql;
+
+    /// `make bench` runs the page's own statement (every project, by name) alone with
+    /// pgbench, as the database's limit for that page.
+    #[test]
+    fn the_benchmark_runs_the_pages_own_statement() {
+        let filter = GboProjectFilter::default();
+        let page = Page {
+            offset: 0,
+            limit: 50,
+        };
+        assert_bench_sql("gbo_projects_page", &page_statement(&filter, "name", &page));
+    }
 }

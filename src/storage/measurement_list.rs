@@ -14,6 +14,8 @@
 //! prepared once per connection and planned once (`super::statement`).
 
 use chrono::NaiveDate;
+use diesel::QueryableByName;
+use diesel::sql_types::{Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -145,16 +147,11 @@ impl MeasurementFilter {
             c.push(when("m.external_id = ", Bind::Text(external.clone()), ""));
             match self.external_source {
                 Some(Some(source)) => c.push(when("m.external_source = ", Bind::Uuid(source), "")),
-                Some(None) => {
-                    let mut s = Statement::new();
-                    s.sql("m.external_source IS NULL");
-                    c.push(s);
-                }
+                Some(None) => c.push(Statement::of("m.external_source IS NULL")),
                 None => {}
             }
         }
-        let mut s = Statement::new();
-        s.sql("m.deleted_at IS NULL");
+        let mut s = Statement::of("m.deleted_at IS NULL");
         for condition in &c {
             s.sql(" AND (").append(condition).sql(")");
         }
@@ -176,18 +173,15 @@ impl MeasurementFilter {
             } else {
                 "c.indicator_id = '00000000-0000-0000-0000-000000000000'"
             };
-            let mut c = vec![];
-            let mut l = Statement::new();
-            l.sql(level);
-            c.push(l);
             let keys = self.key_conditions("c");
-            let mut p = Statement::new();
-            p.sql(if keys.is_empty() {
-                "c.place_type = ''"
-            } else {
-                "c.place_type <> ''"
-            });
-            c.push(p);
+            let mut c = vec![
+                Statement::of(level),
+                Statement::of(if keys.is_empty() {
+                    "c.place_type = ''"
+                } else {
+                    "c.place_type <> ''"
+                }),
+            ];
             c.extend(keys);
             s.sql("(SELECT COALESCE(sum(c.n), 0)::int8 FROM measurement_counts c WHERE ")
                 .all(&c)
@@ -197,9 +191,20 @@ impl MeasurementFilter {
     }
 }
 
-/// The order of a sort: its column and direction, the place and id after it
-/// in the same direction (so that an index read backwards gives it).
-fn order(sort: &str) -> String {
+/// A listed measurement and the name of its place: `None` for Flanders, and
+/// for a place no longer known.
+#[derive(QueryableByName)]
+pub struct Listed {
+    #[diesel(embed)]
+    pub measurement: MeasurementRow,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub place_name: Option<String>,
+}
+
+/// The order of a sort on the rows `a`: its column and direction, the place
+/// and id after it in the same direction (so that an index read backwards
+/// gives it).
+fn order(sort: &str, a: &str) -> String {
     let (column, direction) = match sort {
         "-period" => ("period_start", "DESC"),
         "recordedAt" => ("recorded_at", "ASC"),
@@ -207,7 +212,8 @@ fn order(sort: &str) -> String {
         _ => ("period_start", "ASC"),
     };
     format!(
-        "m.{column} {direction}, m.place_type {direction}, m.place_code {direction}, m.id {direction}"
+        "{a}.{column} {direction}, {a}.place_type {direction}, {a}.place_code {direction}, \
+         {a}.id {direction}"
     )
 }
 
@@ -217,40 +223,59 @@ const COLUMNS: &str = "m.id, m.indicator_id, m.period_start, m.period_end, m.pla
      m.reporter_kind, m.external_id, m.external_source, m.example, m.recorded_at, m.deleted_at, \
      m.version, m.created_at, m.updated_at";
 
-/// The page's statement: its measurements in sort order, and the total.
+/// The rows `rows` (a statement that reads them in `order`, on the alias
+/// `p`) with their places' names, in the same order. The names are looked up
+/// for these rows only, after any offset and limit.
+fn named(rows: &Statement, order: &str) -> Statement {
+    let mut s = Statement::new();
+    s.sql(
+        "SELECT p.*, CASE p.place_type \
+         WHEN 'region' THEN (SELECT r.name FROM regions r WHERE r.id = p.place_code) \
+         WHEN 'municipality' THEN \
+         (SELECT mu.name FROM municipalities mu WHERE mu.nis_code = p.place_code) \
+         END AS place_name FROM (",
+    )
+    .append(rows)
+    .sql(&format!(") p ORDER BY {order}"));
+    s
+}
+
+/// The page's statement: its measurements in sort order with their places'
+/// names, and the total.
 fn page_statement(filter: &MeasurementFilter, sort: &str, page: &Page) -> Statement {
     let mut s = Statement::new();
     s.sql("SELECT ")
         .append(&filter.total())
         .sql(&format!(" AS total, {COLUMNS} FROM measurements m WHERE "))
         .append(&filter.conditions())
-        .sql(&format!(" ORDER BY {} LIMIT ", order(sort)))
+        .sql(&format!(" ORDER BY {} LIMIT ", order(sort, "m")))
         .bind(Bind::Big(page.limit))
         .sql(" OFFSET ")
         .bind(Bind::Big(page.offset));
-    s
+    named(&s, &order(sort, "p"))
 }
 
-/// A page of current measurements and the size of the whole filtered set, in
-/// one round trip; a second only when the page is empty (to count).
+/// A page of current measurements with their places' names, and the size of
+/// the whole filtered set, in one round trip; a second only when the page is
+/// empty (to count).
 pub async fn list(
     conn: &mut AsyncPgConnection,
     filter: &MeasurementFilter,
     sort: &str,
     page: &Page,
-) -> StorageResult<(Vec<MeasurementRow>, i64)> {
+) -> StorageResult<(Vec<Listed>, i64)> {
     Ok(page_and_total(conn, page_statement(filter, sort, page), || filter.total()).await?)
 }
 
 /// The next `limit` current measurements of the filter after the one with id
-/// `after`, in the order of their ids (an export reads the whole collection
-/// this way, a batch at a time).
+/// `after`, in the order of their ids, with their places' names (an export
+/// reads the whole collection this way, a batch at a time).
 pub async fn export_batch(
     conn: &mut AsyncPgConnection,
     filter: &MeasurementFilter,
     after: Option<Uuid>,
     limit: i64,
-) -> StorageResult<Vec<MeasurementRow>> {
+) -> StorageResult<Vec<Listed>> {
     let mut s = Statement::new();
     s.sql(&format!("SELECT {COLUMNS} FROM measurements m WHERE "))
         .append(&filter.conditions());
@@ -258,13 +283,13 @@ pub async fn export_batch(
         s.sql(" AND m.id > ").bind(Bind::Uuid(after));
     }
     s.sql(" ORDER BY m.id LIMIT ").bind(Bind::Big(limit));
-    Ok(s.load(conn).await?)
+    Ok(named(&s, "p.id").load(conn).await?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::storage::statement::text;
+    use crate::storage::statement::{assert_bench_sql, text};
 
     fn page() -> Page {
         Page {
@@ -275,7 +300,7 @@ mod tests {
 
     /// The three shapes of `bench/lists.py`: every measurement, newest period
     /// first; one indicator's; one region's.
-    fn bench_shape(name: &str) -> String {
+    fn bench_shape(name: &str) -> Statement {
         let filter = match name {
             "indicator" => MeasurementFilter {
                 indicator: vec![Uuid::nil()],
@@ -288,7 +313,7 @@ mod tests {
             _ => MeasurementFilter::default(),
         };
         let sort = if name == "all" { "-period" } else { "period" };
-        text(&page_statement(&filter, sort, &page()))
+        page_statement(&filter, sort, &page())
     }
 
     /// `make bench` measures these statements alone with pgbench, as the
@@ -296,12 +321,7 @@ mod tests {
     #[test]
     fn the_benchmark_runs_the_pages_own_statements() {
         for name in ["all", "indicator", "region"] {
-            let path = format!(
-                "{}/bench/sql/measurements_{name}.sql",
-                env!("CARGO_MANIFEST_DIR")
-            );
-            let file = std::fs::read_to_string(&path).unwrap_or_default();
-            assert_eq!(file.trim(), bench_shape(name), "{path}");
+            assert_bench_sql(&format!("measurements_{name}"), &bench_shape(name));
         }
     }
 
@@ -313,10 +333,18 @@ mod tests {
             &page(),
         ));
         assert!(
-            sql.starts_with(
-                "SELECT (SELECT COALESCE(sum(c.n), 0)::int8 FROM measurement_counts c WHERE \
+            sql.contains(
+                "FROM (SELECT (SELECT COALESCE(sum(c.n), 0)::int8 FROM measurement_counts c WHERE \
                  (c.indicator_id = '00000000-0000-0000-0000-000000000000') AND (c.place_type = '')) \
                  AS total, m.id,"
+            ),
+            "{sql}"
+        );
+        // The places' names for the page's rows, in the page's order.
+        assert!(sql.starts_with("SELECT p.*, CASE p.place_type"), "{sql}");
+        assert!(
+            sql.ends_with(
+                ") p ORDER BY p.period_start ASC, p.place_type ASC, p.place_code ASC, p.id ASC"
             ),
             "{sql}"
         );
@@ -381,8 +409,8 @@ mod tests {
         ] {
             let sql = text(&page_statement(&filter, "period", &page()));
             assert!(
-                sql.starts_with(
-                    "SELECT (SELECT count(*) FROM measurements m WHERE m.deleted_at IS NULL AND ("
+                sql.contains(
+                    "FROM (SELECT (SELECT count(*) FROM measurements m WHERE m.deleted_at IS NULL AND ("
                 ),
                 "{sql}"
             );

@@ -7,7 +7,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-pub use super::measurement_list::{MeasurementFilter, export_batch, list};
+pub use super::measurement_list::{Listed, MeasurementFilter, export_batch, list};
 use super::schema::{indicators, measurement_revisions, measurements};
 use super::{StorageError, StorageResult};
 use crate::domain::Page;

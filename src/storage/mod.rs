@@ -80,9 +80,8 @@ pub type StorageResult<T> = Result<T, StorageError>;
 pub fn build_pool(settings: &DatabaseSettings) -> DbPool {
     let mut config = ManagerConfig::default();
     config.recycling_method = RecyclingMethod::Fast;
-    if settings.db_warm_search {
-        config.custom_setup = Box::new(|url| Box::pin(warmed(url)));
-    }
+    let warm_search = settings.db_warm_search;
+    config.custom_setup = Box::new(move |url| Box::pin(set_up(url, warm_search)));
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(
         &settings.database_url,
         config,
@@ -98,18 +97,54 @@ pub fn build_pool(settings: &DatabaseSettings) -> DbPool {
         .unwrap_or_else(|e| panic!("connection pool configuration is invalid: {e}"))
 }
 
-/// A new connection with the search dictionary loaded: PostgreSQL reads a
-/// text search dictionary into each backend on its first use.
-async fn warmed(url: &str) -> diesel::ConnectionResult<AsyncPgConnection> {
-    use diesel_async::{AsyncConnection, RunQueryDsl};
+/// How many new connections load the search dictionary at once. Loading
+/// takes about 0.2 s of the database's CPU; a burst that made every pooled
+/// connection load it together would stall them all past the pool's timeout.
+static WARMING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// A new connection as the service runs its statements: without JIT
+/// compilation, and with the search dictionary loaded when `warm_search`.
+///
+/// JIT is for long analytic statements. Planned generically, a page whose
+/// `LIMIT` is a parameter is estimated at a tenth of its table, and PostgreSQL
+/// would then compile it on every execution, for far longer than it runs.
+///
+/// PostgreSQL reads a text search dictionary into each backend on its first
+/// use; warming does that before the connection serves a request. A
+/// connection made while two others are warming skips it (its first search
+/// loads the dictionary), so that a burst of new connections is not held up.
+async fn set_up(url: &str, warm_search: bool) -> diesel::ConnectionResult<AsyncPgConnection> {
+    use diesel_async::{AsyncConnection, RunQueryDsl, SimpleAsyncConnection};
     let mut conn = AsyncPgConnection::establish(url).await?;
-    if let Err(e) = diesel::sql_query("SELECT to_tsvector('ssw_dutch', 'armoedebestrijding')")
-        .execute(&mut conn)
+    conn.batch_execute("SET jit = off")
         .await
+        .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+    // The permit is held until the dictionary has loaded.
+    if warm_search
+        && let Ok(_turn) = WARMING.try_acquire()
+        && let Err(e) = diesel::sql_query("SELECT to_tsvector('ssw_dutch', 'armoedebestrijding')")
+            .execute(&mut conn)
+            .await
     {
         log::debug!("search dictionary not loaded into a new connection: {e}");
     }
     Ok(conn)
+}
+
+/// Makes the pool's connections one after another, holding each until all
+/// are made: started with the server, so that the first burst of requests
+/// finds them made (and warmed) instead of making them all at once.
+pub async fn fill(pool: DbPool) {
+    let mut held = Vec::new();
+    while held.len() < pool.status().max_size {
+        match pool.get().await {
+            Ok(conn) => held.push(conn),
+            Err(e) => {
+                log::info!("pool filled with {} connections: {e}", held.len());
+                return;
+            }
+        }
+    }
 }
 
 /// Takes a connection from the pool; failing to get one means the database is unreachable.

@@ -15,6 +15,8 @@ use diesel::{QueryResult, QueryableByName, sql_types};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use crate::domain::Page;
+
 /// A value bound to a parameter.
 #[derive(Debug, Clone)]
 pub enum Bind {
@@ -44,6 +46,13 @@ pub struct Statement {
 impl Statement {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A statement of program text alone.
+    pub fn of(text: &str) -> Self {
+        let mut s = Self::new();
+        s.sql(text);
+        s
     }
 
     /// Appends program text (never a value from a request).
@@ -151,6 +160,38 @@ pub fn when(sql: &str, bind: Bind, rest: &str) -> Statement {
     s
 }
 
+/// The number of rows of `from` (a table and its alias) that meet
+/// `conditions`, as one scalar expression.
+pub fn count_of(from: &str, conditions: &[Statement]) -> Statement {
+    let mut s = Statement::new();
+    s.sql(&format!("(SELECT count(*) FROM {from} WHERE "))
+        .all(conditions)
+        .sql(")");
+    s
+}
+
+/// A page of the rows of `from` (a table and its alias) that meet
+/// `conditions`, their `columns` in `order`, each beside the number of all
+/// that meet them (as `total`, for `page_and_total`): one round trip.
+pub fn counted_page(
+    from: &str,
+    columns: &str,
+    conditions: &[Statement],
+    order: &str,
+    page: &Page,
+) -> Statement {
+    let mut s = Statement::new();
+    s.sql("SELECT ")
+        .append(&count_of(from, conditions))
+        .sql(&format!(" AS total, {columns} FROM {from} WHERE "))
+        .all(conditions)
+        .sql(&format!(" ORDER BY {order} LIMIT "))
+        .bind(Bind::Big(page.limit))
+        .sql(" OFFSET ")
+        .bind(Bind::Big(page.offset));
+    s
+}
+
 /// The SQL text a statement is prepared from, without its values.
 #[cfg(test)]
 pub fn text(s: &Statement) -> String {
@@ -160,6 +201,16 @@ pub fn text(s: &Statement) -> String {
         .next()
         .unwrap_or_default()
         .to_owned()
+}
+
+/// Asserts that `bench/sql/{name}.sql`, which `make bench` runs alone with
+/// pgbench as the database's limit for a page, is the statement the server
+/// prepares for it.
+#[cfg(test)]
+pub fn assert_bench_sql(name: &str, s: &Statement) {
+    let path = format!("{}/bench/sql/{name}.sql", env!("CARGO_MANIFEST_DIR"));
+    let file = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(file.trim(), text(s), "{path}");
 }
 
 /// A row of a page whose statement carries the whole list's total beside
@@ -235,6 +286,27 @@ mod tests {
                  (b = ANY(((SELECT $2::text[])::text[]))) LIMIT (SELECT $3::int8) -- binds: "
             ),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn a_counted_page_counts_what_it_pages() {
+        let page = Page {
+            offset: 100,
+            limit: 50,
+        };
+        let s = counted_page(
+            "t a",
+            "a.id",
+            &[when("a.k = ", Bind::Text("v".into()), "")],
+            "a.id",
+            &page,
+        );
+        assert_eq!(
+            text(&s),
+            "SELECT (SELECT count(*) FROM t a WHERE (a.k = (SELECT $1::text))) AS total, a.id \
+             FROM t a WHERE (a.k = (SELECT $2::text)) ORDER BY a.id \
+             LIMIT (SELECT $3::int8) OFFSET (SELECT $4::int8)"
         );
     }
 

@@ -36,6 +36,7 @@ mod measurement_lists;
 mod measurements;
 mod openapi;
 mod organisations;
+mod other_lists;
 mod plans;
 mod practice_changes;
 mod practice_links;

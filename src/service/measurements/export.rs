@@ -88,17 +88,17 @@ where
                 let Some(last) = rows.last() else {
                     break;
                 };
-                after = Some(last.id);
+                after = Some(last.measurement.id);
                 let unknown: Vec<Uuid> = rows
                     .iter()
-                    .map(|r| r.indicator_id)
+                    .map(|r| r.measurement.indicator_id)
                     .filter(|id| !codes.contains_key(id))
                     .collect();
                 if !unknown.is_empty() {
                     codes.extend(store::indicator_codes(conn, &unknown).await?);
                 }
                 let mut cells = Vec::with_capacity(rows.len());
-                for m in super::shown(conn, rows).await? {
+                for m in super::shown(rows)? {
                     let code = codes.get(&m.indicator_id).cloned().unwrap_or_default();
                     cells.push(row(m, &code));
                 }

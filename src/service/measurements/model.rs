@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::domain::results::{Granularity, Period, PlaceType};
+use crate::domain::results::{Period, PlaceType};
 use crate::service::patch::{nullable, present};
 use crate::service::{API_BASE, ServiceResult, corrupt};
 use crate::storage::measurements::{MeasurementRow, RevisionRow};
@@ -114,9 +114,7 @@ pub struct MeasurementRecord {
 
 /// The id of the calendar period from `start` to `end`.
 fn period_id(start: NaiveDate, end: NaiveDate) -> ServiceResult<String> {
-    Granularity::ALL
-        .iter()
-        .find_map(|g| Period::from_dates(start, end, *g).ok())
+    Period::spanning(start, end)
         .map(|p| p.id())
         .ok_or_else(|| corrupt(format!("{start} to {end} is not a calendar period")))
 }
