@@ -62,8 +62,7 @@ def shapes(psql):
         ("GBO projects", [f"/api/v1/gboProjects?pageSize=50&page={n}" for n in range(1, 7)],
          pages(6) + bound("gbo_projects_page.sql", [":lim", ":off"])),
         ("organisations of one region", [f"/api/v1/organisations?pageSize=50&region={r}" for r in REGIONS],
-         page + pick("r", regs=["{" + r + "}" for r in REGIONS])
-         + bound("organisations_region.sql", [":regs", ":regs", ":lim", ":off"])),
+         page + pick("r", reg=REGIONS) + bound("organisations_region.sql", [":reg", ":reg", ":lim", ":off"])),
     ]
 
 
