@@ -8,7 +8,9 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{gbo_project_municipalities, gbo_project_partners, gbo_projects};
-use super::statement::{Bind, Statement, count_of, counted_page, page_and_total, when};
+use super::statement::{
+    Bind, Statement, count_of, counted_page, external_key, page_and_total, when,
+};
 use super::{StorageResult, escape_like};
 use crate::domain::Page;
 
@@ -213,14 +215,11 @@ impl GboProjectFilter {
         if let Some(zone) = self.primary_care_zone {
             c.push(when("g.primary_care_zone_id = ", Bind::Uuid(zone), ""));
         }
-        if let Some(external) = &self.external_id {
-            c.push(when("g.external_id = ", Bind::Text(external.clone()), ""));
-            match self.external_source {
-                Some(Some(source)) => c.push(when("g.external_source = ", Bind::Uuid(source), "")),
-                Some(None) => c.push(Statement::of("g.external_source IS NULL")),
-                None => {}
-            }
-        }
+        c.extend(external_key(
+            "g",
+            self.external_id.as_deref(),
+            self.external_source,
+        ));
         c
     }
 }

@@ -7,7 +7,9 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{indicators, measurements, standard_indicators};
-use super::statement::{Bind, Statement, count_of, counted_page, page_and_total, when};
+use super::statement::{
+    Bind, Statement, count_of, counted_page, external_key, page_and_total, when,
+};
 use super::{StorageError, StorageResult, escape_like};
 use crate::domain::Page;
 
@@ -302,14 +304,11 @@ impl IndicatorFilter {
         if let Some(code) = &self.code {
             c.push(when("i.code = ", Bind::Text(code.clone()), ""));
         }
-        if let Some(external) = &self.external_id {
-            c.push(when("i.external_id = ", Bind::Text(external.clone()), ""));
-            match self.external_source {
-                Some(Some(source)) => c.push(when("i.external_source = ", Bind::Uuid(source), "")),
-                Some(None) => c.push(Statement::of("i.external_source IS NULL")),
-                None => {}
-            }
-        }
+        c.extend(external_key(
+            "i",
+            self.external_id.as_deref(),
+            self.external_source,
+        ));
         if let Some(text) = &self.q {
             c.push(when("i.name ILIKE ", Bind::Text(escape_like(text)), ""));
         }

@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use super::StorageResult;
 use super::measurements::MeasurementRow;
-use super::statement::{Bind, Statement, page_and_total, when};
+use super::statement::{Bind, Statement, external_key, page_and_total, when};
 use crate::domain::Page;
 
 /// Which current measurements a list holds; every filter given must match,
@@ -143,14 +143,11 @@ impl MeasurementFilter {
         if let Some(to) = self.to {
             c.push(when("m.period_start <= ", Bind::Date(to), ""));
         }
-        if let Some(external) = &self.external_id {
-            c.push(when("m.external_id = ", Bind::Text(external.clone()), ""));
-            match self.external_source {
-                Some(Some(source)) => c.push(when("m.external_source = ", Bind::Uuid(source), "")),
-                Some(None) => c.push(Statement::of("m.external_source IS NULL")),
-                None => {}
-            }
-        }
+        c.extend(external_key(
+            "m",
+            self.external_id.as_deref(),
+            self.external_source,
+        ));
         let mut s = Statement::of("m.deleted_at IS NULL");
         for condition in &c {
             s.sql(" AND (").append(condition).sql(")");

@@ -9,7 +9,9 @@ use super::schema::{
     action_leads, gbo_project_partners, initiative_partners, initiatives, organisations,
     service_accounts, users,
 };
-use super::statement::{Bind, Statement, count_of, counted_page, page_and_total, when};
+use super::statement::{
+    Bind, Statement, count_of, counted_page, external_key, page_and_total, when,
+};
 use super::{StorageResult, escape_like};
 use crate::domain::Page;
 
@@ -257,14 +259,11 @@ impl OrganisationFilter {
                 "",
             ));
         }
-        if let Some(external) = &self.external_id {
-            c.push(when("o.external_id = ", Bind::Text(external.clone()), ""));
-            match self.external_source {
-                Some(Some(source)) => c.push(when("o.external_source = ", Bind::Uuid(source), "")),
-                Some(None) => c.push(Statement::of("o.external_source IS NULL")),
-                None => {}
-            }
-        }
+        c.extend(external_key(
+            "o",
+            self.external_id.as_deref(),
+            self.external_source,
+        ));
         c
     }
 }

@@ -192,6 +192,30 @@ pub fn counted_page(
     s
 }
 
+/// The conditions on the external id of the rows `a`: the id, in the source
+/// system `source` (`None` any, `Some(None)` the service's own). None without
+/// an id.
+pub fn external_key(a: &str, id: Option<&str>, source: Option<Option<Uuid>>) -> Vec<Statement> {
+    let Some(id) = id else {
+        return Vec::new();
+    };
+    let mut c = vec![when(
+        &format!("{a}.external_id = "),
+        Bind::Text(id.to_owned()),
+        "",
+    )];
+    match source {
+        Some(Some(source)) => c.push(when(
+            &format!("{a}.external_source = "),
+            Bind::Uuid(source),
+            "",
+        )),
+        Some(None) => c.push(Statement::of(&format!("{a}.external_source IS NULL"))),
+        None => {}
+    }
+    c
+}
+
 /// The SQL text a statement is prepared from, without its values.
 #[cfg(test)]
 pub fn text(s: &Statement) -> String {
