@@ -133,14 +133,20 @@ async fn set_up(url: &str, warm_search: bool) -> diesel::ConnectionResult<AsyncP
 
 /// Makes the pool's connections one after another, holding each until all
 /// are made: started with the server, so that the first burst of requests
-/// finds them made (and warmed) instead of making them all at once.
+/// finds them made (and warmed) instead of making them all at once. It never
+/// waits for a connection in use: once every slot of the pool is taken, by
+/// it or by requests, it lets go of all it holds.
 pub async fn fill(pool: DbPool) {
+    let at_once = deadpool::managed::Timeouts {
+        wait: Some(Duration::ZERO),
+        ..pool.timeouts()
+    };
     let mut held = Vec::new();
     while held.len() < pool.status().max_size {
-        match pool.get().await {
+        match pool.timeout_get(&at_once).await {
             Ok(conn) => held.push(conn),
             Err(e) => {
-                log::info!("pool filled with {} connections: {e}", held.len());
+                log::debug!("pool filled with {} connections: {e}", held.len());
                 return;
             }
         }
