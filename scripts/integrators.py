@@ -80,7 +80,7 @@ def start_server():
         try:
             if requests.get(f"{BASE}/health/ready", timeout=1).status_code == 200:
                 return server
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         check(server.poll() is None, f"the server stopped: see {OUT / 'server.log'}")
         time.sleep(0.1)

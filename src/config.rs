@@ -21,9 +21,9 @@ pub struct DatabaseSettings {
     #[arg(long, env = "SSW_DB_TIMEOUT_SECONDS", default_value_t = 3)]
     pub db_timeout_seconds: u64,
 
-    /// Load the Dutch search dictionary into each new database connection
-    /// before it serves a request (about 0.2 s and 20 MB per connection), so
-    /// that no search waits for it.
+    /// Make the pool's connections at start, one after another, and load the
+    /// Dutch search dictionary into each (about 0.2 s and 20 MB per
+    /// connection), so that no search waits for it.
     #[arg(long, env = "SSW_DB_WARM_SEARCH", default_value_t = true, action = clap::ArgAction::Set)]
     pub db_warm_search: bool,
 }

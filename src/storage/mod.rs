@@ -80,8 +80,7 @@ pub type StorageResult<T> = Result<T, StorageError>;
 pub fn build_pool(settings: &DatabaseSettings) -> DbPool {
     let mut config = ManagerConfig::default();
     config.recycling_method = RecyclingMethod::Fast;
-    let warm_search = settings.db_warm_search;
-    config.custom_setup = Box::new(move |url| Box::pin(set_up(url, warm_search)));
+    config.custom_setup = Box::new(|url| Box::pin(set_up(url)));
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(
         &settings.database_url,
         config,
@@ -97,46 +96,34 @@ pub fn build_pool(settings: &DatabaseSettings) -> DbPool {
         .unwrap_or_else(|e| panic!("connection pool configuration is invalid: {e}"))
 }
 
-/// How many new connections load the search dictionary at once. Loading
-/// takes about 0.2 s of the database's CPU; a burst that made every pooled
-/// connection load it together would stall them all past the pool's timeout.
-static WARMING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
-
 /// A new connection as the service runs its statements: without JIT
-/// compilation, and with the search dictionary loaded when `warm_search`.
+/// compilation.
 ///
 /// JIT is for long analytic statements. Planned generically, a page whose
 /// `LIMIT` is a parameter is estimated at a tenth of its table, and PostgreSQL
 /// would then compile it on every execution, for far longer than it runs.
-///
-/// PostgreSQL reads a text search dictionary into each backend on its first
-/// use; warming does that before the connection serves a request. A
-/// connection made while two others are warming skips it (its first search
-/// loads the dictionary), so that a burst of new connections is not held up.
-async fn set_up(url: &str, warm_search: bool) -> diesel::ConnectionResult<AsyncPgConnection> {
-    use diesel_async::{AsyncConnection, RunQueryDsl, SimpleAsyncConnection};
+async fn set_up(url: &str) -> diesel::ConnectionResult<AsyncPgConnection> {
+    use diesel_async::{AsyncConnection, SimpleAsyncConnection};
     let mut conn = AsyncPgConnection::establish(url).await?;
     conn.batch_execute("SET jit = off")
         .await
         .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
-    // The permit is held until the dictionary has loaded.
-    if warm_search
-        && let Ok(_turn) = WARMING.try_acquire()
-        && let Err(e) = diesel::sql_query("SELECT to_tsvector('ssw_dutch', 'armoedebestrijding')")
-            .execute(&mut conn)
-            .await
-    {
-        log::debug!("search dictionary not loaded into a new connection: {e}");
-    }
     Ok(conn)
 }
 
-/// Makes the pool's connections one after another, holding each until all
-/// are made: started with the server, so that the first burst of requests
-/// finds them made (and warmed) instead of making them all at once. It never
-/// waits for a connection in use: once every slot of the pool is taken, by
-/// it or by requests, it lets go of all it holds.
+/// Makes the pool's connections one after another and loads the search
+/// dictionary into each, holding them until all are made: started with the
+/// server (`SSW_DB_WARM_SEARCH`), so that the first requests find them made and
+/// no search waits for the dictionary. PostgreSQL reads it into each backend
+/// on its first use, for about 0.2 s of its CPU.
+///
+/// Requests never load it on the fill's behalf: a connection a request makes
+/// is made without it, so that neither a burst of new connections nor a probe
+/// at start waits for dictionaries. The fill never waits for a connection in
+/// use: once every slot of the pool is taken, by it or by requests, it lets go
+/// of all it holds.
 pub async fn fill(pool: DbPool) {
+    use diesel_async::RunQueryDsl;
     let at_once = deadpool::managed::Timeouts {
         wait: Some(Duration::ZERO),
         ..pool.timeouts()
@@ -144,7 +131,15 @@ pub async fn fill(pool: DbPool) {
     let mut held = Vec::new();
     while held.len() < pool.status().max_size {
         match pool.timeout_get(&at_once).await {
-            Ok(conn) => held.push(conn),
+            Ok(mut conn) => {
+                let warm =
+                    diesel::sql_query("SELECT to_tsvector('ssw_dutch', 'armoedebestrijding')");
+                if let Err(e) = warm.execute(&mut conn).await {
+                    log::debug!("search dictionary not loaded into a connection: {e}");
+                    return;
+                }
+                held.push(conn);
+            }
             Err(e) => {
                 log::debug!("pool filled with {} connections: {e}", held.len());
                 return;
