@@ -132,7 +132,22 @@ class Server:
                 time.sleep(0.1)
         else:
             raise SystemExit("the server did not become ready; see target/bench/server.log")
+        self.wait_for_pool()
         threading.Thread(target=self._sample, daemon=True).start()
+
+    def wait_for_pool(self, seconds=60):
+        """Waits (at most `seconds`) until the server's fill at start has made its whole pool and
+        let go of it, as a server that has run a while has it: no scenario starts beside it."""
+        def gauges():
+            text = urllib.request.urlopen(f"{BASE}/metrics", timeout=5).read().decode()
+            return dict(re.findall(r"^ssw_db_pool_(\w+) (\d+)$", text, re.M))
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            g = gauges()
+            if g.get("connections") == g.get("max_connections") == g.get("available"):
+                return
+            time.sleep(0.2)
+        print(f"the server's pool was not full after {seconds} s: {gauges()}", flush=True)
 
     def rss_kb(self):
         with open(f"/proc/{self.proc.pid}/status") as f:

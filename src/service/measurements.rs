@@ -93,26 +93,6 @@ pub(crate) fn found_place(held: Held, code: &str) -> ServiceResult<FoundPlace> {
     }
 }
 
-async fn place_name(conn: &mut Conn, row: &MeasurementRow) -> ServiceResult<String> {
-    let kind: PlaceType = row.place_type.parse().map_err(corrupt)?;
-    let (regions, municipalities) = match kind {
-        PlaceType::Flanders => return Ok("Vlaanderen".into()),
-        PlaceType::Region => (vec![row.place_code.clone()], vec![]),
-        PlaceType::Municipality => (vec![], vec![row.place_code.clone()]),
-    };
-    let (regions, municipalities) = work::place_names(conn, &regions, &municipalities).await?;
-    Ok(regions
-        .into_values()
-        .chain(municipalities.into_values())
-        .next()
-        .unwrap_or_else(|| row.place_code.clone()))
-}
-
-async fn record_of(conn: &mut Conn, row: MeasurementRow) -> ServiceResult<MeasurementRecord> {
-    let place_name = place_name(conn, &row).await?;
-    Ok(MeasurementRecord { row, place_name })
-}
-
 impl Audited for Measurement {
     const RESOURCE: &'static str = "measurement";
     fn audit_key(&self) -> String {
@@ -130,8 +110,7 @@ impl Record for MeasurementRecord {
     type Key = Uuid;
     type View = Measurement;
     async fn lock(conn: &mut Conn, id: &Uuid) -> ServiceResult<Self> {
-        let row = store::lock(conn, *id).await?;
-        record_of(conn, row).await
+        Ok(record(store::one(conn, *id, true).await?))
     }
     fn view(&self) -> ServiceResult<Measurement> {
         Measurement::from_record(self.clone())
@@ -140,8 +119,7 @@ impl Record for MeasurementRecord {
 
 pub async fn read(conn: &mut Conn, principal: &Principal, id: Uuid) -> ServiceResult<Measurement> {
     require(principal, Operation::Read)?;
-    let row = store::get(conn, id).await?;
-    Measurement::from_record(record_of(conn, row).await?)
+    Measurement::from_record(record(store::one(conn, id, false).await?))
 }
 
 /// The name of a row's place, by the names at hand (its code when the name
@@ -159,19 +137,21 @@ pub(crate) fn named_place(
     .unwrap_or_else(|| row.place_code.clone())
 }
 
+/// A row read with its place's name, as the service holds it.
+fn record(listed: store::Listed) -> MeasurementRecord {
+    let store::Listed {
+        measurement: row,
+        place_name,
+    } = listed;
+    let name = |_: &str| place_name.clone();
+    let place_name = named_place(&row, name, name);
+    MeasurementRecord { row, place_name }
+}
+
 /// Listed rows as clients see them.
 pub(crate) fn shown(rows: Vec<store::Listed>) -> ServiceResult<Vec<Measurement>> {
     rows.into_iter()
-        .map(
-            |store::Listed {
-                 measurement: row,
-                 place_name,
-             }| {
-                let name = |_: &str| place_name.clone();
-                let place_name = named_place(&row, name, name);
-                Measurement::from_record(MeasurementRecord { row, place_name })
-            },
-        )
+        .map(|listed| Measurement::from_record(record(listed)))
         .collect()
 }
 

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::schema::{gbo_project_municipalities, gbo_project_partners, gbo_projects};
 use super::statement::{
-    Bind, Statement, count_of, counted_page, external_key, page_and_total, when,
+    Bind, Statement, count_of, counted_page, external_key, page_and_total, sort_by, when,
 };
 use super::{StorageResult, escape_like};
 use crate::domain::Page;
@@ -226,23 +226,23 @@ impl GboProjectFilter {
 
 /// The order of a sort on the projects `a`, ties by id.
 fn order(sort: &str, a: &str) -> String {
-    let (column, direction) = match sort {
-        "-name" => ("name", "DESC"),
-        "createdAt" => ("created_at", "ASC"),
-        "-createdAt" => ("created_at", "DESC"),
-        "updatedAt" => ("updated_at", "ASC"),
-        "-updatedAt" => ("updated_at", "DESC"),
-        _ => ("name", "ASC"),
-    };
+    let (column, direction) = sort_by(
+        sort,
+        &[
+            ("name", "name"),
+            ("createdAt", "created_at"),
+            ("updatedAt", "updated_at"),
+        ],
+    );
     format!("{a}.{column} {direction}, {a}.id ASC")
 }
 
 /// The statement of a page of projects with their links, and their total.
-fn page_statement(filter: &GboProjectFilter, sort: &str, page: &Page) -> Statement {
+fn page_statement(conditions: &[Statement], sort: &str, page: &Page) -> Statement {
     let rows = counted_page(
         "gbo_projects g",
         COLUMNS,
-        &filter.conditions(),
+        conditions,
         &order(sort, "g"),
         page,
     );
@@ -259,7 +259,7 @@ pub async fn list(
 ) -> StorageResult<(Vec<GboProjectRecord>, i64)> {
     let conditions = filter.conditions();
     let (rows, total): (Vec<Linked>, i64) =
-        page_and_total(conn, page_statement(filter, sort, page), || {
+        page_and_total(conn, page_statement(&conditions, sort, page), || {
             count_of("gbo_projects g", &conditions)
         })
         .await?;
@@ -387,6 +387,9 @@ mod tests {
             offset: 0,
             limit: 50,
         };
-        assert_bench_sql("gbo_projects_page", &page_statement(&filter, "name", &page));
+        assert_bench_sql(
+            "gbo_projects_page",
+            &page_statement(&filter.conditions(), "name", &page),
+        );
     }
 }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::schema::{indicators, measurements, standard_indicators};
 use super::statement::{
-    Bind, Statement, count_of, counted_page, external_key, page_and_total, when,
+    Bind, Statement, count_of, counted_page, external_key, page_and_total, sort_by, when,
 };
 use super::{StorageError, StorageResult, escape_like};
 use crate::domain::Page;
@@ -324,22 +324,21 @@ const COLUMNS: &str = "i.id, i.code, i.name, i.description, i.measure, i.unit, i
      i.updated_at";
 
 /// The statement of a page of indicators and their total.
-fn page_statement(filter: &IndicatorFilter, sort: &str, page: &Page) -> Statement {
-    let order = match sort {
-        "-code" => "i.code DESC",
-        "name" => "i.name ASC",
-        "-name" => "i.name DESC",
-        "createdAt" => "i.created_at ASC",
-        "-createdAt" => "i.created_at DESC",
-        "updatedAt" => "i.updated_at ASC",
-        "-updatedAt" => "i.updated_at DESC",
-        _ => "i.code ASC",
-    };
+fn page_statement(conditions: &[Statement], sort: &str, page: &Page) -> Statement {
+    let (column, direction) = sort_by(
+        sort,
+        &[
+            ("code", "code"),
+            ("name", "name"),
+            ("createdAt", "created_at"),
+            ("updatedAt", "updated_at"),
+        ],
+    );
     counted_page(
         "indicators i",
         COLUMNS,
-        &filter.conditions(),
-        &format!("{order}, i.id ASC"),
+        conditions,
+        &format!("i.{column} {direction}, i.id ASC"),
         page,
     )
 }
@@ -354,7 +353,7 @@ pub async fn list(
 ) -> StorageResult<(Vec<IndicatorRow>, i64)> {
     let conditions = filter.conditions();
     Ok(
-        page_and_total(conn, page_statement(filter, sort, page), || {
+        page_and_total(conn, page_statement(&conditions, sort, page), || {
             count_of("indicators i", &conditions)
         })
         .await?,
@@ -416,6 +415,9 @@ mod tests {
             offset: 0,
             limit: 50,
         };
-        assert_bench_sql("indicators_page", &page_statement(&filter, "code", &page));
+        assert_bench_sql(
+            "indicators_page",
+            &page_statement(&filter.conditions(), "code", &page),
+        );
     }
 }

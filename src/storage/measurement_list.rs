@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use super::StorageResult;
 use super::measurements::MeasurementRow;
-use super::statement::{Bind, Statement, external_key, page_and_total, when};
+use super::statement::{Bind, Statement, external_key, page_and_total, sort_by, when};
 use crate::domain::Page;
 
 /// Which current measurements a list holds; every filter given must match,
@@ -202,12 +202,10 @@ pub struct Listed {
 /// and id after it in the same direction (so that an index read backwards
 /// gives it).
 fn order(sort: &str, a: &str) -> String {
-    let (column, direction) = match sort {
-        "-period" => ("period_start", "DESC"),
-        "recordedAt" => ("recorded_at", "ASC"),
-        "-recordedAt" => ("recorded_at", "DESC"),
-        _ => ("period_start", "ASC"),
-    };
+    let (column, direction) = sort_by(
+        sort,
+        &[("period", "period_start"), ("recordedAt", "recorded_at")],
+    );
     format!(
         "{a}.{column} {direction}, {a}.place_type {direction}, {a}.place_code {direction}, \
          {a}.id {direction}"
@@ -235,6 +233,19 @@ fn named(rows: &Statement, order: &str) -> Statement {
     .append(rows)
     .sql(&format!(") p ORDER BY {order}"));
     s
+}
+
+/// A current measurement with its place's name, in one statement; locked
+/// until the transaction ends when `lock`.
+pub async fn one(conn: &mut AsyncPgConnection, id: Uuid, lock: bool) -> StorageResult<Listed> {
+    let mut s = Statement::of(&format!(
+        "SELECT {COLUMNS} FROM measurements m WHERE m.id = "
+    ));
+    s.bind(Bind::Uuid(id)).sql(" AND m.deleted_at IS NULL");
+    if lock {
+        s.sql(" FOR UPDATE");
+    }
+    Ok(named(&s, "p.id").get_result(conn).await?)
 }
 
 /// The page's statement: its measurements in sort order with their places'

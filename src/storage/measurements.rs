@@ -7,7 +7,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-pub use super::measurement_list::{Listed, MeasurementFilter, export_batch, list};
+pub use super::measurement_list::{Listed, MeasurementFilter, export_batch, list, one};
 use super::schema::{indicators, measurement_revisions, measurements};
 use super::{StorageError, StorageResult};
 use crate::domain::Page;
@@ -109,27 +109,6 @@ fn named_conflict(error: DieselError) -> StorageError {
         }
     }
     error.into()
-}
-
-/// A current (not removed) measurement.
-pub async fn get(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<MeasurementRow> {
-    Ok(measurements::table
-        .find(id)
-        .filter(measurements::deleted_at.is_null())
-        .select(MeasurementRow::as_select())
-        .first(conn)
-        .await?)
-}
-
-/// Locks a current measurement until the transaction ends and reads it.
-pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> StorageResult<MeasurementRow> {
-    Ok(measurements::table
-        .find(id)
-        .filter(measurements::deleted_at.is_null())
-        .for_update()
-        .select(MeasurementRow::as_select())
-        .first(conn)
-        .await?)
 }
 
 /// Whether the measurement was ever recorded, removed or not.

@@ -10,7 +10,7 @@ use super::schema::{
     service_accounts, users,
 };
 use super::statement::{
-    Bind, Statement, count_of, counted_page, external_key, page_and_total, when,
+    Bind, Statement, count_of, counted_page, external_key, page_and_total, sort_by, when,
 };
 use super::{StorageResult, escape_like};
 use crate::domain::Page;
@@ -274,20 +274,20 @@ const COLUMNS: &str = "o.id, o.name, o.kind, o.enterprise_number, o.ovo_code, o.
      o.updated_at";
 
 /// The statement of a page of organisations and their total.
-fn page_statement(filter: &OrganisationFilter, sort: &str, page: &Page) -> Statement {
-    let order = match sort {
-        "-name" => "o.name DESC",
-        "createdAt" => "o.created_at ASC",
-        "-createdAt" => "o.created_at DESC",
-        "updatedAt" => "o.updated_at ASC",
-        "-updatedAt" => "o.updated_at DESC",
-        _ => "o.name ASC",
-    };
+fn page_statement(conditions: &[Statement], sort: &str, page: &Page) -> Statement {
+    let (column, direction) = sort_by(
+        sort,
+        &[
+            ("name", "name"),
+            ("createdAt", "created_at"),
+            ("updatedAt", "updated_at"),
+        ],
+    );
     counted_page(
         "organisations o",
         COLUMNS,
-        &filter.conditions(),
-        &format!("{order}, o.id ASC"),
+        conditions,
+        &format!("o.{column} {direction}, o.id ASC"),
         page,
     )
 }
@@ -302,7 +302,7 @@ pub async fn list(
 ) -> StorageResult<(Vec<OrganisationRow>, i64)> {
     let conditions = filter.conditions();
     Ok(
-        page_and_total(conn, page_statement(filter, sort, page), || {
+        page_and_total(conn, page_statement(&conditions, sort, page), || {
             count_of("organisations o", &conditions)
         })
         .await?,
@@ -328,7 +328,7 @@ mod tests {
         };
         assert_bench_sql(
             "organisations_region",
-            &page_statement(&filter, "name", &page),
+            &page_statement(&filter.conditions(), "name", &page),
         );
     }
 }

@@ -192,6 +192,20 @@ pub fn counted_page(
     s
 }
 
+/// The column and direction of a sort as the API names it (`name`, `-name`
+/// for descending): `columns` maps each sortable field to its column, and a
+/// field that is not there sorts by the first, ascending.
+pub fn sort_by<'a>(sort: &str, columns: &[(&str, &'a str)]) -> (&'a str, &'static str) {
+    let (field, direction) = match sort.strip_prefix('-') {
+        Some(field) => (field, "DESC"),
+        None => (sort, "ASC"),
+    };
+    match columns.iter().find(|(name, _)| *name == field) {
+        Some(&(_, column)) => (column, direction),
+        None => (columns[0].1, "ASC"),
+    }
+}
+
 /// The conditions on the external id of the rows `a`: the id, in the source
 /// system `source` (`None` any, `Some(None)` the service's own). None without
 /// an id.
@@ -342,5 +356,15 @@ mod tests {
             debug_query::<Pg, _>(&s).to_string(),
             "SELECT 1 WHERE TRUE -- binds: []"
         );
+    }
+
+    #[test]
+    fn a_sort_names_its_column_and_direction() {
+        let columns = [("code", "code"), ("createdAt", "created_at")];
+        assert_eq!(sort_by("code", &columns), ("code", "ASC"));
+        assert_eq!(sort_by("-createdAt", &columns), ("created_at", "DESC"));
+        assert_eq!(sort_by("createdAt", &columns), ("created_at", "ASC"));
+        assert_eq!(sort_by("-other", &columns), ("code", "ASC"));
+        assert_eq!(sort_by("", &columns), ("code", "ASC"));
     }
 }

@@ -103,6 +103,14 @@ async fn a_second_measurement_for_the_same_period_and_place_is_a_409_naming_the_
     )
     .await;
     assert_eq!(other.status, StatusCode::CREATED);
+    // Read by id, each is what its creation answered, its place named.
+    for created in [&first, &other] {
+        let path = created.body["self"].as_str().unwrap();
+        let read = w.app.call(Method::GET, path, &w.reader, None, None).await;
+        assert_eq!(read.status, StatusCode::OK);
+        assert_eq!(read.body, created.body);
+    }
+    assert_eq!(other.body["place"]["name"], "Limburg");
 }
 
 #[actix_web::test]
@@ -153,6 +161,8 @@ async fn a_correction_bumps_the_version_and_the_revisions_keep_the_first_value()
     assert_eq!(corrected.body["value"], 15.0);
     assert_eq!(corrected.body["version"], 2);
     assert_eq!(corrected.etag.as_deref(), Some("\"2\""));
+    assert_eq!(corrected.body["place"], first.body["place"]);
+    assert_eq!(first.body["place"]["name"], "Limburg");
     // Key fields stay.
     for (field, value) in [("period", json!("2024Q2")), ("place", region("antwerpen"))] {
         let moved = w
