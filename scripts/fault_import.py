@@ -10,7 +10,7 @@ background), waits until the job is `running` and its transaction is writing
   - no measurement of the file, no audit entry and no change in the feed is
     there afterwards, and import_rows holds nothing of the job;
   - a server started again fails the job (`failed`, code `interrupted`) within
-    35 s of the kill, and it never shows `succeeded` or `running` again;
+    40 s of the kill, and it never shows `succeeded` or `running` again;
   - the same file posted again is imported whole (every row created).
 
 Usage: BIN=target/debug/ssw-api python3 scripts/fault_import.py
@@ -32,9 +32,10 @@ PORT = int(os.environ.get("FAULT_PORT", "18093"))
 BASE = f"http://127.0.0.1:{PORT}"
 NAME = "ssw_fault_import"
 PASSWORD = "fault password " + secrets.token_hex(8)
-INDICATORS = 38  # x 13 municipalities x 312 months (2000-2025): 154,128 rows
+INDICATORS = 19  # x 13 municipalities x 312 months (2000-2025): 77,064 rows
 MONTHS = [f"{y}-{m:02d}" for y in range(2000, 2026) for m in range(1, 13)]
-STALLED = 35  # the service fails a job 30 s after its runner's last beat
+STALLED = 40  # the service fails a job 30 s after its runner's last beat; the rest is slack for a slow machine
+WHOLE = 600  # a bound for the second import, not a speed target (a debug build takes 25-50 s)
 
 
 def sql(query):
@@ -156,7 +157,7 @@ def main():
         # and the tables it writes have grown by two batches or so (uncommitted rows take room too).
         while not (busy := sql(writing)) or (grown := [
                 (a - b) / 1e6 for a, b in zip(map(int, sql(size).split()), sizes)])[0] < 2:
-            check(time.monotonic() - posted < 20, "no transaction of the import was seen writing within 20 s")
+            check(time.monotonic() - posted < 60, "no transaction of the import was seen writing within 60 s")
             time.sleep(0.2)
         server.kill()
         server.wait()
@@ -195,7 +196,7 @@ def main():
 
         # The same file again: all of it is new, so the first attempt left nothing behind.
         location, started = post_file(token, big), time.monotonic()
-        job = poll(location, token, lambda job: job["status"] not in ("queued", "running"), 90)
+        job = poll(location, token, lambda job: job["status"] not in ("queued", "running"), WHOLE)
         took = time.monotonic() - started
         check(job["status"] == "succeeded" and job["counts"]["created"] == rows == job["counts"]["read"],
               f"the second import of {rows:,} rows: {job['status']} {job['counts']} {job.get('failure')}")
