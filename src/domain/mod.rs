@@ -14,6 +14,7 @@ pub mod results;
 mod role;
 pub mod rollup;
 pub mod table;
+pub mod written;
 
 pub use email::Email;
 pub use issue::InputIssue;

@@ -110,7 +110,7 @@ async fn list_actions(
     state: web::Data<AppState>,
     caller: MaybeCaller,
     query: Query<ActionQuery>,
-) -> ApiResult<web::Json<Paged<Action>>> {
+) -> ApiResult<Paged<Action>> {
     let audience = write::plan_audience(&caller, &state)?;
     let query = query.0;
     let (page, size) = PageParams {
@@ -156,9 +156,7 @@ async fn list_actions(
         .many("status", &query.status)
         .one("q", q)
         .one("sort", Some(sort));
-    Ok(web::Json(Paged::of(
-        found, page, size, "/actions", &links.0,
-    )))
+    Ok(Paged::of(found, page, size, "/actions", &links.0))
 }
 
 /// Create an action. Steering and administrators.

@@ -79,7 +79,7 @@ async fn list_audit(
     state: web::Data<AppState>,
     caller: Caller,
     query: Query<AuditQuery>,
-) -> ApiResult<web::Json<Paged<AuditEntry>>> {
+) -> ApiResult<Paged<AuditEntry>> {
     let query = query.0;
     if let Some(unknown) = query
         .resource
@@ -137,12 +137,12 @@ async fn page_of(
     page_size: Option<u32>,
     base: &str,
     links: &[(String, String)],
-) -> ApiResult<web::Json<Paged<AuditEntry>>> {
+) -> ApiResult<Paged<AuditEntry>> {
     let (page, size) = PageParams { page, page_size }.validate()?;
     let mut conn = service::connect(&state.pool).await?;
     let window = PageParams::storage_page(page, size);
     let (items, total) = audit_log::list(&mut conn, &caller.0, filter, window).await?;
-    Ok(web::Json(Paged::new(items, total, page, size, base, links)))
+    Ok(Paged::new(items, total, page, size, base, links))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -167,7 +167,7 @@ async fn history(
     id: String,
     check_id: fn(&str) -> Result<(), &'static str>,
     query: HistoryQuery,
-) -> ApiResult<web::Json<Paged<AuditEntry>>> {
+) -> ApiResult<Paged<AuditEntry>> {
     write::path_value("id", &id, check_id)?;
     let base = format!("{API_BASE}/{collection}/{id}/history");
     let filter = AuditFilter {
@@ -208,7 +208,7 @@ macro_rules! history_route {
             caller: Caller,
             id: web::Path<$id_type>,
             query: Query<HistoryQuery>,
-        ) -> ApiResult<web::Json<Paged<AuditEntry>>> {
+        ) -> ApiResult<Paged<AuditEntry>> {
             let id = id.into_inner().to_string();
             let check: fn(&str) -> Result<(), &'static str> = history_route!(@check $($check)?);
             history(&state, &caller, $resource, $collection, id, check, query.0).await

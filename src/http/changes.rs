@@ -3,12 +3,13 @@
 
 use std::time::{Duration, Instant};
 
-use actix_web::{get, web};
+use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::Query;
+use super::json;
 use crate::auth::MaybeCaller;
 use crate::error::{ApiResult, Problem};
 use crate::service;
@@ -67,7 +68,7 @@ async fn list_changes(
     state: web::Data<AppState>,
     caller: MaybeCaller,
     query: Query<ChangesParams>,
-) -> ApiResult<web::Json<ChangesPage>> {
+) -> ApiResult<HttpResponse> {
     let p = query.0;
     if p.wait.is_some_and(|w| w > MAX_WAIT_SECONDS) {
         return Err(crate::error::ApiError::validation(
@@ -92,7 +93,8 @@ async fn list_changes(
             changes::page(&mut conn, &checked).await?
         };
         if !page.items.is_empty() || Instant::now() + POLL > deadline {
-            return Ok(web::Json(page));
+            let capacity = json::SMALL + page.items.len() * json::PER_ITEM;
+            return Ok(json::body(HttpResponse::Ok(), &page, capacity));
         }
         // Nothing yet: wait without holding a connection, from where this
         // page ended (its horizon may have moved on).

@@ -75,7 +75,7 @@ async fn list_conferences(
     state: web::Data<AppState>,
     _caller: MaybeCaller,
     query: Query<ConferenceQuery>,
-) -> ApiResult<web::Json<Paged<Conference>>> {
+) -> ApiResult<Paged<Conference>> {
     let query = query.0;
     let (page, size) = PageParams {
         page: query.page,
@@ -99,13 +99,7 @@ async fn list_conferences(
     .await?;
     let mut links = LinkParams::default();
     links.one("year", query.year).one("sort", Some(sort));
-    Ok(web::Json(Paged::of(
-        found,
-        page,
-        size,
-        "/conferences",
-        &links.0,
-    )))
+    Ok(Paged::of(found, page, size, "/conferences", &links.0))
 }
 
 /// Record a conference. Steering and administrators.

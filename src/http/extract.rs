@@ -221,7 +221,7 @@ pub fn versioned(
     if status == actix_web::http::StatusCode::CREATED {
         response.insert_header((actix_web::http::header::LOCATION, self_link.to_owned()));
     }
-    response.json(body)
+    super::json::body(response, &body, super::json::SMALL)
 }
 
 /// A versioned record as [`versioned`] answers it, its URL as the `Location`

@@ -186,7 +186,7 @@ async fn list_gbo_projects(
         .one("primaryCareZone", query.primary_care_zone)
         .one("externalId", query.external_id)
         .one("sort", Some(sort));
-    Ok(HttpResponse::Ok().json(Paged::of(found, page, size, "/gboProjects", &links.0)))
+    Ok(Paged::of(found, page, size, "/gboProjects", &links.0).response())
 }
 
 /// Create a GBO project.

@@ -378,7 +378,7 @@ async fn list_imports(
     state: web::Data<AppState>,
     caller: Caller,
     query: Query<ImportListParams>,
-) -> ApiResult<web::Json<Paged<ImportJob>>> {
+) -> ApiResult<Paged<ImportJob>> {
     let (page, size) = PageParams {
         page: query.0.page,
         page_size: query.0.page_size,
@@ -386,7 +386,7 @@ async fn list_imports(
     .validate()?;
     let mut conn = service::connect(&state.pool).await?;
     let found = imports::list(&mut conn, &caller.0, &PageParams::storage_page(page, size)).await?;
-    Ok(web::Json(Paged::of(found, page, size, "/imports", &[])))
+    Ok(Paged::of(found, page, size, "/imports", &[]))
 }
 
 /// An import: its state, counts, the file's SHA-256 and its first rejected
@@ -447,7 +447,7 @@ async fn import_rows(
     caller: Caller,
     id: web::Path<Uuid>,
     query: Query<ImportRowParams>,
-) -> ApiResult<web::Json<Paged<ImportRow>>> {
+) -> ApiResult<Paged<ImportRow>> {
     let q = query.0;
     if let Some(o) = &q.outcome
         && !["created", "updated", "unchanged", "rejected"].contains(&o.as_str())
@@ -473,11 +473,11 @@ async fn import_rows(
     .await?;
     let mut links = LinkParams::default();
     links.one("outcome", q.outcome.clone());
-    Ok(web::Json(Paged::of(
+    Ok(Paged::of(
         found,
         page,
         size,
         &format!("/imports/{}/rows", *id),
         &links.0,
-    )))
+    ))
 }

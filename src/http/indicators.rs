@@ -219,7 +219,7 @@ async fn list_indicators(
         .one("externalId", query.external_id)
         .one("q", q)
         .one("sort", Some(sort));
-    Ok(HttpResponse::Ok().json(Paged::of(found, page, size, "/indicators", &links.0)))
+    Ok(Paged::of(found, page, size, "/indicators", &links.0).response())
 }
 
 /// Create an indicator for the plan, an action, an initiative or a GBO

@@ -279,7 +279,7 @@ async fn list_initiatives(
         .one("externalId", query.external_id)
         .one("q", q)
         .one("sort", Some(sort));
-    Ok(HttpResponse::Ok().json(Paged::of(found, page, size, "/initiatives", &links.0)))
+    Ok(Paged::of(found, page, size, "/initiatives", &links.0).response())
 }
 
 /// Create an initiative. Steering and administrators anywhere; a coordinator in

@@ -84,10 +84,10 @@ async fn list_indicator_measurements(
     caller: Caller,
     id: web::Path<Uuid>,
     query: Query<MeasurementQuery>,
-) -> ApiResult<web::Json<Paged<Measurement>>> {
+) -> ApiResult<Paged<Measurement>> {
     let id = id.into_inner();
     let mut links = LinkParams::default();
-    let (filter, sort, page, size) = selection(&query.0, &mut links)?;
+    let (filter, sort, page, size) = selection(query.0.places(), &mut links)?;
     let mut conn = service::connect(&state.pool).await?;
     let found = measurements::list_of_indicator(
         &mut conn,
@@ -98,13 +98,13 @@ async fn list_indicator_measurements(
         PageParams::storage_page(page, size),
     )
     .await?;
-    Ok(web::Json(Paged::of(
+    Ok(Paged::of(
         found,
         page,
         size,
         &format!("/indicators/{id}/measurements"),
         &links.0,
-    )))
+    ))
 }
 
 /// Record a measurement: one period of the indicator's granularity that has
@@ -180,16 +180,6 @@ async fn list_measurements(
         (across.page, across.page_size),
         "measurement",
     )?;
-    let places = MeasurementQuery {
-        period_from: across.period_from,
-        period_to: across.period_to,
-        place_type: across.place_type,
-        place: across.place,
-        region: across.region,
-        sort: across.sort,
-        page: across.page,
-        page_size: across.page_size,
-    };
     for (name, len) in [
         ("indicator", across.indicator.len()),
         ("gboProject", across.gbo_project.len()),
@@ -212,7 +202,7 @@ async fn list_measurements(
         .many("gboProject", &across.gbo_project)
         .many("initiative", &across.initiative)
         .one("externalId", across.external_id.clone());
-    let (mut filter, sort, page, size) = selection(&places, &mut links)?;
+    let (mut filter, sort, page, size) = selection(across.places(), &mut links)?;
     filter.indicator = across.indicator;
     filter.gbo_project = across.gbo_project;
     filter.initiative = across.initiative;
@@ -236,7 +226,7 @@ async fn list_measurements(
         PageParams::storage_page(page, size),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(Paged::of(found, page, size, "/measurements", &links.0)))
+    Ok(Paged::of(found, page, size, "/measurements", &links.0).response())
 }
 
 /// Read a measurement. A removed one is a 404; its revisions stay readable.
@@ -356,7 +346,7 @@ async fn measurement_revisions(
     caller: Caller,
     id: web::Path<Uuid>,
     query: Query<RevisionQuery>,
-) -> ApiResult<web::Json<Paged<MeasurementRevision>>> {
+) -> ApiResult<Paged<MeasurementRevision>> {
     let id = id.into_inner();
     let (page, size) = PageParams {
         page: query.0.page,
@@ -371,11 +361,11 @@ async fn measurement_revisions(
         PageParams::storage_page(page, size),
     )
     .await?;
-    Ok(web::Json(Paged::of(
+    Ok(Paged::of(
         found,
         page,
         size,
         &format!("/measurements/{id}/revisions"),
         &[],
-    )))
+    ))
 }

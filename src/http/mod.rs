@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod indicators;
 pub mod initiatives;
+pub mod json;
 pub mod list_files;
 pub mod me;
 pub mod measurements;

@@ -180,7 +180,7 @@ async fn list_organisations(
         .one("enterpriseNumber", enterprise_number)
         .one("externalId", query.external_id)
         .one("sort", Some(sort));
-    Ok(HttpResponse::Ok().json(Paged::of(found, page, size, "/organisations", &links.0)))
+    Ok(Paged::of(found, page, size, "/organisations", &links.0).response())
 }
 
 /// Create an organisation.

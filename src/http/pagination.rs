@@ -131,3 +131,19 @@ impl<T: ToSchema> Paged<T> {
         }
     }
 }
+
+impl<T: ToSchema + Serialize> Paged<T> {
+    /// The page as a 200 answer, its buffer reserved for its items.
+    pub fn response(&self) -> actix_web::HttpResponse {
+        let capacity = super::json::SMALL + self.items.len() * super::json::PER_ITEM;
+        super::json::body(actix_web::HttpResponse::Ok(), self, capacity)
+    }
+}
+
+impl<T: ToSchema + Serialize> actix_web::Responder for Paged<T> {
+    type Body = actix_web::body::BoxBody;
+
+    fn respond_to(self, _: &actix_web::HttpRequest) -> actix_web::HttpResponse {
+        self.response()
+    }
+}

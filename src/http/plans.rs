@@ -88,7 +88,7 @@ async fn list_plans(
     state: web::Data<AppState>,
     caller: MaybeCaller,
     query: Query<PlanQuery>,
-) -> ApiResult<web::Json<Paged<Plan>>> {
+) -> ApiResult<Paged<Plan>> {
     let audience = write::plan_audience(&caller, &state)?;
     let query = query.0;
     let (page, size) = PageParams {
@@ -108,7 +108,7 @@ async fn list_plans(
     .await?;
     let mut links = LinkParams::default();
     links.many("status", &query.status).one("sort", Some(sort));
-    Ok(web::Json(Paged::of(found, page, size, "/plans", &links.0)))
+    Ok(Paged::of(found, page, size, "/plans", &links.0))
 }
 
 /// Create a plan. Steering and administrators.
@@ -266,7 +266,7 @@ async fn list_challenges(
     state: web::Data<AppState>,
     caller: MaybeCaller,
     query: Query<ChallengeQuery>,
-) -> ApiResult<web::Json<Paged<Challenge>>> {
+) -> ApiResult<Paged<Challenge>> {
     let audience = write::plan_audience(&caller, &state)?;
     let query = query.0;
     let (page, size) = PageParams {
@@ -290,13 +290,7 @@ async fn list_challenges(
     .await?;
     let mut links = LinkParams::default();
     links.many("plan", &query.plan);
-    Ok(web::Json(Paged::of(
-        found,
-        page,
-        size,
-        "/challenges",
-        &links.0,
-    )))
+    Ok(Paged::of(found, page, size, "/challenges", &links.0))
 }
 
 /// Create a challenge in a plan. Steering and administrators.

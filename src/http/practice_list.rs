@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::extract::Query;
+use super::json;
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams};
 use crate::auth::MaybeCaller;
@@ -201,7 +202,8 @@ pub async fn list_practices(
         limited: found.limited,
     });
     let facets = found.facets.map(PracticeFacets::from);
-    Ok(HttpResponse::Ok().json(PracticePage {
+    let capacity = json::SMALL * 4 + found.items.len() * json::PER_ITEM;
+    let answer = PracticePage {
         page: Paged::of(
             (found.items, found.total),
             page,
@@ -211,7 +213,8 @@ pub async fn list_practices(
         ),
         search,
         facets,
-    }))
+    };
+    Ok(json::body(HttpResponse::Ok(), &answer, capacity))
 }
 
 /// `q` as given, trimmed: 1 to 200 characters without control characters.

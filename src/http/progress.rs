@@ -105,7 +105,7 @@ async fn timeline(
         PageParams::storage_page(page, size),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(Paged::new(items, total, page, size, &base, &[])))
+    Ok(Paged::new(items, total, page, size, &base, &[]).response())
 }
 
 /// The timeline of an initiative, newest first; as a file (`format=csv` or

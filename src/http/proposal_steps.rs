@@ -203,7 +203,7 @@ async fn steps(
     id: Uuid,
     query: StepsQuery,
     decisions: bool,
-) -> ApiResult<web::Json<Paged<Transition>>> {
+) -> ApiResult<Paged<Transition>> {
     let (page, size) = pages(&query)?;
     let mut conn = service::connect(&state.pool).await?;
     let found = proposals::transitions(
@@ -220,7 +220,7 @@ async fn steps(
         "transitions"
     };
     let path = format!("/proposals/{id}/{last}");
-    Ok(web::Json(Paged::of(found, page, size, &path, &[])))
+    Ok(Paged::of(found, page, size, &path, &[]))
 }
 
 /// Every step of a proposal's life cycle in the order taken, with who took
@@ -241,7 +241,7 @@ async fn list_transitions(
     caller: Caller,
     id: web::Path<Uuid>,
     query: Query<StepsQuery>,
-) -> ApiResult<web::Json<Paged<Transition>>> {
+) -> ApiResult<Paged<Transition>> {
     steps(state, caller, id.into_inner(), query.0, false).await
 }
 
@@ -263,7 +263,7 @@ async fn list_decisions(
     caller: Caller,
     id: web::Path<Uuid>,
     query: Query<StepsQuery>,
-) -> ApiResult<web::Json<Paged<Transition>>> {
+) -> ApiResult<Paged<Transition>> {
     steps(state, caller, id.into_inner(), query.0, true).await
 }
 
@@ -357,7 +357,7 @@ async fn list_comments(
     caller: Caller,
     id: web::Path<Uuid>,
     query: Query<StepsQuery>,
-) -> ApiResult<web::Json<Paged<Comment>>> {
+) -> ApiResult<Paged<Comment>> {
     let (page, size) = pages(&query.0)?;
     let id = id.into_inner();
     let mut conn = service::connect(&state.pool).await?;
@@ -369,7 +369,7 @@ async fn list_comments(
     )
     .await?;
     let path = format!("/proposals/{id}/comments");
-    Ok(web::Json(Paged::of(found, page, size, &path, &[])))
+    Ok(Paged::of(found, page, size, &path, &[]))
 }
 
 /// Comment on a proposal: steering and the proposing region's coordinator.

@@ -105,7 +105,7 @@ async fn list_proposals(
     state: web::Data<AppState>,
     caller: Caller,
     query: Query<ProposalQuery>,
-) -> ApiResult<web::Json<Paged<Proposal>>> {
+) -> ApiResult<Paged<Proposal>> {
     let query = query.0;
     let (page, size) = PageParams {
         page: query.page,
@@ -154,13 +154,7 @@ async fn list_proposals(
         .many("challenge", &query.challenge)
         .one("q", q)
         .one("sort", Some(sort));
-    Ok(web::Json(Paged::of(
-        found,
-        page,
-        size,
-        "/proposals",
-        &links.0,
-    )))
+    Ok(Paged::of(found, page, size, "/proposals", &links.0))
 }
 
 /// Create a draft proposal: a coordinator for their own region (the

@@ -61,7 +61,7 @@ async fn list_accounts(
     state: web::Data<AppState>,
     caller: Caller,
     query: Query<AccountQuery>,
-) -> ApiResult<web::Json<Paged<ServiceAccount>>> {
+) -> ApiResult<Paged<ServiceAccount>> {
     let (page, size) = PageParams {
         page: query.0.page,
         page_size: query.0.page_size,
@@ -70,13 +70,7 @@ async fn list_accounts(
     let mut conn = service::connect(&state.pool).await?;
     let window = PageParams::storage_page(page, size);
     let found = accounts::list(&mut conn, &caller.0, window).await?;
-    Ok(web::Json(Paged::of(
-        found,
-        page,
-        size,
-        "/serviceAccounts",
-        &[],
-    )))
+    Ok(Paged::of(found, page, size, "/serviceAccounts", &[]))
 }
 
 /// Create a service account. Give it a key with `POST /serviceAccounts/{id}/apiKeys`.

@@ -77,7 +77,7 @@ async fn list_users(
     state: web::Data<AppState>,
     caller: Caller,
     query: Query<UserQuery>,
-) -> ApiResult<web::Json<Paged<User>>> {
+) -> ApiResult<Paged<User>> {
     let query = query.0;
     let (page, size) = PageParams {
         page: query.page,
@@ -110,7 +110,7 @@ async fn list_users(
         params.push(("q".to_owned(), q));
     }
     params.push(("sort".to_owned(), sort));
-    Ok(web::Json(Paged::of(found, page, size, "/users", &params)))
+    Ok(Paged::of(found, page, size, "/users", &params))
 }
 
 /// Create a user.

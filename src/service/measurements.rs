@@ -122,16 +122,15 @@ pub async fn read(conn: &mut Conn, principal: &Principal, id: Uuid) -> ServiceRe
     Measurement::from_record(record(store::one(conn, id, false).await?))
 }
 
-/// The name of a row's place, by the names at hand (its code when the name
-/// is not there).
+/// The name of a row's place: Flanders by its own name, a region or a
+/// municipality by `name(place type, code)`, or by its code when that has
+/// none.
 pub(crate) fn named_place(
     row: &MeasurementRow,
-    region: impl Fn(&str) -> Option<String>,
-    municipality: impl Fn(&str) -> Option<String>,
+    name: impl FnOnce(&str, &str) -> Option<String>,
 ) -> String {
     match row.place_type.as_str() {
-        "region" => region(&row.place_code),
-        "municipality" => municipality(&row.place_code),
+        "region" | "municipality" => name(&row.place_type, &row.place_code),
         _ => Some("Vlaanderen".to_owned()),
     }
     .unwrap_or_else(|| row.place_code.clone())
@@ -143,8 +142,7 @@ fn record(listed: store::Listed) -> MeasurementRecord {
         measurement: row,
         place_name,
     } = listed;
-    let name = |_: &str| place_name.clone();
-    let place_name = named_place(&row, name, name);
+    let place_name = named_place(&row, |_, _| place_name);
     MeasurementRecord { row, place_name }
 }
 

@@ -150,14 +150,15 @@ pub(super) async fn list_municipalities(
         .many("province", &query.province)
         .one("validOn", query.valid_on)
         .one("sort", Some(sort));
-    Ok(HttpResponse::Ok().json(Paged::new(
+    Ok(Paged::new(
         items,
         total,
         page,
         size,
         &format!("{API_BASE}/municipalities"),
         &links.0,
-    )))
+    )
+    .response())
 }
 
 /// Create a municipality. Administrators.

@@ -66,7 +66,7 @@ pub(super) async fn list_zones(
     state: web::Data<AppState>,
     _caller: MaybeCaller,
     query: Query<PrimaryCareZoneQuery>,
-) -> ApiResult<web::Json<Paged<PrimaryCareZone>>> {
+) -> ApiResult<Paged<PrimaryCareZone>> {
     let query = query.0;
     let (page, size) = PageParams {
         page: query.page,
@@ -96,14 +96,14 @@ pub(super) async fn list_zones(
         .many("region", &query.region)
         .many("municipality", &query.municipality)
         .one("sort", Some(sort));
-    Ok(web::Json(Paged::new(
+    Ok(Paged::new(
         items,
         total,
         page,
         size,
         &format!("{API_BASE}/primaryCareZones"),
         &links.0,
-    )))
+    ))
 }
 
 /// Create a primary care zone. Administrators.

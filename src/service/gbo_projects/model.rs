@@ -43,6 +43,7 @@ pub struct GboProject {
     pub status: GboStatus,
     /// When it started; absent when not recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::domain::written::optional_date")]
     pub start_date: Option<NaiveDate>,
     /// Identifier in the source system that syncs it; absent when none.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,8 +53,10 @@ pub struct GboProject {
     /// Changes on every write; send it back in `If-Match`.
     pub version: i32,
     /// Creation time.
+    #[serde(serialize_with = "crate::domain::written::timestamp")]
     pub created_at: DateTime<Utc>,
     /// Time of the last change.
+    #[serde(serialize_with = "crate::domain::written::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -87,8 +87,10 @@ pub struct Indicator {
     /// Changes on every write; send it back in `If-Match`.
     pub version: i32,
     /// Creation time.
+    #[serde(serialize_with = "crate::domain::written::timestamp")]
     pub created_at: DateTime<Utc>,
     /// Time of the last change.
+    #[serde(serialize_with = "crate::domain::written::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 

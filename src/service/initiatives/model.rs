@@ -56,23 +56,28 @@ pub struct Initiative {
     pub weight: f64,
     /// Start date; absent when not set.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::domain::written::optional_date")]
     pub start_date: Option<NaiveDate>,
     /// End date; absent when not set.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::domain::written::optional_date")]
     pub end_date: Option<NaiveDate>,
     /// Identifier in the source system that syncs it; absent when none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Date of the latest progress update; absent when there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::domain::written::optional_date")]
     pub last_progress_on: Option<NaiveDate>,
     /// `true` for demo data, which is never part of the plan.
     pub example: bool,
     /// Changes on every write (progress updates included); send it back in `If-Match`.
     pub version: i32,
     /// Creation time.
+    #[serde(serialize_with = "crate::domain::written::timestamp")]
     pub created_at: DateTime<Utc>,
     /// Time of the last change.
+    #[serde(serialize_with = "crate::domain::written::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 

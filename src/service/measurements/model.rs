@@ -67,8 +67,10 @@ pub struct Measurement {
     /// The period's id: `2023`, `2023Q2` or `2023-05`.
     pub period: String,
     /// The period's first day.
+    #[serde(serialize_with = "crate::domain::written::date")]
     pub period_start: NaiveDate,
     /// The period's last day.
+    #[serde(serialize_with = "crate::domain::written::date")]
     pub period_end: NaiveDate,
     /// Where the value is for.
     pub place: Place,
@@ -92,6 +94,7 @@ pub struct Measurement {
     /// Who recorded the current value.
     pub reporter: Reporter,
     /// When the current value was recorded.
+    #[serde(serialize_with = "crate::domain::written::timestamp")]
     pub recorded_at: DateTime<Utc>,
     /// The measurement's revisions, oldest first.
     pub revisions: String,
@@ -100,8 +103,10 @@ pub struct Measurement {
     /// Changes on every write; send it back in `If-Match`.
     pub version: i32,
     /// Creation time.
+    #[serde(serialize_with = "crate::domain::written::timestamp")]
     pub created_at: DateTime<Utc>,
     /// Time of the last change.
+    #[serde(serialize_with = "crate::domain::written::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -402,11 +402,10 @@ fn correct(ctx: &Context<'_>, sent: &Sent, row: &MeasurementRow, current: &Curre
     } else {
         (row.reporter_id, row.reporter_kind.clone(), row.recorded_at)
     };
-    let place_name = named_place(
-        row,
-        |c| ctx.regions.get(c).map(|(n, _)| n.clone()),
-        |c| ctx.municipalities.get(c).map(|(n, _)| n.clone()),
-    );
+    let place_name = named_place(row, |kind, code| match kind {
+        "region" => ctx.regions.get(code).map(|(name, _)| name.clone()),
+        _ => ctx.municipalities.get(code).map(|(name, _)| name.clone()),
+    });
     Judged::Update {
         current: Box::new(MeasurementRecord {
             row: row.clone(),
