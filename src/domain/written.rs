@@ -131,6 +131,12 @@ mod tests {
         same(Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0).unwrap());
         same(DateTime::<Utc>::MAX_UTC);
         same(DateTime::<Utc>::MIN_UTC);
+        // a leap second, whole and with a fraction
+        let day = NaiveDate::from_ymd_opt(2016, 12, 31).unwrap();
+        for nanos in [1_000_000_000, 1_500_000_000] {
+            let time = chrono::NaiveTime::from_hms_nano_opt(23, 59, 59, nanos).unwrap();
+            same(Utc.from_utc_datetime(&day.and_time(time)));
+        }
         // every day of a leap year, each with a different sub-second part
         let mut at = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
         for n in 0..366 {

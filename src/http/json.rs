@@ -15,14 +15,20 @@ pub const PER_ITEM: usize = 1024;
 /// Bytes reserved for anything else (a single record, the links of a page).
 pub const SMALL: usize = 1024;
 
+/// The most reserved up front. The buffer becomes the body as it is, so what
+/// is reserved and not used is held until the client has read the answer: a
+/// larger answer grows past this by doubling, as it would have anyway.
+pub const MOST: usize = 64 * 1024;
+
 /// The response of `builder` with `value` as its `application/json` body,
-/// serialized into a buffer of `capacity` bytes to start with.
+/// serialized into a buffer of `capacity` bytes (at most [`MOST`]) to start
+/// with.
 pub fn body(
     mut builder: HttpResponseBuilder,
     value: &impl Serialize,
     capacity: usize,
 ) -> HttpResponse {
-    let mut buffer = Vec::with_capacity(capacity);
+    let mut buffer = Vec::with_capacity(capacity.min(MOST));
     match serde_json::to_writer(&mut buffer, value) {
         Ok(()) => builder.content_type(ContentType::json()).body(buffer),
         Err(e) => {

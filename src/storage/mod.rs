@@ -80,7 +80,22 @@ pub type StorageResult<T> = Result<T, StorageError>;
 pub fn build_pool(settings: &DatabaseSettings) -> DbPool {
     let mut config = ManagerConfig::default();
     config.recycling_method = RecyclingMethod::Fast;
-    config.custom_setup = Box::new(|url| Box::pin(set_up(url)));
+    // A connection's driver is a task of the runtime that makes it. Made on a
+    // worker's runtime, it would die when that worker stops first at shutdown,
+    // under a request of another worker still using it: all are made on the
+    // runtime the pool was built on, which outlives the workers.
+    let home = tokio::runtime::Handle::try_current().ok();
+    config.custom_setup = Box::new(move |url| {
+        let url = url.to_owned();
+        match home.clone() {
+            Some(home) => Box::pin(async move {
+                home.spawn(async move { set_up(&url).await })
+                    .await
+                    .unwrap_or_else(|e| Err(diesel::ConnectionError::BadConnection(e.to_string())))
+            }),
+            None => Box::pin(async move { set_up(&url).await }),
+        }
+    });
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(
         &settings.database_url,
         config,
@@ -120,32 +135,52 @@ async fn set_up(url: &str) -> diesel::ConnectionResult<AsyncPgConnection> {
 /// Requests never load it on the fill's behalf: a connection a request makes
 /// is made without it, so that neither a burst of new connections nor a probe
 /// at start waits for dictionaries. The fill never waits for a connection in
-/// use: once every slot of the pool is taken, by it or by requests, it lets go
-/// of all it holds.
+/// use, and never keeps a request waiting for it: once every slot of the pool
+/// is taken, by it or by requests, or as soon as a request waits for a
+/// connection (looked at every 20 ms, also while a dictionary loads, which on
+/// a machine busy with password hashes can take seconds), it lets go of all
+/// it holds and stops.
 pub async fn fill(pool: DbPool) {
     use diesel_async::RunQueryDsl;
     let at_once = deadpool::managed::Timeouts {
         wait: Some(Duration::ZERO),
         ..pool.timeouts()
     };
+    let wanted = || pool.status().waiting > 0;
     let mut held = Vec::new();
-    while held.len() < pool.status().max_size {
-        match pool.timeout_get(&at_once).await {
-            Ok(mut conn) => {
-                let warm =
-                    diesel::sql_query("SELECT to_tsvector('ssw_dutch', 'armoedebestrijding')");
-                if let Err(e) = warm.execute(&mut conn).await {
-                    log::debug!("search dictionary not loaded into a connection: {e}");
-                    return;
-                }
-                held.push(conn);
-            }
+    let mut stop = false;
+    while held.len() < pool.status().max_size && !stop && !wanted() {
+        let mut conn = match pool.timeout_get(&at_once).await {
+            Ok(conn) => conn,
             Err(e) => {
                 log::debug!("pool filled with {} connections: {e}", held.len());
                 return;
             }
+        };
+        let warm = diesel::sql_query("SELECT to_tsvector('ssw_dutch', 'armoedebestrijding')");
+        let loaded = {
+            let loading = warm.execute(&mut conn);
+            tokio::pin!(loading);
+            loop {
+                tokio::select! {
+                    loaded = &mut loading => break loaded,
+                    () = tokio::time::sleep(Duration::from_millis(20)), if !held.is_empty() => {
+                        if wanted() {
+                            log::debug!("the pool's fill let go of {} connections for requests", held.len());
+                            held.clear();
+                            stop = true;
+                        }
+                    }
+                }
+            }
+        };
+        if let Err(e) = loaded {
+            log::debug!("search dictionary not loaded into a connection: {e}");
+            return;
         }
+        held.push(conn);
     }
+    log::debug!("the pool's fill stopped with {} connections", held.len());
 }
 
 /// Takes a connection from the pool; failing to get one means the database is unreachable.

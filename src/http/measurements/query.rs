@@ -27,7 +27,10 @@ fn bound(name: &str, value: Option<&str>, last_day: bool) -> ApiResult<Option<Na
 
 /// A query struct of the measurement lists: the fields given first and
 /// last around the place filters, period, sort and page that every
-/// measurement list takes, and the view [`selection`] reads of those.
+/// measurement list takes, and the view [`selection`] reads of those. A
+/// struct of the shared fields cannot be `#[serde(flatten)]`ed into both,
+/// since flattening does not work with `deny_unknown_fields`, which makes an
+/// unknown parameter a 400.
 macro_rules! measurement_query {
     ($(#[$meta:meta])* $name:ident { $($before:tt)* } { $($after:tt)* }) => {
         $(#[$meta])*
