@@ -14,12 +14,13 @@ use serde::Serializer;
 /// is 33 bytes); a longer text falls back to chrono's own way.
 const ROOM: usize = 40;
 
-struct Text {
-    bytes: [u8; ROOM],
+/// Text written on the stack, `N` bytes at most.
+struct Text<const N: usize> {
+    bytes: [u8; N],
     len: usize,
 }
 
-impl Write for Text {
+impl<const N: usize> Write for Text<N> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         let end = self.len + s.len();
         self.bytes
@@ -31,30 +32,36 @@ impl Write for Text {
     }
 }
 
-fn one_string<S: Serializer>(serializer: S, args: fmt::Arguments<'_>) -> Result<S::Ok, S::Error> {
-    let mut text = Text {
-        bytes: [0; ROOM],
+/// `args` serialized as one string when its text fits in `N` bytes, and
+/// piece by piece as `collect_str` writes it otherwise.
+pub fn one_string<const N: usize, S: Serializer>(
+    serializer: S,
+    args: fmt::Arguments<'_>,
+) -> Result<S::Ok, S::Error> {
+    let mut text = Text::<N> {
+        bytes: [0; N],
         len: 0,
     };
-    match text.write_fmt(args) {
-        // Only whole `&str`s were copied in, so the bytes are UTF-8.
-        Ok(()) => match std::str::from_utf8(&text.bytes[..text.len]) {
-            Ok(s) => serializer.serialize_str(s),
-            Err(_) => serializer.collect_str(&args),
-        },
-        Err(_) => serializer.collect_str(&args),
+    // Only whole `&str`s are copied in, so what fits is UTF-8.
+    let written = text
+        .write_fmt(args)
+        .ok()
+        .and_then(|()| std::str::from_utf8(&text.bytes[..text.len]).ok());
+    match written {
+        Some(s) => serializer.serialize_str(s),
+        None => serializer.collect_str(&args),
     }
 }
 
 /// A point in time, as `DateTime<Utc>` serializes (its `Debug` form is the
 /// same RFC 3339 text).
 pub fn timestamp<S: Serializer>(value: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
-    one_string(serializer, format_args!("{value:?}"))
+    one_string::<ROOM, _>(serializer, format_args!("{value:?}"))
 }
 
 /// A day, as `NaiveDate` serializes.
 pub fn date<S: Serializer>(value: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
-    one_string(serializer, format_args!("{value:?}"))
+    one_string::<ROOM, _>(serializer, format_args!("{value:?}"))
 }
 
 /// A day or `null`, as `Option<NaiveDate>` serializes.
@@ -98,6 +105,29 @@ mod tests {
             let written = serde_json::to_string(&Written { at, on, maybe }).unwrap();
             let chrono = serde_json::to_string(&Chrono { at, on, maybe }).unwrap();
             assert_eq!(written, chrono);
+        }
+    }
+
+    struct Pieces(&'static str, &'static str);
+
+    impl Serialize for Pieces {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            one_string::<8, _>(serializer, format_args!("{}/{}", self.0, self.1))
+        }
+    }
+
+    #[test]
+    fn a_text_past_the_room_is_written_the_same() {
+        // 8 bytes fit; 9 and more are collected piece by piece
+        for (a, b, json) in [
+            ("abc", "de\"", r#""abc/de\"""#),
+            ("abc", "déf", r#""abc/déf""#),
+            ("abcd", "é\n", r#""abcd/é\n""#),
+            ("abcde", "é\n", r#""abcde/é\n""#),
+            ("abc", "défghij\"", r#""abc/défghij\"""#),
+            ("a", "", r#""a/""#),
+        ] {
+            assert_eq!(serde_json::to_string(&Pieces(a, b)).unwrap(), json);
         }
     }
 

@@ -93,8 +93,7 @@ async fn list_changes(
             changes::page(&mut conn, &checked).await?
         };
         if !page.items.is_empty() || Instant::now() + POLL > deadline {
-            let capacity = json::SMALL + page.items.len() * json::PER_ITEM;
-            return Ok(json::body(HttpResponse::Ok(), &page, capacity));
+            return Ok(json::page(&page, page.items.len()));
         }
         // Nothing yet: wait without holding a connection, from where this
         // page ended (its horizon may have moved on).

@@ -230,7 +230,7 @@ pub fn respond<V: crate::service::Audited>(
     status: actix_web::http::StatusCode,
     view: V,
 ) -> actix_web::HttpResponse {
-    let self_link = view.self_link().to_owned();
+    let self_link = view.self_link();
     versioned(status, view.version(), &self_link, view)
 }
 

@@ -10,7 +10,7 @@ use crate::error::ApiError;
 
 /// Bytes reserved for one record of a page: most records of the API
 /// serialize to 0.5–1 KB, so a page seldom needs the buffer to grow.
-pub const PER_ITEM: usize = 1024;
+const PER_ITEM: usize = 1024;
 
 /// Bytes reserved for anything else (a single record, the links of a page).
 pub const SMALL: usize = 1024;
@@ -35,6 +35,12 @@ pub fn body(
             ApiError::Internal(format!("the answer could not be serialized: {e}")).error_response()
         }
     }
+}
+
+/// A `200 OK` page of `items` records: [`SMALL`] for what surrounds them
+/// (links, counts, facets) and [`PER_ITEM`] for each.
+pub fn page(value: &impl Serialize, items: usize) -> HttpResponse {
+    body(HttpResponse::Ok(), value, SMALL + items * PER_ITEM)
 }
 
 #[cfg(test)]

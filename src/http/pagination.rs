@@ -135,8 +135,7 @@ impl<T: ToSchema> Paged<T> {
 impl<T: ToSchema + Serialize> Paged<T> {
     /// The page as a 200 answer, its buffer reserved for its items.
     pub fn response(&self) -> actix_web::HttpResponse {
-        let capacity = super::json::SMALL + self.items.len() * super::json::PER_ITEM;
-        super::json::body(actix_web::HttpResponse::Ok(), self, capacity)
+        super::json::page(self, self.items.len())
     }
 }
 

@@ -202,7 +202,7 @@ pub async fn list_practices(
         limited: found.limited,
     });
     let facets = found.facets.map(PracticeFacets::from);
-    let capacity = json::SMALL * 4 + found.items.len() * json::PER_ITEM;
+    let items = found.items.len();
     let answer = PracticePage {
         page: Paged::of(
             (found.items, found.total),
@@ -214,7 +214,7 @@ pub async fn list_practices(
         search,
         facets,
     };
-    Ok(json::body(HttpResponse::Ok(), &answer, capacity))
+    Ok(json::page(&answer, items))
 }
 
 /// `q` as given, trimmed: 1 to 200 characters without control characters.

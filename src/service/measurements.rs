@@ -101,8 +101,8 @@ impl Audited for Measurement {
     fn version(&self) -> i32 {
         self.version
     }
-    fn self_link(&self) -> &str {
-        &self.self_link
+    fn self_link(&self) -> String {
+        self.self_link.to_string()
     }
 }
 
@@ -127,11 +127,12 @@ pub async fn read(conn: &mut Conn, principal: &Principal, id: Uuid) -> ServiceRe
 /// none.
 pub(crate) fn named_place(
     row: &MeasurementRow,
-    name: impl FnOnce(&str, &str) -> Option<String>,
+    name: impl FnOnce(PlaceType, &str) -> Option<String>,
 ) -> String {
-    match row.place_type.as_str() {
-        "region" | "municipality" => name(&row.place_type, &row.place_code),
-        _ => Some("Vlaanderen".to_owned()),
+    match row.place_type.parse() {
+        Ok(PlaceType::Flanders) => Some("Vlaanderen".to_owned()),
+        Ok(kind) => name(kind, &row.place_code),
+        Err(_) => None,
     }
     .unwrap_or_else(|| row.place_code.clone())
 }

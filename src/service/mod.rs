@@ -21,6 +21,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod indicators;
 pub mod initiatives;
+mod link;
 pub mod measurements;
 pub mod municipalities;
 pub mod organisations;
@@ -49,6 +50,7 @@ use crate::domain::{InputIssue, Principal, PrincipalKind, Role};
 use crate::storage::audit::Actor;
 use crate::storage::{self, DbConn, DbPool, StorageError};
 
+pub use link::Link;
 pub use record::{Audited, Change, Creation, Record};
 pub use rules::{
     ProgressSource, check, check_list, check_path, check_period, ensure_valid, progress_source,

@@ -93,8 +93,8 @@ impl Audited for Municipality {
     fn version(&self) -> i32 {
         self.version
     }
-    fn self_link(&self) -> &str {
-        &self.self_link
+    fn self_link(&self) -> String {
+        self.self_link.clone()
     }
 }
 

@@ -24,7 +24,7 @@ pub trait Audited: Serialize + Send {
     /// The version a write must name in `If-Match`.
     fn version(&self) -> i32;
     /// The record's URL.
-    fn self_link(&self) -> &str;
+    fn self_link(&self) -> String;
 }
 
 /// A kind of record written under a version and an audit entry.
@@ -265,8 +265,8 @@ macro_rules! uuid_record {
             fn version(&self) -> i32 {
                 self.version
             }
-            fn self_link(&self) -> &str {
-                &self.self_link
+            fn self_link(&self) -> String {
+                self.self_link.to_string()
             }
         }
 

@@ -64,8 +64,8 @@ impl Audited for Region {
     fn version(&self) -> i32 {
         self.version
     }
-    fn self_link(&self) -> &str {
-        &self.self_link
+    fn self_link(&self) -> String {
+        self.self_link.clone()
     }
 }
 

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::domain::WorkStatus;
 use crate::service::patch::{nullable, present};
-use crate::service::{API_BASE, ProgressSource, ServiceResult, corrupt, progress_source};
+use crate::service::{Link, ProgressSource, ServiceResult, corrupt, progress_source};
 use crate::storage::initiatives::{self as store, InitiativeRecord};
 
 /// A concrete initiative under an action.
@@ -18,9 +18,11 @@ pub struct Initiative {
     pub id: Uuid,
     /// URL of this resource.
     #[serde(rename = "self")]
-    pub self_link: String,
+    #[schema(value_type = String)]
+    pub self_link: Link,
     /// URL of the good practices related to it.
-    pub practices: String,
+    #[schema(value_type = String)]
+    pub practices: Link,
     /// The plan (the action's plan).
     pub plan_id: Uuid,
     /// The action it serves.
@@ -85,8 +87,8 @@ impl Initiative {
     pub(in crate::service) fn from_record(record: InitiativeRecord) -> ServiceResult<Self> {
         let row = record.row;
         Ok(Self {
-            self_link: format!("{API_BASE}/initiatives/{}", row.id),
-            practices: format!("{API_BASE}/practices?initiative={}", row.id),
+            self_link: Link::to("initiatives", row.id),
+            practices: Link::filtered("practices", "?initiative=", row.id),
             id: row.id,
             plan_id: row.plan_id,
             action_id: row.action_id,

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::domain::results::{Period, PlaceType};
 use crate::service::patch::{nullable, present};
-use crate::service::{API_BASE, ServiceResult, corrupt};
+use crate::service::{Link, ServiceResult, corrupt};
 use crate::storage::measurements::{MeasurementRow, RevisionRow};
 
 /// Where a measurement is for, as a client names it.
@@ -59,11 +59,13 @@ pub struct Measurement {
     pub id: Uuid,
     /// URL of this resource.
     #[serde(rename = "self")]
-    pub self_link: String,
+    #[schema(value_type = String)]
+    pub self_link: Link,
     /// The indicator.
     pub indicator_id: Uuid,
     /// URL of the indicator.
-    pub indicator: String,
+    #[schema(value_type = String)]
+    pub indicator: Link,
     /// The period's id: `2023`, `2023Q2` or `2023-05`.
     pub period: String,
     /// The period's first day.
@@ -97,7 +99,8 @@ pub struct Measurement {
     #[serde(serialize_with = "crate::domain::written::timestamp")]
     pub recorded_at: DateTime<Utc>,
     /// The measurement's revisions, oldest first.
-    pub revisions: String,
+    #[schema(value_type = String)]
+    pub revisions: Link,
     /// Example data, not the plan's own.
     pub example: bool,
     /// Changes on every write; send it back in `If-Match`.
@@ -127,14 +130,14 @@ fn period_id(start: NaiveDate, end: NaiveDate) -> ServiceResult<String> {
 impl Measurement {
     pub(crate) fn from_record(record: MeasurementRecord) -> ServiceResult<Self> {
         let row = record.row;
-        let self_link = format!("{API_BASE}/measurements/{}", row.id);
+        let self_link = Link::to("measurements", row.id);
         let kind: PlaceType = row.place_type.parse().map_err(corrupt)?;
         Ok(Self {
-            revisions: format!("{self_link}/revisions"),
+            revisions: self_link.under("/revisions"),
             self_link,
             id: row.id,
             indicator_id: row.indicator_id,
-            indicator: format!("{API_BASE}/indicators/{}", row.indicator_id),
+            indicator: Link::to("indicators", row.indicator_id),
             period: period_id(row.period_start, row.period_end)?,
             period_start: row.period_start,
             period_end: row.period_end,

@@ -403,8 +403,9 @@ fn correct(ctx: &Context<'_>, sent: &Sent, row: &MeasurementRow, current: &Curre
         (row.reporter_id, row.reporter_kind.clone(), row.recorded_at)
     };
     let place_name = named_place(row, |kind, code| match kind {
-        "region" => ctx.regions.get(code).map(|(name, _)| name.clone()),
-        _ => ctx.municipalities.get(code).map(|(name, _)| name.clone()),
+        PlaceType::Region => ctx.regions.get(code).map(|(name, _)| name.clone()),
+        PlaceType::Municipality => ctx.municipalities.get(code).map(|(name, _)| name.clone()),
+        PlaceType::Flanders => None,
     });
     Judged::Update {
         current: Box::new(MeasurementRecord {
