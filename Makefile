@@ -68,6 +68,7 @@ openapi: build
 
 lint:
 	cargo fmt --all -- --check
+	bash scripts/features.sh
 	cargo clippy --all-targets -- -D warnings
 	$(MAKE) spec-lint
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import imports
 import lists
+import pages
 import search
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,35 +203,6 @@ def pgbench(clients, seconds=DURATION):
     return {"rps": tps, "latency_ms": latency}
 
 
-# The filtered page's own statements (`bench/sql/page_*.sql`, the text the server
-# prepares; a unit test keeps them equal), as pgbench runs them: each transaction
-# takes a region and a filter of `bench/wrk/page.lua` at random (one small SELECT
-# that names them), then runs the page's statement with them as bind parameters.
-PAGE_REGIONS = ["antwerpen", "limburg", "oost-vlaanderen", "vlaams-brabant", "west-vlaanderen", "brussel"]
-PAGE_STATUSES = ["{inProgress}", "{inProgress,delayed}", "{completed}"]
-
-
-def page_script():
-    regions = ", ".join(f"'{r}'" for r in PAGE_REGIONS)
-    statuses = ", ".join(f"'{s}'" for s in PAGE_STATUSES + ["{}"])
-    script = f"""\\set r random(1, {len(PAGE_REGIONS)})
-\\set f random(1, {len(PAGE_STATUSES) + 1})
-\\set lim 50
-\\set off 0
-\\set pmin 20
-\\set pmax 80
-SELECT (ARRAY[{regions}])[:r] AS region, (ARRAY[{statuses}])[:f] AS statuses \\gset
-\\if :f <= {len(PAGE_STATUSES)}
-{lists.bound("page_status.sql", [":region", ":statuses", ":lim", ":off", ":region", ":statuses"])}
-\\else
-{lists.bound("page_progress.sql", [":region", ":pmin", ":pmax", ":lim", ":off", ":region", ":pmin", ":pmax"])}
-\\endif
-"""
-    path = WORK / "page.sql"
-    path.write_text(script)
-    return path
-
-
 def script_pgbench(path, clients, seconds=DURATION):
     """A pgbench script of a page's own statements on the data set: the database's limit for that work.
     Its sessions run without JIT, as the service's do."""
@@ -286,16 +258,9 @@ def main():
             if SCENARIOS == "page":  # the page, and the writes that keep its keys
                 scenarios = [s for s in scenarios if s[1] in ("page", "mix")]
             for name, script, args, env in scenarios:
-                if script == "page":
-                    # Its own limit just before it, so that both see the machine alike.
-                    page_limit = script_pgbench(page_script(), c)
-                    print(f"limit: the filtered page's own statements with pgbench, {c} clients: "
-                          f"{page_limit:,.0f} tps", flush=True)
                 server.reset_window()
                 r = wrk(script, c, args, env)
                 r.update(name=name, connections=c, rss_mb=server.window_peak / 1024, limit=limits[c]["rps"])
-                if script == "page":
-                    r["page_limit"] = page_limit
                 rows.append(r)
                 print(format_row(r), flush=True)
             if SCENARIOS == "page":
@@ -320,6 +285,11 @@ def main():
             rows += more
     finally:
         server.stop()
+    if connections:  # the page again, every one read from the database
+        for r in pages.afresh(Server(url, {"SSW_PAGE_CACHE_MB": "0"}), login, wrk, script_pgbench,
+                              WORK, connections, limits):
+            rows.append(r)
+            print(format_row(r), flush=True)
     if SCENARIOS in ("page", "lists"):
         return write_results(rows, limits, counts, server.peak_rss_kb / 1024,
                              (results, load_seconds, None, None, listed), notes)
@@ -559,12 +529,13 @@ def write_results(rows, limits, counts, peak_mb, data, skipped):
     for c in CONNECTIONS:
         g = by.get(("GET initiative by id", c))
         p = by.get(("filtered page of 50", c))
+        a = by.get((pages.NAME, c))
         f = by.get(("GET by id during a login flood", c))
         if g:
             check(f"GET by id ≥ 0.8 × pgbench -S ({c} connections)", g["rps"] >= 0.8 * g["limit"], f"{g['rps'] / g['limit']:.2f}×")
-        if p:
-            check(f"filtered page ≥ 0.5 × pgbench of the page's own statements ({c} connections)",
-                  p["rps"] >= 0.5 * p["page_limit"], f"{p['rps'] / p['page_limit']:.2f}× of {p['page_limit']:,.0f}")
+        if a:
+            check(f"filtered page read afresh ≥ 0.5 × pgbench of the page's own statements ({c} connections)",
+                  a["rps"] >= 0.5 * a["page_limit"], f"{a['rps'] / a['page_limit']:.2f}× of {a['page_limit']:,.0f}")
         if p and c == 32:
             check("filtered page ≥ 2,500 pages/s (32 connections)", p["rps"] >= 2500, f"{p['rps']:,.0f}")
         if g and f:
@@ -645,13 +616,18 @@ def write_results(rows, limits, counts, peak_mb, data, skipped):
     xlsx += [f"on a server of its own that had served nothing else (`SSW_REPORT_CACHE_MB=0`), RSS "
              f"{r['xlsx_alone_before_mb']:.0f} MB before and at most {r['xlsx_alone_mb']:.0f} MB while it "
              f"was computed and written" for r in rows if "xlsx_alone_mb" in r]
-    pages = [f"{r['connections']} clients: {r['page_limit']:,.0f} pages/s, the page served at "
-             f"{r['rps'] / r['page_limit']:.2f}× of it" for r in rows if "page_limit" in r]
-    page_text = (f"""The filtered page's own limit: its statement (`bench/sql/page_status.sql` and
-`page_progress.sql`, the text the server prepares) run by `pgbench -M prepared` with the same regions
-and filters as `bench/wrk/page.lua`, each transaction naming its region and filter in one small SELECT
-first, measured just before the page at the same number of clients: {'; '.join(pages)}.
-""" if pages else "")
+    own = [f"{r['connections']} clients: {r['page_limit']:,.0f} pages/s, the page read afresh at "
+           f"{r['rps'] / r['page_limit']:.2f}× of it" for r in rows if "page_limit" in r]
+    page_text = (f"""The filtered page as served: a page is kept as it went out, with the snapshot it was read at,
+and served again while no write it could show has been committed since (one indexed look at the
+audit log per request; `SSW_PAGE_CACHE_MB`); `bench/wrk/page.lua` asks for 24 pages (six regions,
+four filters), each read from the database once and again after any write. The rows ending in "read
+afresh" come from a server with `SSW_PAGE_CACHE_MB=0`, where every page is read from the database.
+The page's own limit: its statement (`bench/sql/page_status.sql` and `page_progress.sql`, the text
+the server prepares) run by `pgbench -M prepared` with the same regions and filters, each
+transaction naming its region and filter in one small SELECT first, measured just before the page
+read afresh at the same number of clients: {'; '.join(own)}.
+""" if own else "")
     mix_text = (f"""Writes in the read/write mix: {'; '.join(conflicts)}. A 412 is a correct answer to a stale
 `If-Match` and is not counted as an error.
 

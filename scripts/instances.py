@@ -16,7 +16,8 @@ example plan seeded, and fails unless:
     job filed on A is read on B;
   - a write on A is in the change feed read from B;
   - a roll-up read on B shows a progress update posted on A within the two
-    seconds an instance shares a plan's roll-up.
+    seconds an instance shares a plan's roll-up;
+  - a page of initiatives kept on B shows a write on A in B's very next page.
 
 Usage: BIN=target/debug/ssw-api python3 scripts/instances.py
 """
@@ -173,6 +174,22 @@ def rollup(steering, plan, action):
     return f"the plan's roll-up on B moved from {before} to {figure()} {waited:.2f} s after a write on A"
 
 
+def kept_page(steering):
+    path = "/api/v1/initiatives?sort=-updatedAt&pageSize=5"
+    first = call("B", "GET", path, token=steering)[2]["items"][-1]
+    again = call("B", "GET", path, token=steering)[2]["items"][-1]  # kept on B now
+    check(first == again, f"the same page on B twice: {first} then {again}")
+    _, headers, _ = call("A", "GET", f"/api/v1/initiatives/{first['id']}", token=steering)
+    title = "Voorbeeld: hernoemd via A"
+    status, _, body = call("A", "PATCH", f"/api/v1/initiatives/{first['id']}", {"title": title},
+                           token=steering, headers={"If-Match": headers["etag"]})
+    check(status == 200, f"rename on A: {status} {body}")
+    items = call("B", "GET", path, token=steering)[2]["items"]
+    check(items[0]["id"] == first["id"] and items[0]["title"] == title,
+          f"B's next page after a rename on A: {items[0]}")
+    return "a page of initiatives kept on B shows a rename on A in B's very next page"
+
+
 def main():
     sh(DB + ["start"])  # starts the shared cluster when it is down; never stops it
     subprocess.run(DB + ["dropdb", NAME], capture_output=True)
@@ -201,7 +218,7 @@ def main():
         said = [throttling(), refresh_family(), session_end("logout", admin), session_end("deactivation", admin),
                 if_match(steering, action)]
         organisation, line = idempotency_and_imports(steering)
-        said += [line, feed(steering, organisation), rollup(steering, plan, action)]
+        said += [line, feed(steering, organisation), rollup(steering, plan, action), kept_page(steering)]
         print("instances: two servers on one database:\n  " + "\n  ".join(said))
     except Failed as e:
         print(f"instances: FAILED\n  {e}", file=sys.stderr)

@@ -121,6 +121,12 @@ pub struct ServerSettings {
     #[arg(long, env = "SSW_REPORT_CACHE_MB", default_value_t = 32)]
     pub report_cache_mb: u64,
 
+    /// Megabytes for list pages kept in memory, each served again while no
+    /// write it could show has been committed since it was read (0: read
+    /// every page afresh).
+    #[arg(long, env = "SSW_PAGE_CACHE_MB", default_value_t = 16)]
+    pub page_cache_mb: u64,
+
     /// Largest file an import takes, in bytes (a larger one is a 413).
     #[arg(long, env = "SSW_IMPORT_MAX_BYTES", default_value_t = 104_857_600)]
     pub import_max_bytes: u64,

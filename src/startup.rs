@@ -39,6 +39,8 @@ pub struct AppState {
     pub reports: crate::http::reports::kept::KeptReports,
     /// Indicator results, taken again while nothing they read has been written.
     pub report_results: crate::service::reports::indicator_results::KeptResults,
+    /// List pages, served again while nothing they show has been written.
+    pub pages: crate::http::kept_pages::KeptPages,
 }
 
 impl AppState {
@@ -114,6 +116,8 @@ impl Application {
         let kept = settings.report_cache_mb.saturating_mul(1 << 20) / 2;
         let reports = http::reports::kept::KeptReports::new(kept);
         let report_results = crate::service::reports::indicator_results::KeptResults::new(kept);
+        let pages =
+            http::kept_pages::KeptPages::new(settings.page_cache_mb.saturating_mul(1 << 20));
         let read_pool = match &settings.read_database_url {
             Some(url) => crate::storage::build_pool(&crate::config::DatabaseSettings {
                 database_url: url.clone(),
@@ -139,6 +143,7 @@ impl Application {
             principals: Default::default(),
             reports,
             report_results,
+            pages,
         });
 
         let mut server = HttpServer::new(move || {

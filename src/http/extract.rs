@@ -216,22 +216,37 @@ pub fn versioned(
     self_link: &str,
     body: impl serde::Serialize,
 ) -> actix_web::HttpResponse {
-    let mut response = actix_web::HttpResponse::build(status);
-    response.insert_header(etag(version));
-    if status == actix_web::http::StatusCode::CREATED {
-        response.insert_header((actix_web::http::header::LOCATION, self_link.to_owned()));
-    }
-    super::json::body(response, &body, super::json::SMALL)
+    let location = created(status).then(|| self_link.to_owned());
+    answer(status, version, location, body)
 }
 
 /// A versioned record as [`versioned`] answers it, its URL as the `Location`
-/// when `status` is 201 Created.
+/// when `status` is 201 Created (and only then written).
 pub fn respond<V: crate::service::Audited>(
     status: actix_web::http::StatusCode,
     view: V,
 ) -> actix_web::HttpResponse {
-    let self_link = view.self_link();
-    versioned(status, view.version(), &self_link, view)
+    let location = created(status).then(|| view.self_link());
+    answer(status, view.version(), location, view)
+}
+
+fn created(status: actix_web::http::StatusCode) -> bool {
+    status == actix_web::http::StatusCode::CREATED
+}
+
+/// `body` with its version's `ETag` and, when given, a `Location`.
+fn answer(
+    status: actix_web::http::StatusCode,
+    version: i32,
+    location: Option<String>,
+    body: impl serde::Serialize,
+) -> actix_web::HttpResponse {
+    let mut response = actix_web::HttpResponse::build(status);
+    response.insert_header(etag(version));
+    if let Some(location) = location {
+        response.insert_header((actix_web::http::header::LOCATION, location));
+    }
+    super::json::body(response, &body, super::json::SMALL)
 }
 
 pub use crate::service::patch::{nullable, present};

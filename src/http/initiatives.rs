@@ -9,6 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use super::extract::{Body, Query, RequestBody, respond, version};
+use super::kept_pages::PageKey;
 use super::pagination::{PageParams, Paged};
 use super::write::{self, LinkParams};
 use crate::auth::{Caller, MaybeCaller};
@@ -245,6 +246,14 @@ async fn list_initiatives(
             .map(Some),
         q: q.clone(),
     };
+    // A page of initiatives not updated for some days changes with the clock.
+    let key = query.stale_days.is_none().then(|| {
+        let source = query
+            .external_id
+            .as_ref()
+            .and(selection.external_source.flatten());
+        PageKey::new("initiatives", &req, audience, source)
+    });
     let mut conn = service::connect(state.reads(file.is_some())).await?;
     if let Some(file) = file {
         return super::list_files::serve(
@@ -255,6 +264,14 @@ async fn list_initiatives(
         )
         .await;
     }
+    let read_at = match state
+        .pages
+        .look(&mut conn, key.as_ref(), initiatives::PAGE_UNAFFECTED_BY)
+        .await?
+    {
+        Ok(kept) => return Ok(kept),
+        Err(read_at) => read_at,
+    };
     let found = initiatives::list(
         &mut conn,
         audience,
@@ -279,7 +296,10 @@ async fn list_initiatives(
         .one("externalId", query.external_id)
         .one("q", q)
         .one("sort", Some(sort));
-    Ok(Paged::of(found, page, size, "/initiatives", &links.0).response())
+    let paged = Paged::of(found, page, size, "/initiatives", &links.0);
+    state
+        .pages
+        .answer(key, read_at, (&paged, paged.items.len()))
 }
 
 /// Create an initiative. Steering and administrators anywhere; a coordinator in

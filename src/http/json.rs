@@ -28,19 +28,37 @@ pub fn body(
     value: &impl Serialize,
     capacity: usize,
 ) -> HttpResponse {
-    let mut buffer = Vec::with_capacity(capacity.min(MOST));
-    match serde_json::to_writer(&mut buffer, value) {
-        Ok(()) => builder.content_type(ContentType::json()).body(buffer),
-        Err(e) => {
-            ApiError::Internal(format!("the answer could not be serialized: {e}")).error_response()
-        }
+    match serialized(value, capacity) {
+        Ok(buffer) => builder.content_type(ContentType::json()).body(buffer),
+        Err(e) => e.error_response(),
     }
+}
+
+/// `value` as JSON, in a buffer of `capacity` bytes (at most [`MOST`]) to
+/// start with.
+fn serialized(value: &impl Serialize, capacity: usize) -> Result<Vec<u8>, ApiError> {
+    let mut buffer = Vec::with_capacity(capacity.min(MOST));
+    serde_json::to_writer(&mut buffer, value)
+        .map_err(|e| ApiError::Internal(format!("the answer could not be serialized: {e}")))?;
+    Ok(buffer)
 }
 
 /// A `200 OK` page of `items` records: [`SMALL`] for what surrounds them
 /// (links, counts, facets) and [`PER_ITEM`] for each.
 pub fn page(value: &impl Serialize, items: usize) -> HttpResponse {
     body(HttpResponse::Ok(), value, SMALL + items * PER_ITEM)
+}
+
+/// The JSON of a page of `items` records, reserved as [`page`] reserves it.
+pub fn page_bytes(value: &impl Serialize, items: usize) -> Result<Vec<u8>, ApiError> {
+    serialized(value, SMALL + items * PER_ITEM)
+}
+
+/// A `200 OK` answer of JSON already serialized.
+pub fn ok(json: actix_web::web::Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(json)
 }
 
 #[cfg(test)]

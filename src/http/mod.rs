@@ -17,6 +17,7 @@ pub mod imports;
 pub mod indicators;
 pub mod initiatives;
 pub mod json;
+pub mod kept_pages;
 pub mod list_files;
 pub mod me;
 pub mod measurements;

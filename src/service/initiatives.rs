@@ -145,6 +145,23 @@ pub async fn list(
     Ok((initiatives, total))
 }
 
+/// The resources (audit log names) whose writes cannot change a page of
+/// initiatives: it shows initiatives with their plan, action, regions,
+/// municipalities, primary care zone and organisations by id, and filters by
+/// those and by progress updates.
+pub const PAGE_UNAFFECTED_BY: &[&str] = &[
+    "indicator",
+    "measurement",
+    "practice",
+    "proposal",
+    "proposalComment",
+    "gboProject",
+    "conference",
+    "user",
+    "serviceAccount",
+    "apiKey",
+];
+
 /// The initiative with this external id in the caller's source system, else
 /// the one with this code in the plan of this action, if any.
 pub async fn find_by_key(
@@ -427,4 +444,26 @@ pub async fn delete(
 ) -> ServiceResult<()> {
     record::remove_as::<InitiativeRecord>(conn, writer, require_initiative_writer, &id, expected)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_page_is_unaffected_only_by_resources_the_audit_log_names() {
+        for resource in super::PAGE_UNAFFECTED_BY {
+            assert!(
+                crate::service::audit::RESOURCES.contains(resource),
+                "{resource}"
+            );
+        }
+        for shown in [
+            "plan",
+            "action",
+            "initiative",
+            "progressUpdate",
+            "organisation",
+        ] {
+            assert!(!super::PAGE_UNAFFECTED_BY.contains(&shown), "{shown}");
+        }
+    }
 }

@@ -16,6 +16,7 @@ pub mod challenges;
 pub mod changes;
 pub mod conferences;
 pub mod exports;
+pub mod freshness;
 pub mod gbo_projects;
 pub mod idempotency;
 pub mod imports;

@@ -24,6 +24,8 @@ use uuid::Uuid;
 
 use crate::domain::table::{Rows, Table};
 use crate::domain::{InputIssue, Principal};
+use crate::service::freshness;
+pub use crate::service::freshness::ReadAt;
 use crate::service::plans::PlanAudience;
 use crate::service::{API_BASE, Conn, ServiceError, ServiceResult};
 use crate::storage::plan as plan_store;
@@ -73,19 +75,6 @@ pub struct About {
     pub read_at: ReadAt,
 }
 
-/// The database snapshot a report was computed from: while no write has
-/// been committed since (see [`unchanged_since`]), the same report computed
-/// now would hold the same figures.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct ReadAt(String);
-
-impl ReadAt {
-    /// The snapshot as PostgreSQL writes a `pg_snapshot`; empty when unknown.
-    pub fn text(&self) -> &str {
-        &self.0
-    }
-}
-
 /// When nothing that `report` reads has been written since `at`, so that the
 /// report computed then still holds: the snapshot of now, at which it holds
 /// as well (keeping that instead of `at` keeps the next look short). A report
@@ -96,11 +85,7 @@ pub async fn unchanged_since(
     report: &str,
     at: &ReadAt,
 ) -> ServiceResult<Option<ReadAt>> {
-    if at.0.is_empty() {
-        return Ok(None);
-    }
-    let (written, now) = store::written_since(conn, &at.0, unaffected_by(report)).await?;
-    Ok((!written && !now.is_empty()).then_some(ReadAt(now)))
+    freshness::unchanged_since(conn, unaffected_by(report), at).await
 }
 
 /// The resources whose writes cannot change `report`: plan progress reads
@@ -156,7 +141,7 @@ pub(crate) async fn about(
 ) -> ServiceResult<About> {
     let latest = store::latest_write(conn, at).await?;
     Ok(About {
-        read_at: ReadAt(latest.snapshot),
+        read_at: ReadAt::new(latest.snapshot),
         generated_at: Utc::now(),
         report,
         self_link: if query.is_empty() {

@@ -339,6 +339,22 @@ pub async fn written_since(
         .map_or((true, String::new()), |r| (r.written, r.now)))
 }
 
+/// The snapshot a statement run now reads with (`pg_current_snapshot()`).
+pub async fn current_snapshot(conn: &mut AsyncPgConnection) -> StorageResult<String> {
+    #[derive(QueryableByName)]
+    struct Now {
+        #[diesel(sql_type = Text)]
+        now: String,
+    }
+    let rows: Vec<Now> = diesel::sql_query("SELECT pg_current_snapshot()::text AS now")
+        .load(conn)
+        .await?;
+    rows.into_iter()
+        .next()
+        .map(|r| r.now)
+        .ok_or_else(|| diesel::result::Error::NotFound.into())
+}
+
 /// An indicator with the end of the latest period it has a measurement for.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct IndicatorLatest {

@@ -74,6 +74,7 @@ pub fn settings(database_url: &str) -> ServerSettings {
         shutdown_timeout_seconds: 5,
         password_hashes: 0,
         report_cache_mb: 32,
+        page_cache_mb: 16,
         import_max_bytes: 104_857_600,
         import_wait_bytes: 1_048_576,
     }

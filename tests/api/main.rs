@@ -37,6 +37,7 @@ mod measurements;
 mod openapi;
 mod organisations;
 mod other_lists;
+mod page_kept;
 mod plans;
 mod practice_changes;
 mod practice_links;
