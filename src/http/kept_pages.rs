@@ -6,7 +6,7 @@
 //! depends on the clock (a `staleDays` filter) is read afresh every time.
 //! Bounded by size (`SSW_PAGE_CACHE_MB`; 0 reads every page afresh).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse, web::Bytes};
 use moka::sync::Cache;
@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::error::ApiResult;
 use crate::service::Conn;
-use crate::service::freshness::{self, ReadAt};
+use crate::service::freshness::{self, HoldsAt, ReadAt};
 use crate::service::plans::PlanAudience;
 
 /// What makes two requests ask for the same page: the list, its parameters
@@ -49,7 +49,7 @@ impl PageKey {
 /// A page as it went out, and the latest snapshot it is known to hold at.
 struct Kept {
     json: Bytes,
-    read_at: Mutex<ReadAt>,
+    read_at: HoldsAt,
 }
 
 /// Pages larger than this share of the room are not kept.
@@ -95,12 +95,9 @@ impl KeptPages {
         let Some(kept) = cache.get(key) else {
             return Ok(Err(Some(ReadAt::now(conn).await?)));
         };
-        let at = kept.read_at.lock().map(|r| r.clone()).unwrap_or_default();
-        let (fresh, now) = freshness::look(conn, ignoring, &at).await?;
+        let (fresh, now) = freshness::look(conn, ignoring, &kept.read_at.get()).await?;
         if fresh {
-            if let Ok(mut read_at) = kept.read_at.lock() {
-                *read_at = now;
-            }
+            kept.read_at.move_to(now);
             return Ok(Ok(super::json::ok(kept.json.clone())));
         }
         cache.invalidate(key);
@@ -123,16 +120,10 @@ impl KeptPages {
                 key,
                 Arc::new(Kept {
                     json: json.clone(),
-                    read_at: Mutex::new(read_at),
+                    read_at: HoldsAt::new(read_at),
                 }),
             );
         }
         Ok(super::json::ok(json))
-    }
-}
-
-impl Default for KeptPages {
-    fn default() -> Self {
-        KeptPages::new(16 << 20)
     }
 }

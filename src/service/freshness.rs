@@ -32,6 +32,29 @@ impl ReadAt {
     }
 }
 
+/// The latest snapshot a kept reading is known to hold at, moved on each time
+/// it is found to hold still (so that the next look is short).
+#[derive(Debug, Default)]
+pub struct HoldsAt(std::sync::Mutex<ReadAt>);
+
+impl HoldsAt {
+    pub fn new(at: ReadAt) -> Self {
+        HoldsAt(std::sync::Mutex::new(at))
+    }
+
+    /// The snapshot; empty (never fresh) if a writer panicked while moving it.
+    pub fn get(&self) -> ReadAt {
+        self.0.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// Moves it to `now`, at which the reading was found to hold too.
+    pub fn move_to(&self, now: ReadAt) {
+        if let Ok(mut at) = self.0.lock() {
+            *at = now;
+        }
+    }
+}
+
 /// When no write has been committed since `at` other than to the resources
 /// `ignoring` (audit log names), so that what was read then still holds: the
 /// snapshot of now, at which it holds as well (keeping that instead of `at`

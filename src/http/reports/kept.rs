@@ -16,6 +16,7 @@ use moka::sync::Cache;
 
 use crate::error::ApiResult;
 use crate::service;
+use crate::service::freshness::HoldsAt;
 use crate::service::reports::ReadAt;
 use crate::startup::AppState;
 
@@ -31,7 +32,7 @@ pub struct Rendered {
     /// a small body or one already compressed (XLSX).
     pub gzip: Option<Bytes>,
     /// The latest snapshot at which the rendering is known to hold.
-    read_at: std::sync::Mutex<ReadAt>,
+    read_at: HoldsAt,
 }
 
 /// Bodies shorter than this go out as they are.
@@ -59,12 +60,8 @@ impl Rendered {
             page,
             body: body.into(),
             gzip,
-            read_at: std::sync::Mutex::new(read_at),
+            read_at: HoldsAt::new(read_at),
         }
-    }
-
-    fn read_at(&self) -> ReadAt {
-        self.read_at.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
     /// The response: gzip-compressed when the caller accepts it.
@@ -165,13 +162,11 @@ impl KeptReports {
         };
         let mut conn = service::connect(&state.read_pool).await?;
         if let Some(now) =
-            service::reports::unchanged_since(&mut conn, key.report, &hit.read_at()).await?
+            service::reports::unchanged_since(&mut conn, key.report, &hit.read_at.get()).await?
         {
             // Writes the report does not read (measurements, for plan
             // progress) would otherwise make every later look longer.
-            if let Ok(mut read_at) = hit.read_at.lock() {
-                *read_at = now;
-            }
+            hit.read_at.move_to(now);
             return Ok(Some(hit));
         }
         if let Some(cache) = &self.cache {

@@ -21,6 +21,7 @@ use moka::sync::Cache;
 use uuid::Uuid;
 
 use super::{IndicatorResult, ResultsQuery};
+use crate::service::freshness::HoldsAt;
 use crate::service::reports::ReadAt;
 use crate::service::{Conn, ServiceResult};
 use crate::storage::report_results as store;
@@ -41,13 +42,7 @@ struct Key {
 /// to hold.
 pub struct Kept {
     pub result: IndicatorResult,
-    read_at: std::sync::Mutex<ReadAt>,
-}
-
-impl Kept {
-    fn read_at(&self) -> ReadAt {
-        self.read_at.lock().map(|r| r.clone()).unwrap_or_default()
-    }
+    read_at: HoldsAt,
 }
 
 /// The kept indicator results of one server process.
@@ -139,7 +134,7 @@ impl<'a> Taken<'a> {
         let mut valid: HashMap<Uuid, (Arc<Kept>, ReadAt)> = valid
             .into_iter()
             .map(|(id, k)| {
-                let read_at = k.read_at();
+                let read_at = k.read_at.get();
                 (id, (k, read_at))
             })
             .collect();
@@ -153,10 +148,8 @@ impl<'a> Taken<'a> {
         let valid: HashMap<Uuid, Arc<Kept>> = valid
             .into_iter()
             .map(|(id, (k, _))| {
-                if !now.text().is_empty()
-                    && let Ok(mut read_at) = k.read_at.lock()
-                {
-                    *read_at = now.clone();
+                if !now.text().is_empty() {
+                    k.read_at.move_to(now.clone());
                 }
                 (id, k)
             })
@@ -184,7 +177,7 @@ impl<'a> Taken<'a> {
                 key,
                 Arc::new(Kept {
                     result: result.clone(),
-                    read_at: std::sync::Mutex::new(read_at.clone()),
+                    read_at: HoldsAt::new(read_at.clone()),
                 }),
             );
         }
