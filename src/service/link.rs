@@ -7,6 +7,7 @@ use serde::{Serialize, Serializer};
 use uuid::Uuid;
 
 use super::API_BASE;
+use crate::domain::written::Text;
 
 /// Room for the longest link: the base, a collection's name, an id and a
 /// tail (`/api/v1/primaryCareZones/<36>/revisions` is 60 bytes).
@@ -64,7 +65,22 @@ impl fmt::Display for Link {
 
 impl Serialize for Link {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::domain::written::one_string::<ROOM, _>(serializer, format_args!("{self}"))
+        let mut text = Text::<ROOM>::new();
+        let mut id = Uuid::encode_buffer();
+        let written = [
+            API_BASE,
+            "/",
+            self.collection,
+            self.key,
+            self.id.hyphenated().encode_lower(&mut id),
+            self.tail,
+        ]
+        .into_iter()
+        .all(|part| text.push(part));
+        match written.then(|| text.as_str()).flatten() {
+            Some(url) => serializer.serialize_str(url),
+            None => serializer.collect_str(self),
+        }
     }
 }
 
@@ -89,6 +105,14 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&practices).unwrap(),
             "\"/api/v1/practices?initiative=0190f3e4-7b1c-7d2e-9f00-123456789abc\""
+        );
+        // past the room, the URL is written piece by piece, the same
+        const LONG: &str = "/a-tail-past-the-room-of-a-link-that-is-written-as-one-piece-on-the-stack-and-then-some";
+        let long = link.under(LONG);
+        assert!(long.to_string().len() > ROOM);
+        assert_eq!(
+            serde_json::to_string(&long).unwrap(),
+            format!("\"{url}{LONG}\"")
         );
     }
 }
