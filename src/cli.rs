@@ -97,9 +97,8 @@ pub fn run(cli: Cli) -> ExitCode {
 fn serve(settings: ServerSettings) -> Result<(), String> {
     // Migrations run before the actix system starts: their harness blocks.
     migrate(&settings.database.database_url)?;
-    let pool = storage::build_pool(&settings.database);
     actix_web::rt::System::new().block_on(async move {
-        let app = Application::build(settings.clone(), pool, true).map_err(|e| e.to_string())?;
+        let app = Application::build(settings.clone(), true).map_err(|e| e.to_string())?;
         log::info!(
             "serving on http://{}:{} (Swagger UI at /docs)",
             settings.bind.ip(),

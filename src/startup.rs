@@ -1,6 +1,7 @@
 //! Building the application: one `Application::build` for `main` and the tests alike.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_cors::Cors;
@@ -17,30 +18,33 @@ use crate::config::ServerSettings;
 use crate::http;
 use crate::http::problems::RouteTable;
 use crate::openapi;
-use crate::storage::DbPool;
+use crate::storage::{DbPool, WorkerPools};
 use crate::telemetry::{self, InFlight, PoolMetrics};
 
 /// What every handler can reach.
 pub struct AppState {
+    /// This worker's pool.
     pub pool: DbPool,
     /// The reads that may lag (reports, list files, the change feed): a
     /// streaming replica's pool when one is configured, else `pool`.
     pub read_pool: DbPool,
+    /// Every worker's pools, for the server's metrics.
+    pub pools: WorkerPools,
     pub tokens: TokenService,
     pub passwords: PasswordService,
     pub settings: ServerSettings,
     pub registry: Registry,
     pub pool_metrics: PoolMetrics,
     /// Recent plan roll-ups, shared between requests for a moment.
-    pub rollups: crate::service::progress::rollup::RollupCache,
+    pub rollups: Arc<crate::service::progress::rollup::RollupCache>,
     /// Callers of recently checked sessions.
-    pub principals: crate::auth::extractor::PrincipalCache,
+    pub principals: Arc<crate::auth::extractor::PrincipalCache>,
     /// Rendered reports, served again while nothing has been written.
-    pub reports: crate::http::reports::kept::KeptReports,
+    pub reports: Arc<crate::http::reports::kept::KeptReports>,
     /// Indicator results, taken again while nothing they read has been written.
-    pub report_results: crate::service::reports::indicator_results::KeptResults,
+    pub report_results: Arc<crate::service::reports::indicator_results::KeptResults>,
     /// List pages, served again while nothing they show has been written.
-    pub pages: crate::http::kept_pages::KeptPages,
+    pub pages: Arc<crate::http::kept_pages::KeptPages>,
 }
 
 impl AppState {
@@ -67,11 +71,7 @@ pub enum StartError {
 
 impl Application {
     /// Binds the listener and prepares the server; `handle_signals` is off in tests.
-    pub fn build(
-        settings: ServerSettings,
-        pool: DbPool,
-        handle_signals: bool,
-    ) -> Result<Self, StartError> {
+    pub fn build(settings: ServerSettings, handle_signals: bool) -> Result<Self, StartError> {
         let secret = settings.signing_secret()?;
         let tokens = TokenService::new(
             &secret,
@@ -110,54 +110,55 @@ impl Application {
             .and_then(|doc| serde_json::to_vec(&doc))
             .map_err(|e| StartError::Other(e.to_string()))?;
         let spec = web::Data::new(http::docs::SpecJson(spec_json.into()));
-        let workers = settings.workers;
+        let workers = match settings.workers {
+            0 => std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+            n => n,
+        };
         let shutdown = settings.shutdown_timeout_seconds;
         // The reports' memory: half for renderings, half for indicators' results.
         let kept = settings.report_cache_mb.saturating_mul(1 << 20) / 2;
-        let reports = http::reports::kept::KeptReports::new(kept);
-        let report_results = crate::service::reports::indicator_results::KeptResults::new(kept);
-        let pages =
-            http::kept_pages::KeptPages::new(settings.page_cache_mb.saturating_mul(1 << 20));
-        let read_pool = match &settings.read_database_url {
-            Some(url) => crate::storage::build_pool(&crate::config::DatabaseSettings {
-                database_url: url.clone(),
-                ..settings.database.clone()
-            }),
-            None => pool.clone(),
-        };
-        if settings.database.db_warm_search {
-            actix_web::rt::spawn(crate::storage::fill(pool.clone()));
-            if settings.read_database_url.is_some() {
-                actix_web::rt::spawn(crate::storage::fill(read_pool.clone()));
-            }
-        }
-        let state = web::Data::new(AppState {
-            pool,
-            read_pool,
-            tokens,
-            passwords,
-            settings,
-            registry,
-            pool_metrics,
-            rollups: Default::default(),
-            principals: Default::default(),
-            reports,
-            report_results,
-            pages,
-        });
+        let reports = Arc::new(http::reports::kept::KeptReports::new(kept));
+        let report_results =
+            Arc::new(crate::service::reports::indicator_results::KeptResults::new(kept));
+        let pages = Arc::new(http::kept_pages::KeptPages::new(
+            settings.page_cache_mb.saturating_mul(1 << 20),
+        ));
+        let pools = WorkerPools::new(
+            settings.database.clone(),
+            settings.read_database_url.clone(),
+            workers,
+        );
+        let rollups = Arc::<crate::service::progress::rollup::RollupCache>::default();
+        let principals = Arc::<crate::auth::extractor::PrincipalCache>::default();
 
-        let mut server = HttpServer::new(move || {
-            app(state.clone(), spec.clone(), routes.clone(), metrics.clone())
+        // Called once per worker, on its thread: the worker's own pools, and
+        // everything else shared.
+        let server = HttpServer::new(move || {
+            let taken = pools.take();
+            let state = web::Data::new(AppState {
+                pool: taken.pool,
+                read_pool: taken.read_pool,
+                pools: pools.clone(),
+                tokens: tokens.clone(),
+                passwords: passwords.clone(),
+                settings: settings.clone(),
+                registry: registry.clone(),
+                pool_metrics: pool_metrics.clone(),
+                rollups: rollups.clone(),
+                principals: principals.clone(),
+                reports: reports.clone(),
+                report_results: report_results.clone(),
+                pages: pages.clone(),
+            });
+            app(state, spec.clone(), routes.clone(), metrics.clone())
                 .app_data(in_flight.clone())
                 .wrap(from_fn(telemetry::count_in_flight))
         })
         .shutdown_timeout(shutdown)
         .client_request_timeout(Duration::from_secs(10))
+        .workers(workers)
         .listen(listener)
         .map_err(|e| StartError::Bind("listener".into(), e))?;
-        if workers > 0 {
-            server = server.workers(workers);
-        }
         // Signals are handled here rather than by actix, which stops at once on
         // SIGINT: Ctrl-C stops as gracefully as SIGTERM.
         let server = server.disable_signals().run();

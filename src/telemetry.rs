@@ -8,7 +8,6 @@ use actix_web::{Error, HttpMessage};
 use prometheus::{IntGauge, Registry};
 
 use crate::error::InternalCause;
-use crate::storage::DbPool;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -125,8 +124,7 @@ impl PoolMetrics {
         })
     }
 
-    pub fn observe(&self, pool: &DbPool) {
-        let status = pool.status();
+    pub fn observe(&self, status: deadpool::Status) {
         self.size.set(status.size as i64);
         self.available.set(status.available as i64);
         self.waiting.set(status.waiting as i64);

@@ -59,7 +59,7 @@ async fn ready(state: web::Data<AppState>) -> ApiResult<web::Json<Health>> {
 #[get("/metrics")]
 async fn metrics(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     use prometheus::Encoder;
-    state.pool_metrics.observe(&state.pool);
+    state.pool_metrics.observe(state.pools.status());
     let mut buffer = Vec::new();
     prometheus::TextEncoder::new()
         .encode(&state.registry.gather(), &mut buffer)

@@ -242,7 +242,7 @@ async fn indicator_results_report(
     serve((&state, &req), key, rendering, async {
         let _turn = service::reports::turn().await;
         let mut conn = service::connect(&state.read_pool).await?;
-        let kept = Some(&state.report_results);
+        let kept = Some(&*state.report_results);
         Ok(indicator_results::indicator_results(&mut conn, reader, q, kept).await?)
     })
     .await

@@ -18,6 +18,7 @@ pub mod measurement_list;
 pub mod measurements;
 pub mod organisations;
 pub mod plan;
+pub mod pool;
 pub mod practice_schema;
 pub mod practice_search;
 pub mod practices;
@@ -34,23 +35,18 @@ pub mod statement;
 pub mod throttle;
 pub mod work;
 
-use std::time::Duration;
-
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::AsyncPgConnection;
 use diesel_async::pooled_connection::deadpool::{Object, Pool, PoolError};
-use diesel_async::pooled_connection::{
-    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
-};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::config::DatabaseSettings;
 use crate::domain::InputIssue;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 pub type DbPool = Pool<AsyncPgConnection>;
 pub type DbConn = Object<AsyncPgConnection>;
+pub use pool::{WorkerPools, build_pool, fill};
 
 /// What can go wrong in storage, classified for the HTTP layer.
 #[derive(Debug, thiserror::Error)]
@@ -70,118 +66,6 @@ pub enum StorageError {
 }
 
 pub type StorageResult<T> = Result<T, StorageError>;
-
-/// Builds the pool. Connections are made lazily, so the server starts while the
-/// database is down and recovers by itself once it is back.
-///
-/// Recycling is `Fast` (no ping per checkout): a connection that died with the
-/// database fails its next query, is reported as 503 and is then discarded,
-/// because diesel-async marks it broken.
-pub fn build_pool(settings: &DatabaseSettings) -> DbPool {
-    let mut config = ManagerConfig::default();
-    config.recycling_method = RecyclingMethod::Fast;
-    // A connection's driver is a task of the runtime that makes it. Made on a
-    // worker's runtime, it would die when that worker stops first at shutdown,
-    // under a request of another worker still using it: all are made on the
-    // runtime the pool was built on, which outlives the workers.
-    let home = tokio::runtime::Handle::try_current().ok();
-    config.custom_setup = Box::new(move |url| {
-        let url = url.to_owned();
-        match home.clone() {
-            Some(home) => Box::pin(async move {
-                home.spawn(async move { set_up(&url).await })
-                    .await
-                    .unwrap_or_else(|e| Err(diesel::ConnectionError::BadConnection(e.to_string())))
-            }),
-            None => Box::pin(async move { set_up(&url).await }),
-        }
-    });
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(
-        &settings.database_url,
-        config,
-    );
-    let timeout = settings.timeout();
-    Pool::builder(manager)
-        .max_size(settings.db_pool_size.max(1))
-        .runtime(deadpool::Runtime::Tokio1)
-        .wait_timeout(Some(timeout))
-        .create_timeout(Some(timeout))
-        .recycle_timeout(Some(Duration::from_secs(1)))
-        .build()
-        .unwrap_or_else(|e| panic!("connection pool configuration is invalid: {e}"))
-}
-
-/// A new connection as the service runs its statements: without JIT
-/// compilation.
-///
-/// JIT is for long analytic statements. Planned generically, a page whose
-/// `LIMIT` is a parameter is estimated at a tenth of its table, and PostgreSQL
-/// would then compile it on every execution, for far longer than it runs.
-async fn set_up(url: &str) -> diesel::ConnectionResult<AsyncPgConnection> {
-    use diesel_async::{AsyncConnection, SimpleAsyncConnection};
-    let mut conn = AsyncPgConnection::establish(url).await?;
-    conn.batch_execute("SET jit = off")
-        .await
-        .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
-    Ok(conn)
-}
-
-/// Makes the pool's connections one after another and loads the search
-/// dictionary into each, holding them until all are made: started with the
-/// server (`SSW_DB_WARM_SEARCH`), so that the first requests find them made and
-/// no search waits for the dictionary. PostgreSQL reads it into each backend
-/// on its first use, for about 0.2 s of its CPU.
-///
-/// Requests never load it on the fill's behalf: a connection a request makes
-/// is made without it, so that neither a burst of new connections nor a probe
-/// at start waits for dictionaries. The fill never waits for a connection in
-/// use, and never keeps a request waiting for it: once every slot of the pool
-/// is taken, by it or by requests, or as soon as a request waits for a
-/// connection (looked at every 20 ms, also while a dictionary loads, which on
-/// a machine busy with password hashes can take seconds), it lets go of all
-/// it holds and stops.
-pub async fn fill(pool: DbPool) {
-    use diesel_async::RunQueryDsl;
-    let at_once = deadpool::managed::Timeouts {
-        wait: Some(Duration::ZERO),
-        ..pool.timeouts()
-    };
-    let wanted = || pool.status().waiting > 0;
-    let mut held = Vec::new();
-    let mut stop = false;
-    while held.len() < pool.status().max_size && !stop && !wanted() {
-        let mut conn = match pool.timeout_get(&at_once).await {
-            Ok(conn) => conn,
-            Err(e) => {
-                log::debug!("pool filled with {} connections: {e}", held.len());
-                return;
-            }
-        };
-        let warm = diesel::sql_query("SELECT to_tsvector('ssw_dutch', 'armoedebestrijding')");
-        let loaded = {
-            let loading = warm.execute(&mut conn);
-            tokio::pin!(loading);
-            loop {
-                tokio::select! {
-                    loaded = &mut loading => break loaded,
-                    () = tokio::time::sleep(Duration::from_millis(20)), if !held.is_empty() => {
-                        if wanted() {
-                            log::debug!("the pool's fill let go of {} connections for requests", held.len());
-                            held.clear();
-                            stop = true;
-                        }
-                    }
-                }
-            }
-        };
-        if let Err(e) = loaded {
-            log::debug!("search dictionary not loaded into a connection: {e}");
-            return;
-        }
-        held.push(conn);
-    }
-    log::debug!("the pool's fill stopped with {} connections", held.len());
-}
 
 /// Takes a connection from the pool; failing to get one means the database is unreachable.
 pub async fn connection(pool: &DbPool) -> StorageResult<DbConn> {

@@ -46,6 +46,60 @@ async fn metrics_count_requests_by_route_and_show_the_pool() {
     assert!(text.contains("ssw_http_requests_in_flight 1\n"), "{text}");
 }
 
+/// The instance's connections are shared out between its workers, each
+/// with a pool of its own: the metrics show the pools of all of them.
+#[actix_web::test]
+async fn the_workers_share_the_pool_size_and_the_metrics_show_all_their_pools() {
+    let app = TestApp::spawn_with(|s| {
+        s.workers = 2;
+        s.database.db_pool_size = 5;
+    })
+    .await;
+    let pools = |text: &str| {
+        let gauge = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(&format!("ssw_db_pool_{name} ")))
+                .and_then(|v| v.parse::<usize>().ok())
+        };
+        (gauge("max_connections"), gauge("connections"))
+    };
+    // Both workers take their pools as they start; 3 and 2 connections.
+    let mut seen = (None, None);
+    for _ in 0..50 {
+        let text = app
+            .get("/metrics")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        seen = pools(&text);
+        if seen.0 == Some(5) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(seen.0, Some(5), "max_connections, connections: {seen:?}");
+    // Concurrent reads on both workers never open more than the instance's five.
+    let reads =
+        (0..40).map(|_| async { app.get("/api/v1/regions").send().await.unwrap().status() });
+    for status in futures_util::future::join_all(reads).await {
+        assert_eq!(status, StatusCode::OK);
+    }
+    let text = app
+        .get("/metrics")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let (max, open) = pools(&text);
+    assert_eq!(max, Some(5));
+    assert!(open.is_some_and(|n| (1..=5).contains(&n)), "{open:?}");
+}
+
 /// A TCP proxy in front of PostgreSQL that the test can cut and restore.
 struct Proxy {
     port: u16,

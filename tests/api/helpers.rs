@@ -114,14 +114,13 @@ impl TestApp {
         let mut settings = settings(&database_url);
         configure(&mut settings);
         let jwt_secret = settings.jwt_secret.clone();
-        let app_pool = storage::build_pool(&settings.database);
         let pool = storage::build_pool(&DatabaseSettings {
             database_url: database_url.clone(),
             db_pool_size: 2,
             db_timeout_seconds: 2,
             db_warm_search: false,
         });
-        let app = Application::build(settings, app_pool, false).expect("build application");
+        let app = Application::build(settings, false).expect("build application");
         let address = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
         actix_web::rt::spawn(app.run_until_stopped());
@@ -147,8 +146,7 @@ impl TestApp {
         let mut settings = settings(&self.database_url);
         settings.jwt_secret = self.jwt_secret.clone();
         configure(&mut settings);
-        let pool = storage::build_pool(&settings.database);
-        let app = Application::build(settings, pool, false).expect("build application");
+        let app = Application::build(settings, false).expect("build application");
         let address = format!("http://127.0.0.1:{}", app.port());
         actix_web::rt::spawn(app.run_until_stopped());
         address
