@@ -149,9 +149,13 @@ fn record(listed: store::Listed) -> MeasurementRecord {
 
 /// Listed rows as clients see them.
 pub(crate) fn shown(rows: Vec<store::Listed>) -> ServiceResult<Vec<Measurement>> {
-    rows.into_iter()
-        .map(|listed| Measurement::from_record(record(listed)))
-        .collect()
+    // Pushed into a vector of their own size rather than collected in the
+    // rows' buffer, which would then be moved into one of another size.
+    let mut shown = Vec::with_capacity(rows.len());
+    for listed in rows {
+        shown.push(Measurement::from_record(record(listed))?);
+    }
+    Ok(shown)
 }
 
 /// A page of current measurements, with the names of their places.

@@ -2,17 +2,22 @@
 //! and every value it has had (`measurement_revisions`, append-only).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use diesel::deserialize;
+use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::row::NamedRow;
+use diesel::sql_types::{self as sql, Nullable};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use super::fields::Fields;
 pub use super::measurement_list::{Listed, MeasurementFilter, export_batch, list, one};
 use super::schema::{indicators, measurement_revisions, measurements};
 use super::{StorageError, StorageResult};
 use crate::domain::Page;
 
-#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = measurements)]
 pub struct MeasurementRow {
     pub id: Uuid,
@@ -36,6 +41,37 @@ pub struct MeasurementRow {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Read by name as diesel's derive would, its fields looked for in the order
+/// of the table's columns first (`super::fields`).
+impl QueryableByName<Pg> for MeasurementRow {
+    fn build<'a>(row: &impl NamedRow<'a, Pg>) -> deserialize::Result<Self> {
+        let mut f = Fields::new(row);
+        Ok(Self {
+            id: f.get::<sql::Uuid, _>("id")?,
+            indicator_id: f.get::<sql::Uuid, _>("indicator_id")?,
+            period_start: f.get::<sql::Date, _>("period_start")?,
+            period_end: f.get::<sql::Date, _>("period_end")?,
+            place_type: f.get::<sql::Text, _>("place_type")?,
+            place_code: f.get::<sql::Text, _>("place_code")?,
+            value: f.get::<Nullable<sql::Float8>, _>("value")?,
+            numerator: f.get::<Nullable<sql::Float8>, _>("numerator")?,
+            denominator: f.get::<Nullable<sql::Float8>, _>("denominator")?,
+            text_value: f.get::<Nullable<sql::Text>, _>("text_value")?,
+            note: f.get::<sql::Text, _>("note")?,
+            reporter_id: f.get::<sql::Uuid, _>("reporter_id")?,
+            reporter_kind: f.get::<sql::Text, _>("reporter_kind")?,
+            external_id: f.get::<Nullable<sql::Text>, _>("external_id")?,
+            external_source: f.get::<Nullable<sql::Uuid>, _>("external_source")?,
+            example: f.get::<sql::Bool, _>("example")?,
+            recorded_at: f.get::<sql::Timestamptz, _>("recorded_at")?,
+            deleted_at: f.get::<Nullable<sql::Timestamptz>, _>("deleted_at")?,
+            version: f.get::<sql::Int4, _>("version")?,
+            created_at: f.get::<sql::Timestamptz, _>("created_at")?,
+            updated_at: f.get::<sql::Timestamptz, _>("updated_at")?,
+        })
+    }
 }
 
 /// A new measurement. Absent values are bound as NULL (none of these

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bulk;
 pub mod changes;
 pub mod conferences;
+mod fields;
 pub mod gbo_projects;
 pub mod geography;
 pub mod history;

@@ -288,7 +288,11 @@ where
             count.get_result::<Total>(conn).await?.total
         }
     };
-    Ok((rows.into_iter().map(|r| r.row).collect(), total))
+    // Into a vector of their own size: collecting in place would reuse the
+    // rows' larger buffer and then move them all into a smaller one.
+    let mut page = Vec::with_capacity(rows.len());
+    page.extend(rows.into_iter().map(|r| r.row));
+    Ok((page, total))
 }
 
 #[cfg(test)]

@@ -407,3 +407,33 @@ async fn writers_of_the_same_indicator_and_place_do_not_wait_for_each_other() {
         scalar(&w, &counted).await
     );
 }
+
+/// A measurement's columns are read in the table's order first and by name
+/// otherwise: a statement that selects them shuffled, two dates and two texts
+/// swapped among them, reads the same records.
+#[actix_web::test]
+async fn a_measurement_reads_the_same_whatever_the_order_of_its_columns() {
+    use ssw_api::storage::measurements::MeasurementRow;
+    let w = World::new().await;
+    measured(&w).await;
+    let mut conn = ssw_api::storage::connection(&w.app.pool).await.unwrap();
+    let read = |columns: &str| {
+        format!("SELECT {columns} FROM measurements m WHERE m.deleted_at IS NULL ORDER BY m.id")
+    };
+    let ordered: Vec<MeasurementRow> = diesel::sql_query(read("m.*"))
+        .load(&mut conn)
+        .await
+        .unwrap();
+    let shuffled: Vec<MeasurementRow> = diesel::sql_query(read(
+        "m.version, m.place_code, 1 AS total, m.id, m.indicator_id, m.updated_at, m.period_end, \
+         m.period_start, m.value, m.numerator, m.denominator, m.text_value, m.reporter_kind, \
+         m.note, m.reporter_id, m.external_id, m.external_source, m.example, m.recorded_at, \
+         m.deleted_at, m.created_at, m.place_type",
+    ))
+    .load(&mut conn)
+    .await
+    .unwrap();
+    assert!(ordered.len() > 10, "{} measurements", ordered.len());
+    assert!(ordered.iter().any(|m| m.period_start != m.period_end));
+    assert_eq!(format!("{ordered:?}"), format!("{shuffled:?}"));
+}
